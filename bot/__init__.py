@@ -1,0 +1,1 @@
+"""The application core: settings, the `python -m bot` CLI and (later) the database and services."""

@@ -1,0 +1,310 @@
+"""`python -m bot` / `bmnn-bot`: the command-line contract of SPEC.md.
+
+Every command validates its arguments first and exits 2 with a clear message on bad input;
+`kb check` exits 1 when the knowledge base is invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot import messages
+from bot.clock import local_today
+from knowledge.answers import Answer, Assistant, UnknownPlan
+from knowledge.loader import DEFAULT_ROOT, KnowledgeError, check_knowledge, load_knowledge
+from knowledge.render import to_plain
+from knowledge.units import UnknownUnit
+from scheduler.occurrences import occurrences
+
+__all__ = ["main"]
+
+
+class UsageError(Exception):
+    """Bad command-line input: printed and exit code 2."""
+
+
+def _date_arg(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(messages.BAD_DATE.format(value=value)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=messages.CLI_DESCRIPTION,
+    )
+    parser.add_argument("--kb", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--today", type=_date_arg, default=None, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="phục vụ Telegram (hoặc mở console khi chưa có token)")
+    run.add_argument("--webhook", action="store_true", help="chế độ webhook thay cho long polling")
+
+    console = sub.add_parser("console", help="trò chuyện với trợ lý trên terminal")
+    console.add_argument("--plan", help="slug kế hoạch (lang-son, lao-cai, …)")
+    console.add_argument("--user-id", type=int, default=None, help="id người dùng giả lập")
+    console.add_argument("--admin", action="store_true", help="giả lập quản trị viên")
+
+    ask = sub.add_parser("ask", help="hỏi một câu (hoặc --batch FILE)")
+    ask.add_argument("question", nargs="?", help="câu hỏi")
+    ask.add_argument("--plan", help="slug kế hoạch")
+    ask.add_argument("--batch", type=Path, help="tệp JSON Lines {id, question, plan}")
+    ask.add_argument("--json", action="store_true", help="in JSON")
+
+    deadlines = sub.add_parser("deadlines", help="các hạn chót, gần nhất trước")
+    deadlines.add_argument("--plan", help="slug kế hoạch")
+    deadlines.add_argument("--unit", help="tên đơn vị")
+    deadlines.add_argument("--after", type=_date_arg, help="chỉ các hạn từ ngày này (YYYY-MM-DD)")
+    deadlines.add_argument("--json", action="store_true", help="in JSON")
+
+    kb = sub.add_parser("kb", help="kiểm tra cơ sở tri thức")
+    kb_sub = kb.add_subparsers(dest="kb_command", metavar="SUBCOMMAND")
+    kb_sub.add_parser("check", help="kiểm tra cơ sở tri thức (exit 1 nếu có lỗi)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
+         stdout: TextIO | None = None) -> int:
+    """Run the CLI; return the exit code."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    root = args.kb or Path(os.environ.get("BMNN_KB_DIR") or DEFAULT_ROOT)
+    today = args.today or local_today()
+    try:
+        if args.command is None:
+            parser.print_help(stdout)
+            return 0
+        if args.command == "kb":
+            if args.kb_command != "check":
+                parser.parse_args(["kb", "--help"])
+            return _kb_check(root, stdout)
+        assistant = _load(root)
+        if args.command == "ask":
+            return _ask(assistant, args, today, stdout)
+        if args.command == "deadlines":
+            return _deadlines(assistant, args, today, stdout)
+        if args.command == "console":
+            return run_console(assistant, args.plan, today, stdin, stdout)
+        if args.command == "run":
+            if os.environ.get("TELEGRAM_BOT_TOKEN"):
+                print(messages.TELEGRAM_NOT_READY, file=sys.stderr)
+                return 2
+            print(messages.NO_TOKEN_CONSOLE, file=sys.stderr)
+            return run_console(assistant, None, today, stdin, stdout)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KnowledgeError as exc:
+        print(messages.KB_INVALID, file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _load(root: Path) -> Assistant:
+    return Assistant(load_knowledge(root))
+
+
+def _check_plan(assistant: Assistant, plan: str | None) -> None:
+    if plan is not None and plan not in assistant.kb.plans:
+        raise UsageError(messages.UNKNOWN_PLAN.format(plan=plan, plans=", ".join(assistant.kb.plans)))
+
+
+def _kb_check(root: Path, stdout: TextIO) -> int:
+    problems = check_knowledge(root)
+    for problem in problems:
+        print(problem, file=stdout)
+    if problems:
+        print(messages.KB_PROBLEMS.format(count=len(problems)), file=sys.stderr)
+        return 1
+    kb = load_knowledge(root)
+    print(messages.KB_OK.format(documents=len(kb.documents), entries=len(kb.entries)), file=stdout)
+    return 0
+
+
+def answer_json(answer: Answer, qid: object) -> dict:
+    """The SPEC's `ask --json` object."""
+    return {
+        "id": qid,
+        "answered": answer.answered,
+        "text": to_plain(answer.markdown),
+        "sources": [{"doc": s.doc, "ref": s.ref} for s in answer.sources],
+        "suggestions": list(answer.suggestions),
+        "plan": answer.plan,
+        "entries": list(answer.entry_ids),
+    }
+
+
+def _ask(assistant: Assistant, args: argparse.Namespace, today: dt.date, stdout: TextIO) -> int:
+    if args.batch is not None:
+        if args.question:
+            raise UsageError(messages.BATCH_AND_QUESTION)
+        _check_plan(assistant, args.plan)
+        return _ask_batch(assistant, args.batch, args.plan, args.json, today, stdout)
+    question = (args.question or "").strip()
+    if not question:
+        raise UsageError(messages.EMPTY_QUESTION)
+    _check_plan(assistant, args.plan)
+    answer = assistant.find_answers(question, args.plan, today)
+    if args.json:
+        print(json.dumps(answer_json(answer, None), ensure_ascii=False), file=stdout)
+    else:
+        print(_plain_with_suggestions(answer), file=stdout)
+    return 0
+
+
+def _ask_batch(assistant: Assistant, path: Path, default_plan: str | None, as_json: bool,
+               today: dt.date, stdout: TextIO) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(messages.BATCH_UNREADABLE.format(path=path, error=exc)) from None
+    failed = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        qid = None
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError(messages.BATCH_NOT_OBJECT)
+            qid = item.get("id")
+            question = item.get("question")
+            plan = item.get("plan", default_plan)
+            if not isinstance(question, str) or not question.strip():
+                raise ValueError(messages.BATCH_NO_QUESTION)
+            if plan is not None and not isinstance(plan, str):
+                raise ValueError(messages.BATCH_BAD_PLAN)
+            answer = assistant.find_answers(question, plan, today)
+            result = answer_json(answer, qid)
+        except UnknownPlan as exc:
+            failed += 1
+            result = _error_json(qid, messages.UNKNOWN_PLAN.format(
+                plan=exc, plans=", ".join(assistant.kb.plans)), number)
+        except ValueError as exc:  # includes json.JSONDecodeError
+            failed += 1
+            result = _error_json(qid, str(exc), number)
+        if as_json:
+            print(json.dumps(result, ensure_ascii=False), file=stdout)
+        else:
+            print(f"[{result['id']}] {result.get('error') or result['text']}\n", file=stdout)
+    if failed:
+        print(messages.BATCH_FAILED.format(count=failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _error_json(qid: object, error: str, line: int) -> dict:
+    return {"id": qid, "answered": False, "text": "", "sources": [], "suggestions": [],
+            "error": messages.BATCH_LINE_ERROR.format(line=line, error=error)}
+
+
+def _plain_with_suggestions(answer: Answer) -> str:
+    text = to_plain(answer.markdown)
+    if answer.suggestions and answer.answered:
+        text += "\n\n" + messages.SUGGESTIONS + "\n" + "\n".join(
+            f"  {i}. {s}" for i, s in enumerate(answer.suggestions, 1))
+    return text
+
+
+def _deadlines(assistant: Assistant, args: argparse.Namespace, today: dt.date, stdout: TextIO) -> int:
+    kb = assistant.kb
+    _check_plan(assistant, args.plan)
+    unit = None
+    if args.unit is not None:
+        try:
+            unit = kb.registry.resolve(args.unit)
+        except UnknownUnit as exc:
+            hint = ", ".join(exc.suggestions) or "—"
+            raise UsageError(messages.UNKNOWN_UNIT.format(unit=args.unit, close=hint)) from None
+    signed = {d.plan: d.signed for d in kb.documents.values() if d.plan}
+    items = occurrences(kb.deadlines(), start=args.after, unit=unit, plan=args.plan, signed=signed)
+    rows = []
+    for occ in items:
+        d = occ.deadline
+        doc = kb.documents[d.doc_id]
+        rows.append({
+            "id": d.id,
+            "plan": d.plan,
+            "title": d.title,
+            "due": occ.due.isoformat(),
+            "recurrence": d.due.recurrence,
+            "units": [kb.registry.name_of(u) for u in d.units],
+            "source": f"{doc.short}, {d.ref}",
+            "occurrence": occ.key,
+            "status": "past" if occ.due < today else "upcoming",
+        })
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=None), file=stdout)
+        return 0
+    if not rows:
+        print(messages.NO_DEADLINES, file=stdout)
+    for row in rows:
+        due = dt.date.fromisoformat(row["due"])
+        when = messages.PAST if due < today else messages.UPCOMING
+        yearly = messages.YEARLY if row["recurrence"] else ""
+        print(f"{due:%d/%m/%Y}{yearly} [{row['plan']}] {row['title']} — {when}\n"
+              f"    {', '.join(row['units'])} · {row['source']} · id: {row['id']}", file=stdout)
+    return 0
+
+
+def run_console(assistant: Assistant, plan: str | None, today: dt.date, stdin: TextIO,
+                stdout: TextIO) -> int:
+    """Chat in the terminal; numbered choices stand for suggestion buttons."""
+    _check_plan(assistant, plan)
+    interactive = stdin.isatty()
+    if interactive:
+        print(messages.CONSOLE_WELCOME.format(plans=", ".join(assistant.kb.plans)), file=stdout)
+    suggestions: list[str] = []
+    while True:
+        if interactive:
+            print("\n> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if not interactive:
+            print(f"> {text}", file=stdout)
+        if text in ("/thoat", "/thoát", "/quit", "/exit"):
+            break
+        if text in ("/help", "/trogiup", "/start"):
+            print(messages.CONSOLE_HELP.format(plans=", ".join(assistant.kb.plans)), file=stdout)
+            continue
+        if text.startswith("/kehoach"):
+            wanted = text.partition(" ")[2].strip() or None
+            if wanted is not None and wanted not in assistant.kb.plans:
+                print(messages.UNKNOWN_PLAN.format(plan=wanted, plans=", ".join(assistant.kb.plans)),
+                      file=stdout)
+            else:
+                plan = wanted
+                print(messages.PLAN_SET.format(plan=plan or messages.ALL_PLANS), file=stdout)
+            continue
+        if text.isdigit() and suggestions:
+            choice = int(text)
+            if not 1 <= choice <= len(suggestions):
+                print(messages.BAD_CHOICE.format(count=len(suggestions)), file=stdout)
+                continue
+            text = suggestions[choice - 1]
+            print(f"({text})", file=stdout)
+        answer = assistant.find_answers(text, plan, today)
+        suggestions = list(answer.suggestions)
+        print(_plain_with_suggestions(answer) if answer.answered else to_plain(answer.markdown),
+              file=stdout)
+        if not answer.answered and suggestions:
+            print(messages.PICK_SUGGESTION, file=stdout)
+        print("", file=stdout)
+    return 0

@@ -1,0 +1,411 @@
+"""Answer a question from the knowledge base: route, rank, decide, and compose a cited reply.
+
+`Assistant.find_answers` is the one entry point the CLI, the console and the Telegram handlers
+share. It returns an `Answer` whose Markdown is rendered to Telegram HTML or plain text by
+`knowledge.render`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge import texts
+from knowledge.index import Analysis, SearchIndex
+from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_knowledge
+from knowledge.model import (
+    Change,
+    Contact,
+    Deadline,
+    Document,
+    Duty,
+    Entry,
+    FaqEntry,
+    Provision,
+)
+
+__all__ = ["Answer", "Assistant", "Source", "UnknownPlan"]
+
+# Below this share of the question's content found in the best entry, the assistant declines.
+MIN_COVERAGE = 0.5
+# A second entry is shown in full when it scores at least this share of the best one.
+SECOND_ENTRY_RATIO = 0.85
+# Suggestions must score at least this share of the best entry.
+SUGGESTION_RATIO = 0.35
+
+_DEADLINE_CUE = re.compile(
+    r"\b(truoc ngay nao|han chot|han nop|han cuoi|han gui|han bao cao|ngay nao|khi nao|bao gio|"
+    r"luc nao|deadline|thoi han nop|thoi han gui|thoi han bao cao|thoi han hoan thanh|"
+    r"thoi gian hoan thanh|han hoan thanh|nop truoc|gui truoc|truoc ngay|con bao nhieu ngay)\b"
+)
+_CONTACT_CUE = re.compile(
+    r"\b(lien he|lien lac|so dien thoai|dien thoai|sdt|hotline|goi cho ai|hoi ai|can bo dau moi|"
+    r"dau moi|bao cao ai|bao ai|phan anh)\b"
+)
+_DUTIES_CUE = re.compile(
+    r"\b(nhiem vu|trach nhiem|lam gi|phai lam|duoc giao|phan cong|viec gi|cong viec|giao gi)\b"
+)
+_ARTICLE_CUE = re.compile(r"\bdieu (\d+)\b")
+_LAW_2018_CUE = re.compile(r"\b(2018|29 2018|luat cu|qh14)\b")
+_LAW_2025_CUE = re.compile(r"\b(2025|117|luat moi|qh15)\b")
+
+
+class UnknownPlan(ValueError):
+    """A plan slug that is not in the knowledge base."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    doc: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant replies: Markdown text, its sources, and follow-up suggestions."""
+
+    answered: bool
+    markdown: str
+    sources: tuple[Source, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    entry_ids: tuple[str, ...] = ()
+    plan: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Ranked:
+    entry: Entry
+    score: float
+
+
+class Assistant:
+    """Answers questions from one loaded knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.index = SearchIndex(kb)
+        self._position = {e.id: i for i, e in enumerate(self.index.entries)}
+        self._plan_keys = self._build_plan_keys()
+        self._doc_keys = self._build_doc_keys()
+        self._by_plan: dict[str | None, set[int]] = {}
+        for i, e in enumerate(self.index.entries):
+            self._by_plan.setdefault(e.plan, set()).add(i)
+
+    @classmethod
+    def from_directory(cls, root: Path = DEFAULT_ROOT) -> Assistant:
+        return cls(load_knowledge(root))
+
+    # --- context detection ---------------------------------------------------------------
+
+    def _build_plan_keys(self) -> list[tuple[str, str]]:
+        keys = []
+        for doc in self.kb.documents.values():
+            if doc.kind != "plan" or not doc.plan:
+                continue
+            names = [*doc.aliases]
+            if doc.province:
+                names.append(doc.province)
+            for name in names:
+                key = " ".join(self.index.syllables_of(name))
+                if key:
+                    keys.append((key, doc.plan))
+        return sorted(keys, key=lambda kv: len(kv[0]), reverse=True)
+
+    def _build_doc_keys(self) -> list[tuple[str, str]]:
+        keys = []
+        for doc in self.kb.documents.values():
+            if doc.kind == "plan":
+                continue
+            for name in (doc.number, doc.short, *doc.aliases):
+                if name:
+                    key = " ".join(self.index.syllables_of(name))
+                    if len(key) >= 4:
+                        keys.append((key, doc.id))
+        return sorted(keys, key=lambda kv: len(kv[0]), reverse=True)
+
+    def detect_plan(self, key: str) -> str | None:
+        padded = f" {key} "
+        for name, slug in self._plan_keys:
+            if f" {name} " in padded:
+                return slug
+        return None
+
+    def _mentioned_docs(self, key: str) -> set[str]:
+        padded = f" {key} "
+        return {doc_id for name, doc_id in self._doc_keys if f" {name} " in padded}
+
+    def _plan_words(self, plan: str | None) -> set[str]:
+        """Syllables that only name the plan ("lạng sơn", "kế hoạch") — context, not content."""
+        words = {"ke", "hoach", "tinh", "thanh", "pho", "cua"}
+        for name, slug in self._plan_keys:
+            if slug == plan:
+                words.update(name.split())
+        return words
+
+    # --- ranking -------------------------------------------------------------------------
+
+    def _rank(self, analysis: Analysis, plan: str | None, today: dt.date) -> list[_Ranked]:
+        allowed = None
+        if plan is not None:
+            allowed = self._by_plan.get(plan, set()) | self._by_plan.get(None, set())
+        scores = self.index.score(analysis.terms, allowed)
+        key = analysis.key
+        units = self.kb.registry.mentioned(key)
+        unit_scope = set()
+        for uid in units:
+            unit_scope |= {uid} | self.kb.registry.ancestors(uid)
+        deadline_cue = bool(_DEADLINE_CUE.search(key))
+        contact_cue = bool(_CONTACT_CUE.search(key))
+        articles = {int(m) for m in _ARTICLE_CUE.findall(key)}
+        docs = self._mentioned_docs(key)
+        law_2018 = bool(_LAW_2018_CUE.search(key))
+        law_2025 = bool(_LAW_2025_CUE.search(key))
+        ranked = []
+        for idx, score in scores.items():
+            entry = self.index.entries[idx]
+            doc = self.kb.documents[entry.doc_id]
+            if deadline_cue and isinstance(entry, Deadline):
+                score *= 1.6
+            if contact_cue and isinstance(entry, Contact):
+                score *= 2.0
+            if articles and isinstance(entry, Provision):
+                score *= 2.5 if entry.article in articles else 0.8
+            if entry.doc_id in docs:
+                score *= 1.8
+            if doc.is_legal or isinstance(entry, Change):
+                if law_2018 and entry.doc_id == "luat-29-2018":
+                    score *= 1.5
+                elif law_2025 and entry.doc_id == "luat-117-2025":
+                    score *= 1.5
+                elif doc.is_legal and not doc.in_force_on(today):
+                    score *= 0.85
+            if units and entry.units:
+                if set(units) & set(entry.units):
+                    score *= 1.8
+                elif unit_scope & set(entry.units):
+                    score *= 1.15
+                elif isinstance(entry, Duty | Deadline | Contact):
+                    score *= 0.6
+            ranked.append(_Ranked(entry, score))
+        ranked.sort(key=lambda r: (-r.score, r.entry.id))
+        return ranked
+
+    # --- public API ----------------------------------------------------------------------
+
+    def find_answers(
+        self, question: str, plan: str | None = None, today: dt.date | None = None
+    ) -> Answer:
+        """Answer `question`, in the context of `plan` (a slug) when given or named in it."""
+        today = today or dt.date.today()
+        if plan is not None and plan not in self.kb.plans:
+            raise UnknownPlan(plan)
+        question = question.strip()
+        if not question:
+            return Answer(False, texts.EMPTY_QUESTION)
+        analysis = self.index.analyse(question)
+        plan = plan or self.detect_plan(analysis.key)
+        ranked = self._rank(analysis, plan, today)
+        if not ranked:
+            return self._decline(plan, [], analysis)
+        best = ranked[0]
+        ignore = self._plan_words(plan)
+        coverage = self.index.coverage(analysis, self._position[best.entry.id], ignore)
+        if coverage < MIN_COVERAGE:
+            return self._decline(plan, ranked, analysis)
+
+        units = self.kb.registry.mentioned(analysis.key)
+        if units and _DUTIES_CUE.search(analysis.key):
+            listing = self._duties_answer(units[0], plan or best.entry.plan, ranked, today)
+            if listing is not None:
+                return listing
+
+        shown = [best.entry]
+        if len(ranked) > 1:
+            second = ranked[1]
+            if second.score >= SECOND_ENTRY_RATIO * best.score and self._compatible(best, second):
+                shown.append(second.entry)
+        return self._compose(shown, ranked, plan, today, coverage)
+
+    @staticmethod
+    def _compatible(best: _Ranked, other: _Ranked) -> bool:
+        return best.entry.plan == other.entry.plan or other.entry.plan is None
+
+    # --- composing -----------------------------------------------------------------------
+
+    def _compose(
+        self, shown: list[Entry], ranked: list[_Ranked], plan: str | None, today: dt.date,
+        coverage: float,
+    ) -> Answer:
+        parts, sources = [], []
+        for entry in shown:
+            block, entry_sources = self.render_entry(entry, today)
+            parts.append(block)
+            sources.extend(entry_sources)
+        parts.append(texts.LEGAL_NOTE)
+        shown_ids = {e.id for e in shown}
+        suggestions = self._suggestions(ranked, shown_ids)
+        return Answer(
+            True, "\n\n".join(parts), tuple(dict.fromkeys(sources)), tuple(suggestions),
+            tuple(e.id for e in shown), plan or shown[0].plan, {"coverage": round(coverage, 3)},
+        )
+
+    def _suggestions(self, ranked: list[_Ranked], exclude: set[str], limit: int = 3) -> list[str]:
+        if not ranked:
+            return []
+        top = ranked[0].score
+        out: list[str] = []
+        for r in ranked:
+            if r.entry.id in exclude:
+                continue
+            if r.score < SUGGESTION_RATIO * top or len(out) == limit:
+                break
+            title = r.entry.question if isinstance(r.entry, FaqEntry) else r.entry.title
+            if title not in out:
+                out.append(title)
+        return out
+
+    def render_entry(self, entry: Entry, today: dt.date) -> tuple[str, list[Source]]:
+        """One entry as a Markdown block: title, the fact, dates, source line, law version."""
+        doc = self.kb.documents[entry.doc_id]
+        lines = [f"**{entry.title}**"]
+        if entry.plan and doc.kind == "plan":
+            lines[0] += f" — {doc.short}"
+        lines.append(entry.body)
+        if isinstance(entry, Deadline):
+            lines.append(self.deadline_status(entry, today))
+        if isinstance(entry, Contact) and entry.phones:
+            lines.append(texts.PHONES.format(phones=", ".join(entry.phones)))
+        sources = self.sources_of(entry)
+        lines.append(texts.SOURCE_LINE.format(
+            sources="; ".join(self.cite(s) for s in sources)))
+        note = self.law_status_note(entry, today)
+        if note:
+            lines.append(note)
+        return "\n\n".join(lines), sources
+
+    def sources_of(self, entry: Entry) -> list[Source]:
+        doc = self.kb.documents[entry.doc_id]
+        if isinstance(entry, Provision):
+            return [Source(doc.short, entry.citation_ref)]
+        if isinstance(entry, FaqEntry | Change):
+            out = []
+            for cite in entry.cites:
+                target = self.kb.documents.get(cite.doc_id)
+                out.append(Source(target.short if target else cite.doc_id, cite.ref))
+            return out
+        return [Source(doc.short, entry.ref or doc.title)]
+
+    @staticmethod
+    def cite(source: Source) -> str:
+        if re.match(r"(?i)(điều|khoản|điểm)\b", source.ref):
+            return f"{source.ref} {source.doc}"
+        return f"{source.doc}, {source.ref}"
+
+    def law_status_note(self, entry: Entry, today: dt.date) -> str | None:
+        """Which law version an answer states, and whether it is still in force today."""
+        docs: list[Document] = []
+        if isinstance(entry, FaqEntry | Change):
+            docs = [self.kb.documents[c.doc_id] for c in entry.cites if c.doc_id in self.kb.documents]
+        else:
+            docs = [self.kb.documents[entry.doc_id]]
+        notes = []
+        for doc in dict.fromkeys(d for d in docs if d.is_legal):
+            if doc.in_force_on(today):
+                notes.append(texts.LAW_IN_FORCE.format(
+                    doc=doc.short, since=_fmt(doc.effective) if doc.effective else "?"))
+            else:
+                successor = self.kb.documents.get(doc.replaced_by or "")
+                if successor:
+                    notes.append(texts.LAW_REPLACED.format(
+                        doc=doc.short, ended=_fmt(doc.ended) if doc.ended else "?",
+                        successor=successor.short))
+                else:
+                    notes.append(texts.LAW_NOT_IN_FORCE.format(doc=doc.short))
+        return " ".join(notes) or None
+
+    def deadline_status(self, deadline: Deadline, today: dt.date) -> str:
+        """'Hạn: 15/01/2026 — đã qua 312 ngày' style line relative to `today`."""
+        rule = deadline.due
+        if rule.kind == "yearly":
+            due = rule.occurrence(today.year)
+            if due < today:
+                due = rule.occurrence(today.year + 1)
+            return texts.DUE_YEARLY.format(day=f"{rule.day:02d}/{rule.month:02d}", next=_fmt(due),
+                                           relative=_relative(due, today))
+        due = rule.occurrence(today.year)
+        label = texts.DUE_MONTH.format(month=f"{rule.month:02d}/{rule.year}", date=_fmt(due)) \
+            if rule.kind == "month" else _fmt(due)
+        return texts.DUE_ONCE.format(due=label, relative=_relative(due, today))
+
+    def _duties_answer(
+        self, unit_id: str, plan: str | None, ranked: list[_Ranked], today: dt.date
+    ) -> Answer | None:
+        """'Nhiệm vụ của <unit>': every duty of that unit in the plan, then its groups' duties."""
+        if plan is None:
+            return None
+        entries = [e for e in self.index.entries if e.plan == plan and isinstance(e, Duty | Deadline)]
+        own = [e for e in entries if unit_id in e.units]
+        if not own:
+            return None
+        doc = self.kb.plan_document(plan)
+        assert doc is not None
+        name = self.kb.registry.name_of(unit_id)
+        parts = [texts.DUTIES_HEADER.format(unit=name, plan=doc.short)]
+        sources = []
+        for e in own:
+            line = f"- **{e.title}** ({e.ref}): {_one_paragraph(e.body)}"
+            if isinstance(e, Deadline):
+                line += " " + self.deadline_status(e, today)
+            parts.append(line)
+            sources.append(Source(doc.short, e.ref or ""))
+        groups = self.kb.registry.ancestors(unit_id)
+        shared = [e for e in entries if e not in own and groups & set(e.units)]
+        if shared:
+            parts.append(texts.GROUP_DUTIES_HEADER)
+            parts.extend(f"- {e.title} ({e.ref})" for e in shared)
+        parts.append(texts.SOURCE_LINE.format(sources=f"{doc.short}, "
+                                              + ", ".join(dict.fromkeys(s.ref for s in sources))))
+        parts.append(texts.LEGAL_NOTE)
+        shown = {e.id for e in own}
+        return Answer(True, "\n\n".join(parts), tuple(dict.fromkeys(sources)),
+                      tuple(self._suggestions(ranked, shown)), tuple(e.id for e in own), plan)
+
+    def _decline(self, plan: str | None, ranked: list[_Ranked], analysis: Analysis) -> Answer:
+        suggestions = [
+            (r.entry.question if isinstance(r.entry, FaqEntry) else r.entry.title) for r in ranked[:3]
+        ]
+        parts = [texts.NOT_FOUND]
+        if suggestions:
+            parts.append(texts.MAYBE_YOU_MEANT + "\n" + "\n".join(f"- {s}" for s in suggestions))
+        parts.append(self.office_contact(plan))
+        return Answer(False, "\n\n".join(parts), (), tuple(suggestions), (), plan)
+
+    def office_contact(self, plan: str | None) -> str:
+        """How to reach the standing office, with phone numbers when the plan gives them."""
+        if plan:
+            for e in self.index.entries:
+                if isinstance(e, Contact) and e.plan == plan and e.phones:
+                    return texts.OFFICE_CONTACT_PHONES.format(phones=", ".join(e.phones),
+                                                              plan=self.kb.plan_document(plan).short)
+        return texts.OFFICE_CONTACT
+
+
+def _fmt(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _relative(due: dt.date, today: dt.date) -> str:
+    days = (due - today).days
+    if days > 0:
+        return texts.DAYS_LEFT.format(days=days)
+    if days == 0:
+        return texts.DUE_TODAY
+    return texts.DAYS_PAST.format(days=-days)
+
+
+def _one_paragraph(body: str) -> str:
+    return " ".join(line.strip() for line in body.splitlines() if line.strip())
+

@@ -1,0 +1,605 @@
+"""Load and validate the Markdown knowledge base into typed, immutable records.
+
+Validation collects every problem as `file:line: message` instead of stopping at the first, so a
+reviewer fixes a file in one pass (`python -m bot kb check`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.model import (
+    Change,
+    Citation,
+    Contact,
+    Deadline,
+    Document,
+    DueRule,
+    Duty,
+    Entry,
+    FaqEntry,
+    Fact,
+    Group,
+    Provision,
+    Term,
+    Unit,
+)
+from knowledge.text import Abbreviations, fold, nfc
+from knowledge.units import UnitRegistry
+
+__all__ = [
+    "DEFAULT_ROOT",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Problem",
+    "check_knowledge",
+    "load_knowledge",
+]
+
+DEFAULT_ROOT = Path(__file__).resolve().parent / "content"
+
+DOC_KINDS = frozenset(
+    {"plan", "law", "decree", "circular", "ordinance", "directive", "decision", "guidance",
+     "resolution", "letter", "faq", "glossary", "units"}
+)
+STATUSES = frozenset({"in_force", "replaced", "expired", "unknown"})
+DOC_KEYS = frozenset(
+    {"id", "kind", "title", "short", "number", "issuer", "signed", "signer", "effective", "ended",
+     "status", "replaced_by", "replaces", "plan", "province", "implements", "aliases", "source",
+     "note"}
+)
+DOC_REQUIRED = ("id", "kind", "title", "source")
+LIST_KEYS = frozenset({"replaces", "aliases", "keywords", "units", "cites", "phones", "groups",
+                       "prefixes"})
+
+COMMON = frozenset({"type", "title", "ref", "keywords"})
+ENTRY_KEYS: dict[str, frozenset[str]] = {
+    "duty": COMMON | {"units"},
+    "fact": COMMON | {"units"},
+    "deadline": COMMON | {"units", "due", "due_text", "from"},
+    "provision": COMMON | {"article", "clause", "point", "units"},
+    "contact": COMMON | {"units", "phones"},
+    "faq": COMMON | {"question", "cites", "units"},
+    "change": COMMON | {"cites"},
+    "term": {"type", "term", "expansion", "expand", "case", "keywords", "title"},
+    "unit": {"type", "name", "aliases", "groups"},
+    "group": {"type", "name", "aliases", "groups", "prefixes"},
+}
+ENTRY_REQUIRED: dict[str, tuple[str, ...]] = {
+    "duty": ("title", "units"),
+    "fact": ("title",),
+    "deadline": ("title", "units", "due"),
+    "provision": ("title", "article"),
+    "contact": ("title", "units"),
+    "faq": ("title", "question", "cites"),
+    "change": ("title", "cites"),
+    "term": ("term", "expansion"),
+    "unit": ("name",),
+    "group": ("name",),
+}
+# Which entry types each kind of document may hold.
+TYPES_BY_KIND: dict[str, frozenset[str]] = {
+    "plan": frozenset({"duty", "deadline", "fact", "contact"}),
+    "faq": frozenset({"faq"}),
+    "glossary": frozenset({"term"}),
+    "units": frozenset({"unit", "group"}),
+}
+LEGAL_DOC_TYPES = frozenset({"provision", "fact", "change", "contact"})
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ATTR = re.compile(r"^([a-z_]+)\s*:\s*(.*)$")
+_DUE = re.compile(r"^(?:(\d{4})-(\d{2})-(\d{2})|month:(\d{4})-(\d{2})|yearly:(\d{2})-(\d{2}))$")
+_ARTICLE = re.compile(r"điều\s+(\d+)", re.IGNORECASE)
+_STALE_LAW = re.compile(r"29/2018/qh14[^.;]{0,60}(dang co hieu luc|con hieu luc|hien hanh)")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One validation problem, printed as `file:line: message`."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is invalid; `problems` lists why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n"
+                         + "\n".join(map(str, problems[:20])))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the assistant knows, immutable once loaded."""
+
+    documents: Mapping[str, Document]
+    entries: tuple[Entry, ...]
+    registry: UnitRegistry
+    abbreviations: Abbreviations
+    by_id: Mapping[str, Entry] = field(default_factory=dict)
+
+    @property
+    def plans(self) -> list[str]:
+        """Plan slugs in the KB, sorted."""
+        return sorted(d.plan for d in self.documents.values() if d.kind == "plan" and d.plan)
+
+    def plan_document(self, slug: str) -> Document | None:
+        return next((d for d in self.documents.values() if d.plan == slug), None)
+
+    def deadlines(self) -> list[Deadline]:
+        return [e for e in self.entries if isinstance(e, Deadline)]
+
+
+# --- raw parsing ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Attrs:
+    values: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _RawEntry:
+    id: str
+    line: int
+    attrs: _Attrs
+    body: str
+
+
+@dataclass
+class _RawFile:
+    path: str
+    front: _Attrs
+    front_line: int
+    entries: list[_RawEntry]
+
+
+def _parse_attr_lines(
+    lines: list[tuple[int, str]], path: str, problems: list[Problem]
+) -> _Attrs:
+    attrs = _Attrs()
+    for lineno, text in lines:
+        match = _ATTR.match(text.strip())
+        if not match:
+            problems.append(Problem(path, lineno, f"expected 'key: value', got {text.strip()!r}"))
+            continue
+        key, value = match[1], nfc(match[2].strip())
+        if key in attrs.values:
+            problems.append(Problem(path, lineno, f"duplicate key {key!r}"))
+            continue
+        attrs.values[key] = value
+        attrs.lines[key] = lineno
+    return attrs
+
+
+def _parse_file(path: Path, label: str, problems: list[Problem]) -> _RawFile | None:
+    try:
+        text = nfc(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(label, 1, f"cannot read file: {exc}"))
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        problems.append(Problem(label, 1, "missing front matter (the file must start with '---')"))
+        return None
+    try:
+        close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        problems.append(Problem(label, 1, "front matter is not closed with '---'"))
+        return None
+    front = _parse_attr_lines(
+        [(i + 1, lines[i]) for i in range(1, close) if lines[i].strip()], label, problems
+    )
+    entries: list[_RawEntry] = []
+    i = close + 1
+    while i < len(lines):
+        line = lines[i]
+        if not line.startswith("## "):
+            i += 1
+            continue
+        entry_id, start = line[3:].strip(), i + 1
+        i += 1
+        attr_lines = []
+        while i < len(lines) and lines[i].strip() and not lines[i].startswith("## "):
+            attr_lines.append((i + 1, lines[i]))
+            i += 1
+        body_lines = []
+        while i < len(lines) and not lines[i].startswith("## "):
+            body_lines.append(lines[i])
+            i += 1
+        entries.append(
+            _RawEntry(entry_id, start, _parse_attr_lines(attr_lines, label, problems),
+                      "\n".join(body_lines).strip())
+        )
+    return _RawFile(label, front, 1, entries)
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _date(value: str, where: tuple[str, int], problems: list[Problem]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(Problem(*where, f"bad date {value!r} (expected YYYY-MM-DD)"))
+        return None
+
+
+def _due(value: str, where: tuple[str, int], problems: list[Problem]) -> DueRule | None:
+    match = _DUE.match(value)
+    try:
+        if match and match[1]:
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            return DueRule("date", day.year, day.month, day.day)
+        if match and match[4]:
+            year, month = int(match[4]), int(match[5])
+            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            return DueRule("month", year, month, last)
+        if match and match[6]:
+            month, day = int(match[6]), int(match[7])
+            dt.date(2024, month, day)  # validates day/month (2024 is a leap year)
+            return DueRule("yearly", None, month, day)
+    except ValueError:
+        pass
+    problems.append(
+        Problem(*where, f"bad due {value!r} (expected YYYY-MM-DD, month:YYYY-MM or yearly:MM-DD)")
+    )
+    return None
+
+
+# --- building typed records ----------------------------------------------------------------
+
+
+def _iter_files(root: Path) -> Iterator[Path]:
+    yield from sorted(root.rglob("*.md"))
+
+
+def read_knowledge(root: Path = DEFAULT_ROOT) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Parse and validate the KB under `root`; return it (None if unusable) and its problems."""
+    problems: list[Problem] = []
+    root = Path(root)
+    if not root.is_dir():
+        return None, [Problem(str(root), 1, "knowledge directory not found")]
+    raw_files = []
+    for path in _iter_files(root):
+        label = _label(path, root)
+        raw = _parse_file(path, label, problems)
+        if raw is not None:
+            raw_files.append(raw)
+    if not raw_files:
+        problems.append(Problem(str(root), 1, "no knowledge files found"))
+        return None, problems
+
+    documents = _build_documents(raw_files, problems)
+    _check_entry_ids(raw_files, problems)
+    terms = [t for raw in raw_files for t in _build_terms(raw, documents, problems)]
+    abbreviations = Abbreviations.from_pairs(
+        (t.term, t.expansion, t.exact_case) for t in terms if t.expand
+    )
+    units, groups = _build_units(raw_files, documents, problems)
+    registry = UnitRegistry(units, groups, abbreviations)
+    _check_unit_graph(units, groups, registry, problems)
+
+    entries: list[Entry] = list(terms)
+    for raw in raw_files:
+        doc = documents.get(raw.front.values.get("id", ""))
+        if doc is None or doc.kind in ("glossary", "units"):
+            continue
+        entries.extend(_build_entries(raw, doc, registry, problems))
+    _check_citations(entries, documents, problems)
+    kb = KnowledgeBase(
+        documents=documents,
+        entries=tuple(entries),
+        registry=registry,
+        abbreviations=abbreviations,
+        by_id={e.id: e for e in entries},
+    )
+    return kb, problems
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+
+
+def _build_documents(raw_files: list[_RawFile], problems: list[Problem]) -> dict[str, Document]:
+    documents: dict[str, Document] = {}
+    for raw in raw_files:
+        front, path = raw.front, raw.path
+
+        def at(key: str, front: _Attrs = front, path: str = path) -> tuple[str, int]:
+            return (path, front.lines.get(key, 1))
+
+        values = front.values
+        for key in values:
+            if key not in DOC_KEYS:
+                problems.append(Problem(*at(key), f"unknown front-matter key {key!r}"))
+        missing = [k for k in DOC_REQUIRED if not values.get(k)]
+        kind = values.get("kind", "")
+        if kind not in ("units", "glossary", "faq") and not values.get("short"):
+            missing.append("short")
+        if missing:
+            problems.append(Problem(path, 1, f"front matter lacks {', '.join(missing)}"))
+        doc_id = values.get("id", "")
+        if not doc_id:
+            continue
+        if not _ID.match(doc_id):
+            problems.append(Problem(*at("id"), f"bad document id {doc_id!r} (use kebab-case)"))
+        if doc_id in documents:
+            problems.append(Problem(*at("id"), f"duplicate document id {doc_id!r} "
+                                    f"(also in {documents[doc_id].file})"))
+            continue
+        if kind not in DOC_KINDS:
+            problems.append(Problem(*at("kind"), f"unknown document kind {kind!r}"))
+        status = values.get("status")
+        if status is not None and status not in STATUSES:
+            problems.append(Problem(*at("status"), f"unknown status {status!r}"))
+        dates = {}
+        for key in ("signed", "effective", "ended"):
+            if values.get(key):
+                dates[key] = _date(values[key], at(key), problems)
+        doc = Document(
+            id=doc_id,
+            kind=kind,
+            title=values.get("title", doc_id),
+            short=values.get("short") or values.get("title", doc_id),
+            file=path,
+            number=values.get("number") or None,
+            issuer=values.get("issuer") or None,
+            signed=dates.get("signed"),
+            signer=values.get("signer") or None,
+            effective=dates.get("effective"),
+            ended=dates.get("ended"),
+            status=status,
+            replaced_by=values.get("replaced_by") or None,
+            replaces=_split_list(values.get("replaces", "")),
+            plan=values.get("plan") or None,
+            province=values.get("province") or None,
+            implements=values.get("implements") or None,
+            aliases=_split_list(values.get("aliases", "")),
+            source=values.get("source") or None,
+            note=values.get("note") or None,
+        )
+        _check_document(doc, at, problems)
+        documents[doc_id] = doc
+    for doc in documents.values():
+        for ref in (doc.replaced_by, *doc.replaces):
+            if ref and ref not in documents:
+                problems.append(Problem(doc.file, 1, f"unknown document {ref!r} in replaced_by/replaces"))
+    return documents
+
+
+def _check_document(doc: Document, at, problems: list[Problem]) -> None:
+    if doc.kind == "plan":
+        if not doc.plan:
+            problems.append(Problem(doc.file, 1, "a plan needs 'plan: <slug>'"))
+        elif not _ID.match(doc.plan):
+            problems.append(Problem(*at("plan"), f"bad plan slug {doc.plan!r}"))
+    elif doc.plan:
+        problems.append(Problem(*at("plan"), "only plans carry 'plan'"))
+    if doc.is_legal:
+        if not doc.number:
+            problems.append(Problem(doc.file, 1, "a legal document needs its 'number' (its version)"))
+        if not doc.status:
+            problems.append(Problem(doc.file, 1, "a legal document needs its 'status'"))
+    if doc.status in ("replaced", "expired") and not doc.ended:
+        problems.append(Problem(*at("status"), f"status {doc.status} needs the 'ended' date"))
+    if doc.status == "replaced" and not doc.replaced_by:
+        problems.append(Problem(*at("status"), "status replaced needs 'replaced_by'"))
+    if doc.ended and doc.status == "in_force" and doc.ended < dt.date.today():
+        problems.append(Problem(*at("status"), f"in_force but ended on {doc.ended:%d/%m/%Y}"))
+    if doc.effective and doc.ended and doc.ended < doc.effective:
+        problems.append(Problem(*at("ended"), "ended before it took effect"))
+
+
+def _check_entry_ids(raw_files: list[_RawFile], problems: list[Problem]) -> None:
+    seen: dict[str, str] = {}
+    for raw in raw_files:
+        for entry in raw.entries:
+            where = f"{raw.path}:{entry.line - 1}"
+            if not _ID.match(entry.id):
+                problems.append(Problem(raw.path, entry.line - 1,
+                                        f"bad entry id {entry.id!r} (use kebab-case)"))
+            if entry.id in seen:
+                problems.append(Problem(raw.path, entry.line - 1,
+                                        f"duplicate entry id {entry.id!r} (also at {seen[entry.id]})"))
+            else:
+                seen[entry.id] = where
+
+
+def _entry_type(raw: _RawEntry, doc: Document, path: str, problems: list[Problem]) -> str | None:
+    etype = raw.attrs.values.get("type", "")
+    where = (path, raw.attrs.lines.get("type", raw.line))
+    if etype not in ENTRY_KEYS:
+        problems.append(Problem(*where, f"entry {raw.id!r}: unknown or missing type {etype!r}"))
+        return None
+    allowed = TYPES_BY_KIND.get(doc.kind, LEGAL_DOC_TYPES)
+    if etype not in allowed:
+        problems.append(Problem(*where, f"entry {raw.id!r}: type {etype!r} does not belong in a "
+                                        f"{doc.kind} document"))
+        return None
+    for key in raw.attrs.values:
+        if key not in ENTRY_KEYS[etype]:
+            problems.append(Problem(path, raw.attrs.lines[key],
+                                    f"entry {raw.id!r}: unknown key {key!r} for type {etype}"))
+    missing = [k for k in ENTRY_REQUIRED[etype] if not raw.attrs.values.get(k)]
+    if missing:
+        problems.append(Problem(path, raw.line, f"entry {raw.id!r}: missing {', '.join(missing)}"))
+        return None
+    return etype
+
+
+def _build_terms(raw: _RawFile, documents: dict[str, Document], problems) -> list[Term]:
+    doc = documents.get(raw.front.values.get("id", ""))
+    if doc is None or doc.kind != "glossary":
+        return []
+    out = []
+    for entry in raw.entries:
+        if _entry_type(entry, doc, raw.path, problems) != "term":
+            continue
+        v = entry.attrs.values
+        term, expansion = v["term"], v["expansion"]
+        out.append(Term(
+            id=entry.id, type="term", doc_id=doc.id, plan=None,
+            title=v.get("title") or f"{term} là viết tắt của gì",
+            body=entry.body or f"**{term}** là viết tắt của *{expansion}*.",
+            file=raw.path, line=entry.line, keywords=_split_list(v.get("keywords", "")),
+            term=term, expansion=expansion, expand=v.get("expand", "yes") != "no",
+            exact_case=v.get("case") == "exact",
+        ))
+    return out
+
+
+def _build_units(raw_files, documents, problems) -> tuple[list[Unit], list[Group]]:
+    units: list[Unit] = []
+    groups: list[Group] = []
+    for raw in raw_files:
+        doc = documents.get(raw.front.values.get("id", ""))
+        if doc is None or doc.kind != "units":
+            continue
+        for entry in raw.entries:
+            etype = _entry_type(entry, doc, raw.path, problems)
+            v = entry.attrs.values
+            common = dict(id=entry.id, name=v.get("name", ""), aliases=_split_list(v.get("aliases", "")),
+                          groups=_split_list(v.get("groups", "")), file=raw.path, line=entry.line)
+            if etype == "unit":
+                units.append(Unit(**common))
+            elif etype == "group":
+                groups.append(Group(**common, prefixes=_split_list(v.get("prefixes", ""))))
+    return units, groups
+
+
+def _check_unit_graph(units, groups, registry: UnitRegistry, problems) -> None:
+    group_ids = {g.id for g in groups}
+    for record in [*units, *groups]:
+        for gid in record.groups:
+            if gid not in group_ids:
+                problems.append(Problem(record.file, record.line, f"{record.id}: unknown group {gid!r}"))
+        if record.id in registry.ancestors(record.id):
+            problems.append(Problem(record.file, record.line, f"{record.id}: group cycle"))
+    seen: dict[str, str] = {}
+    for record in [*units, *groups]:
+        for name in (record.name, *record.aliases):
+            key = registry.key(name)
+            if key in seen and seen[key] != record.id:
+                problems.append(Problem(record.file, record.line,
+                                        f"{record.id}: alias {name!r} also names {seen[key]}"))
+            seen.setdefault(key, record.id)
+
+
+def _build_entries(raw: _RawFile, doc: Document, registry: UnitRegistry, problems) -> Iterator[Entry]:
+    for entry in raw.entries:
+        etype = _entry_type(entry, doc, raw.path, problems)
+        if etype is None:
+            continue
+        v, lines = entry.attrs.values, entry.attrs.lines
+
+        def at(key: str, lines=lines, entry=entry) -> tuple[str, int]:
+            return (raw.path, lines.get(key, entry.line))
+
+        if not entry.body:
+            problems.append(Problem(raw.path, entry.line, f"entry {entry.id!r}: empty body"))
+            continue
+        if doc.kind == "plan" and not v.get("ref"):
+            problems.append(Problem(raw.path, entry.line,
+                                    f"entry {entry.id!r}: no citation ('ref: mục …' is required in plans)"))
+        if _STALE_LAW.search(fold(entry.body)) and dt.date.today() > dt.date(2026, 2, 28):
+            problems.append(Problem(raw.path, entry.line,
+                                    f"entry {entry.id!r}: states Luật 29/2018/QH14 as in force"))
+        unit_ids = []
+        for name in _split_list(v.get("units", "")):
+            uid = registry.exact(name)
+            if uid is None:
+                hint = ", ".join(registry.suggest(name))
+                problems.append(Problem(*at("units"), f"entry {entry.id!r}: unknown unit {name!r}"
+                                        + (f" (close: {hint})" if hint else "")))
+            elif uid not in unit_ids:
+                unit_ids.append(uid)
+        common = dict(
+            id=entry.id, type=etype, doc_id=doc.id, plan=doc.plan, title=v["title"],
+            body=entry.body, file=raw.path, line=entry.line, ref=v.get("ref") or None,
+            keywords=_split_list(v.get("keywords", "")), units=tuple(unit_ids),
+        )
+        if etype == "duty":
+            yield Duty(**common)
+        elif etype == "fact":
+            yield Fact(**common)
+        elif etype == "contact":
+            yield Contact(**common, phones=_split_list(v.get("phones", "")))
+        elif etype == "deadline":
+            due = _due(v["due"], at("due"), problems)
+            first = v.get("from")
+            if first and not first.isdigit():
+                problems.append(Problem(*at("from"), f"entry {entry.id!r}: 'from' must be a year"))
+                first = None
+            if due is not None:
+                yield Deadline(**common, due=due, due_text=v.get("due_text") or None,
+                               first_year=int(first) if first else None)
+        elif etype == "provision":
+            article, clause = v["article"], v.get("clause")
+            if not article.isdigit() or (clause and not clause.isdigit()):
+                problems.append(Problem(*at("article"), f"entry {entry.id!r}: article and clause "
+                                                        "must be numbers"))
+                continue
+            yield Provision(**common, article=int(article), clause=int(clause) if clause else None,
+                            point=v.get("point") or None)
+        elif etype in ("faq", "change"):
+            cites = []
+            for text in _split_list(v["cites"]):
+                doc_id, _, ref = text.partition(" ")
+                cites.append(Citation(doc_id, ref.strip()))
+            if etype == "faq":
+                yield FaqEntry(**common, question=v["question"], cites=tuple(cites))
+            else:
+                yield Change(**common, cites=tuple(cites))
+
+
+def _check_citations(entries: list[Entry], documents: Mapping[str, Document], problems) -> None:
+    articles: dict[str, set[int]] = {}
+    for e in entries:
+        if isinstance(e, Provision):
+            articles.setdefault(e.doc_id, set()).add(e.article)
+    for e in entries:
+        if not isinstance(e, FaqEntry | Change):
+            continue
+        for cite in e.cites:
+            target = documents.get(cite.doc_id)
+            if target is None:
+                problems.append(Problem(e.file, e.line, f"entry {e.id!r}: cites unknown document "
+                                                        f"{cite.doc_id!r}"))
+                continue
+            if not cite.ref:
+                problems.append(Problem(e.file, e.line, f"entry {e.id!r}: citation of {cite.doc_id} "
+                                                        "has no reference (article or section)"))
+                continue
+            match = _ARTICLE.search(cite.ref)
+            if target.is_legal and match and int(match[1]) not in articles.get(cite.doc_id, set()):
+                problems.append(Problem(e.file, e.line, f"entry {e.id!r}: cites {cite.doc_id} "
+                                        f"Điều {match[1]}, which has no provision entry in the KB"))
+
+
+def check_knowledge(root: Path = DEFAULT_ROOT) -> list[Problem]:
+    """Every problem of the KB under `root` (empty when valid)."""
+    return read_knowledge(root)[1]
+
+
+def load_knowledge(root: Path = DEFAULT_ROOT) -> KnowledgeBase:
+    """Load the KB under `root`; raise `KnowledgeError` when it is not valid."""
+    kb, problems = read_knowledge(root)
+    if problems or kb is None:
+        raise KnowledgeError(problems)
+    return kb

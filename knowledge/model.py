@@ -1,0 +1,208 @@
+"""Typed, immutable records of the knowledge base (see FORMAT.md for the file format)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+__all__ = [
+    "LEGAL_KINDS",
+    "Change",
+    "Citation",
+    "Contact",
+    "Deadline",
+    "Document",
+    "DueRule",
+    "Duty",
+    "Entry",
+    "FaqEntry",
+    "Fact",
+    "Group",
+    "Provision",
+    "Term",
+    "Unit",
+]
+
+# Kinds of document that state law (and so carry a version and a status).
+LEGAL_KINDS = frozenset({"law", "decree", "circular", "ordinance"})
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One source document: a plan, a law, a decree, the FAQ, the glossary…"""
+
+    id: str
+    kind: str
+    title: str
+    short: str
+    file: str
+    number: str | None = None
+    issuer: str | None = None
+    signed: dt.date | None = None
+    signer: str | None = None
+    effective: dt.date | None = None
+    ended: dt.date | None = None
+    status: str | None = None
+    replaced_by: str | None = None
+    replaces: tuple[str, ...] = ()
+    plan: str | None = None
+    province: str | None = None
+    implements: str | None = None
+    aliases: tuple[str, ...] = ()
+    source: str | None = None
+    note: str | None = None
+
+    @property
+    def is_legal(self) -> bool:
+        return self.kind in LEGAL_KINDS
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether the document is in force on `day`, from its effective and end dates."""
+        if self.effective and day < self.effective:
+            return False
+        if self.ended:
+            return day <= self.ended
+        return self.status in (None, "in_force", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class DueRule:
+    """When a deadline falls: one date, the end of a month, or a day every year."""
+
+    kind: str  # "date" | "month" | "yearly"
+    year: int | None
+    month: int
+    day: int
+
+    def occurrence(self, year: int) -> dt.date:
+        """The due date in `year` (yearly rules) or the single due date (others)."""
+        if self.kind == "yearly":
+            day = min(self.day, calendar.monthrange(year, self.month)[1])
+            return dt.date(year, self.month, day)
+        assert self.year is not None
+        return dt.date(self.year, self.month, self.day)
+
+    @property
+    def recurrence(self) -> str | None:
+        return "yearly" if self.kind == "yearly" else None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A reference from an FAQ or change entry to a document: `luat-117-2025 Điều 5 khoản 2`."""
+
+    doc_id: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Fields every searchable entry has."""
+
+    id: str
+    type: str
+    doc_id: str
+    plan: str | None
+    title: str
+    body: str
+    file: str
+    line: int
+    ref: str | None = None
+    keywords: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()  # canonical unit/group ids
+
+
+@dataclass(frozen=True, slots=True)
+class Duty(Entry):
+    """A task a plan assigns to units."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact(Entry):
+    """Any other statement from a document (purpose, target, composition, signer…)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline(Entry):
+    """A structured deadline of a plan."""
+
+    due: DueRule = DueRule("date", 2000, 1, 1)
+    due_text: str | None = None
+    first_year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provision(Entry):
+    """One article / clause / point of a law, decree or circular, paraphrased."""
+
+    article: int = 0
+    clause: int | None = None
+    point: str | None = None
+
+    @property
+    def citation_ref(self) -> str:
+        parts = []
+        if self.point:
+            parts.append(f"điểm {self.point}")
+        if self.clause is not None:
+            parts.append(f"khoản {self.clause}")
+        parts.append(f"Điều {self.article}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact(Entry):
+    """A contact point with phone numbers as the source writes them."""
+
+    phones: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FaqEntry(Entry):
+    """A practical question answered from cited provisions and plans."""
+
+    question: str = ""
+    cites: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change(Entry):
+    """What changed between the 2018 and the 2025 law."""
+
+    cites: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Term(Entry):
+    """An abbreviation or term of the glossary."""
+
+    term: str = ""
+    expansion: str = ""
+    expand: bool = True
+    exact_case: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A canonical unit (Công an tỉnh, Sở Tài chính…) with its aliases and groups."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    groups: tuple[str, ...]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A group of units as plans name them ("các sở, ban, ngành")."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    groups: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    file: str
+    line: int

@@ -1,0 +1,118 @@
+"""Vietnamese text handling: Unicode normalisation, diacritic folding, abbreviations, tokens.
+
+Users type with and without diacritics, in NFC or NFD, with abbreviations ("BMNN", "UBND",
+"KH&CN") and typos. Everything that is matched goes through `fold` first; the accented form is
+kept separately for display. Abbreviations are expanded on the folded text so that "BMNN" and
+"bí mật nhà nước" index to the same syllables.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "STOPWORDS",
+    "Abbreviations",
+    "fold",
+    "nfc",
+    "syllables",
+    "terms",
+]
+
+_DIACRITIC_FREE = str.maketrans({"đ": "d", "ð": "d"})
+_WORD = re.compile(r"[0-9a-z]+")
+_SPACES = re.compile(r"\s+")
+
+# Function words that carry no topic on their own. They are dropped from single-syllable terms
+# only; bigrams keep them ("bao lâu", "trước ngày") because phrases do carry meaning.
+STOPWORDS = frozenset(
+    """
+    a ah anh cac cai cho cua da day den di duoc em gi giup ha hay khi khong la lam lai minh
+    mot nao nay neu nhe nho nhu nhung o oi phai ra roi se the theo thi trong va ve vay voi xin
+    cung nhieu
+    """.split()
+)
+
+
+def nfc(text: str) -> str:
+    """Return `text` in Unicode NFC, the form used for display and storage."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Fold case and diacritics (đ → d), normalise spaces: the form used for matching.
+
+    >>> fold("Bí mật NHÀ NƯỚC  Đồng Nai")
+    'bi mat nha nuoc dong nai'
+    """
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = stripped.translate(_DIACRITIC_FREE)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", stripped)).strip()
+
+
+@dataclass(frozen=True)
+class Abbreviations:
+    """Abbreviation → expansion table applied to folded text.
+
+    `anycase` entries are expanded whatever the case the user typed ("bmnn", "BMNN");
+    `exactcase` entries only when typed in capitals, because their folded form is also a
+    common Vietnamese word ("CA" = công an, but "cả"/"ca" are words; "AI" but "ai" = who).
+    """
+
+    anycase: Mapping[str, str] = field(default_factory=dict)
+    exactcase: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str, bool]]) -> Abbreviations:
+        """Build from (term, expansion, exact_case) triples, e.g. from the glossary."""
+        anycase: dict[str, str] = {}
+        exactcase: dict[str, str] = {}
+        for term, expansion, exact in pairs:
+            if exact:
+                exactcase[nfc(term)] = fold(expansion)
+            else:
+                anycase[_key(term)] = fold(expansion)
+        return cls(anycase, exactcase)
+
+    def expand(self, text: str) -> str:
+        """Return the folded form of `text` with abbreviations replaced by their expansions."""
+        if self.exactcase:
+            text = _EXACT_TOKEN.sub(lambda m: " " + self.exactcase.get(m[0], m[0]) + " ", nfc(text))
+        folded = fold(text)
+        if not self.anycase:
+            return folded
+        # "KH&CN", "Đ.BQH" …: join the pieces of an abbreviation written with & or dots.
+        folded = re.sub(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9])", "&", folded)
+        return _SPACES.sub(
+            " ",
+            _ANY_TOKEN.sub(lambda m: self.anycase.get(m[0].replace("&", ""), m[0]), folded),
+        ).strip()
+
+
+_EXACT_TOKEN = re.compile(r"\b[A-ZĐ][A-Z0-9Đ]+\b")
+_ANY_TOKEN = re.compile(r"[0-9a-z&]+")
+
+
+def _key(term: str) -> str:
+    return fold(term).replace("&", "").replace(" ", "")
+
+
+def syllables(folded: str) -> list[str]:
+    """Split folded text into syllables (ASCII letters/digits); "01" and "1" are the same."""
+    out = []
+    for word in _WORD.findall(folded):
+        if word.isdigit():
+            word = word.lstrip("0") or "0"
+        out.append(word)
+    return out
+
+
+def terms(sylls: list[str]) -> list[str]:
+    """Index terms: content syllables plus every adjacent syllable bigram ("bi_mat")."""
+    out = [s for s in sylls if s not in STOPWORDS]
+    out.extend(f"{a}_{b}" for a, b in zip(sylls, sylls[1:], strict=False))
+    return out

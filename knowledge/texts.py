@@ -1,0 +1,40 @@
+"""Every Vietnamese sentence the answering feature shows, in one place for review."""
+
+EMPTY_QUESTION = "Bạn chưa nhập câu hỏi. Hãy gõ câu hỏi về kế hoạch hoặc pháp luật bảo vệ bí mật nhà nước."
+
+NOT_FOUND = (
+    "Xin lỗi, tôi không tìm thấy câu trả lời cho câu hỏi này trong các kế hoạch và văn bản "
+    "pháp luật về bảo vệ bí mật nhà nước mà tôi được cung cấp."
+)
+MAYBE_YOU_MEANT = "Có thể bạn muốn hỏi:"
+OFFICE_CONTACT = (
+    "Để được hướng dẫn thêm, hãy liên hệ cơ quan Thường trực Ban Chỉ đạo công tác bảo vệ bí mật "
+    "nhà nước của tỉnh (Công an tỉnh, Phòng An ninh chính trị nội bộ)."
+)
+OFFICE_CONTACT_PHONES = (
+    "Để được hướng dẫn thêm, hãy liên hệ cơ quan Thường trực Ban Chỉ đạo (Công an tỉnh, Phòng An "
+    "ninh chính trị nội bộ): {phones} (theo {plan})."
+)
+
+SOURCE_LINE = "Nguồn: {sources}."
+PHONES = "Điện thoại: {phones}."
+LEGAL_NOTE = (
+    "_Lưu ý: đây là nội dung tóm tắt để tham khảo; văn bản chính thức của kế hoạch và văn bản "
+    "pháp luật có giá trị ưu tiên._"
+)
+LAW_IN_FORCE = "Quy định này theo {doc} (có hiệu lực từ {since})."
+LAW_REPLACED = (
+    "Lưu ý: đây là quy định của {doc}, đã hết hiệu lực sau ngày {ended} và được thay thế bởi "
+    "{successor}; cần đối chiếu với quy định mới."
+)
+LAW_NOT_IN_FORCE = "Lưu ý: {doc} hiện không còn hiệu lực; cần đối chiếu với văn bản đang có hiệu lực."
+
+DUE_ONCE = "Hạn: {due} — {relative}."
+DUE_MONTH = "hết tháng {month} ({date})"
+DUE_YEARLY = "Hạn: ngày {day} hằng năm; lần tới: {next} — {relative}."
+DAYS_LEFT = "còn {days} ngày"
+DUE_TODAY = "hạn là hôm nay"
+DAYS_PAST = "đã qua hạn {days} ngày"
+
+DUTIES_HEADER = "**Nhiệm vụ của {unit}** theo {plan}:"
+GROUP_DUTIES_HEADER = "Ngoài ra, đơn vị còn thực hiện các nhiệm vụ chung giao cho nhóm đơn vị của mình:"

@@ -1,0 +1,137 @@
+"""The unit registry: canonical units, their aliases and the groups plans assign duties to.
+
+A contact of "Sở Y tế" must get the duties the plans give to "các sở, ban, ngành", and a contact
+of "UBND phường Đông Kinh" those of "UBND các xã, phường". So every unit knows its groups
+(transitively), and a name that is not registered but plainly classifies ("Sở …", "UBND xã …")
+is accepted into its group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from knowledge.model import Group, Unit
+from knowledge.text import Abbreviations, syllables
+
+__all__ = ["ResolvedUnit", "UnitRegistry", "UnknownUnit"]
+
+
+class UnknownUnit(LookupError):
+    """A unit name that is neither registered, close to a registered one, nor classifiable."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedUnit:
+    """A unit as a user named it: its registry id (if any) and every group it belongs to."""
+
+    name: str
+    id: str | None
+    memberships: frozenset[str]  # its own id (if any) plus all ancestor groups
+
+
+class UnitRegistry:
+    """Look units up by name, alias or abbreviation; know their groups."""
+
+    def __init__(
+        self, units: Iterable[Unit], groups: Iterable[Group], abbreviations: Abbreviations
+    ) -> None:
+        self._abbr = abbreviations
+        self.units = {u.id: u for u in units}
+        self.groups = {g.id: g for g in groups}
+        self._by_key: dict[str, str] = {}
+        for record in [*self.units.values(), *self.groups.values()]:
+            for name in (record.name, *record.aliases):
+                self._by_key.setdefault(self.key(name), record.id)
+        self._keys = list(self._by_key)
+        # Longest alias first, so "Sở Khoa học và Công nghệ" wins over "Sở".
+        self._mention_keys = sorted((k for k in self._keys if len(k) >= 4), key=len, reverse=True)
+        self._prefixes = sorted(
+            ((self.key(p), g.id) for g in self.groups.values() for p in g.prefixes),
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
+
+    def key(self, name: str) -> str:
+        """The matching form of a unit name: folded syllables, abbreviations expanded."""
+        return " ".join(syllables(self._abbr.expand(name)))
+
+    def name_of(self, unit_id: str) -> str:
+        record = self.units.get(unit_id) or self.groups[unit_id]
+        return record.name
+
+    def exact(self, name: str) -> str | None:
+        """The id of a unit or group registered under exactly this name or alias."""
+        return self._by_key.get(self.key(name))
+
+    def ancestors(self, unit_id: str) -> frozenset[str]:
+        """All groups `unit_id` belongs to, directly or through other groups."""
+        seen: set[str] = set()
+        todo = list(self._parents(unit_id))
+        while todo:
+            gid = todo.pop()
+            if gid not in seen:
+                seen.add(gid)
+                todo.extend(self._parents(gid))
+        return frozenset(seen)
+
+    def _parents(self, unit_id: str) -> tuple[str, ...]:
+        record = self.units.get(unit_id) or self.groups.get(unit_id)
+        return record.groups if record else ()
+
+    def classify(self, name: str) -> str | None:
+        """The group a plainly classifying name belongs to ("Sở Y tế Lạng Sơn" → sở, ban, ngành)."""
+        key = self.key(name)
+        for prefix, gid in self._prefixes:
+            if key == prefix or key.startswith(prefix + " "):
+                return gid
+        return None
+
+    def resolve(self, name: str) -> ResolvedUnit:
+        """Resolve a user-typed unit name; raise `UnknownUnit` with close matches otherwise."""
+        key = self.key(name)
+        if not key:
+            raise UnknownUnit(name, [])
+        uid = self._by_key.get(key)
+        if uid is None:
+            match = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=88)
+            if match:
+                uid = self._by_key[match[0]]
+        if uid is not None:
+            return ResolvedUnit(self.name_of(uid), uid, frozenset({uid}) | self.ancestors(uid))
+        gid = self.classify(name)
+        if gid is not None:
+            return ResolvedUnit(name.strip(), None, frozenset({gid}) | self.ancestors(gid))
+        raise UnknownUnit(name, self.suggest(name))
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Up to `limit` registered names close to `name`."""
+        out: list[str] = []
+        for key, _score, _ in process.extract(
+            self.key(name), self._keys, scorer=fuzz.WRatio, limit=limit * 4
+        ):
+            label = self.name_of(self._by_key[key])
+            if label not in out:
+                out.append(label)
+            if len(out) == limit:
+                break
+        return out
+
+    def mentioned(self, query_key: str) -> list[str]:
+        """Ids of units/groups named in a question given in its `key` form."""
+        found: list[str] = []
+        padded = f" {query_key} "
+        for key in self._mention_keys:
+            if f" {key} " in padded:
+                uid = self._by_key[key]
+                if uid not in found:
+                    found.append(uid)
+                padded = padded.replace(f" {key} ", " | ")
+        return found

@@ -1,0 +1,1 @@
+"""Deadline occurrences (pure) now; reminder planning and delivery come with the reminders issue."""
