@@ -144,6 +144,7 @@ def answer_json(answer: Answer, qid: object) -> dict:
         "suggestions": list(answer.suggestions),
         "plan": answer.plan,
         "entries": list(answer.entry_ids),
+        "coverage": answer.extra.get("coverage"),
     }
 
 
@@ -192,7 +193,7 @@ def _ask_batch(assistant: Assistant, path: Path, default_plan: str | None, as_js
         except UnknownPlan as exc:
             failed += 1
             result = _error_json(qid, messages.UNKNOWN_PLAN.format(
-                plan=exc, plans=", ".join(assistant.kb.plans)), number)
+                plan=exc.args[0], plans=", ".join(assistant.kb.plans)), number)
         except ValueError as exc:  # includes json.JSONDecodeError
             failed += 1
             result = _error_json(qid, str(exc), number)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from knowledge import texts
 from knowledge.index import Analysis, SearchIndex
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_knowledge
@@ -90,9 +92,18 @@ class Assistant:
         self._position = {e.id: i for i, e in enumerate(self.index.entries)}
         self._plan_keys = self._build_plan_keys()
         self._doc_keys = self._build_doc_keys()
+        self._title_keys = [
+            [" ".join(self.index.syllables_of(t)) for t in self._titles(e)] for e in self.index.entries
+        ]
         self._by_plan: dict[str | None, set[int]] = {}
         for i, e in enumerate(self.index.entries):
             self._by_plan.setdefault(e.plan, set()).add(i)
+
+    @staticmethod
+    def _titles(entry: Entry) -> list[str]:
+        if isinstance(entry, FaqEntry):
+            return [entry.title, entry.question]
+        return [entry.title]
 
     @classmethod
     def from_directory(cls, root: Path = DEFAULT_ROOT) -> Assistant:
@@ -126,23 +137,24 @@ class Assistant:
                         keys.append((key, doc.id))
         return sorted(keys, key=lambda kv: len(kv[0]), reverse=True)
 
-    def detect_plan(self, key: str) -> str | None:
+    def detect_plan(self, key: str) -> tuple[str, str] | None:
+        """The plan a question names ("… của Lào Cai", "KH 109") and the words naming it."""
         padded = f" {key} "
         for name, slug in self._plan_keys:
             if f" {name} " in padded:
-                return slug
+                return slug, name
         return None
 
     def _mentioned_docs(self, key: str) -> set[str]:
         padded = f" {key} "
         return {doc_id for name, doc_id in self._doc_keys if f" {name} " in padded}
 
-    def _plan_words(self, plan: str | None) -> set[str]:
-        """Syllables that only name the plan ("lạng sơn", "kế hoạch") — context, not content."""
-        words = {"ke", "hoach", "tinh", "thanh", "pho", "cua"}
-        for name, slug in self._plan_keys:
-            if slug == plan:
-                words.update(name.split())
+    def _context_words(self, plan: str | None) -> set[str]:
+        """Syllables that only name the plan's province or the plan itself: context, not content."""
+        words = {"ke", "hoach", "tinh", "thanh", "pho"}
+        doc = self.kb.plan_document(plan) if plan else None
+        if doc and doc.province:
+            words.update(self.index.syllables_of(doc.province))
         return words
 
     # --- ranking -------------------------------------------------------------------------
@@ -167,6 +179,9 @@ class Assistant:
         for idx, score in scores.items():
             entry = self.index.entries[idx]
             doc = self.kb.documents[entry.doc_id]
+            # A question worded like an entry's title (or FAQ question) is about that entry.
+            likeness = max(fuzz.ratio(key, t) for t in self._title_keys[idx])
+            score *= 1 + max(0.0, likeness - 70) / 60
             if deadline_cue and isinstance(entry, Deadline):
                 score *= 1.6
             if contact_cue and isinstance(entry, Contact):
@@ -176,9 +191,10 @@ class Assistant:
             if entry.doc_id in docs:
                 score *= 1.8
             if doc.is_legal or isinstance(entry, Change):
-                if law_2018 and entry.doc_id == "luat-29-2018":
-                    score *= 1.5
-                elif law_2025 and entry.doc_id == "luat-117-2025":
+                named = (law_2018 and entry.doc_id == "luat-29-2018") or (
+                    law_2025 and entry.doc_id == "luat-117-2025"
+                )
+                if named:
                     score *= 1.5
                 elif doc.is_legal and not doc.in_force_on(today):
                     score *= 0.85
@@ -206,15 +222,21 @@ class Assistant:
         if not question:
             return Answer(False, texts.EMPTY_QUESTION)
         analysis = self.index.analyse(question)
-        plan = plan or self.detect_plan(analysis.key)
+        if plan is None:
+            detected = self.detect_plan(analysis.key)
+            if detected:
+                plan = detected[0]
+                # The words naming the plan select it; they are not what is asked about.
+                analysis = self.index.analyse(_remove_phrase(analysis.key, detected[1]))
         ranked = self._rank(analysis, plan, today)
         if not ranked:
             return self._decline(plan, [], analysis)
+        ignore = self._context_words(plan)
+        ranked = self._rerank_by_coverage(ranked, analysis, ignore)
         best = ranked[0]
-        ignore = self._plan_words(plan)
         coverage = self.index.coverage(analysis, self._position[best.entry.id], ignore)
         if coverage < MIN_COVERAGE:
-            return self._decline(plan, ranked, analysis)
+            return self._decline(plan, ranked, analysis, coverage)
 
         units = self.kb.registry.mentioned(analysis.key)
         if units and _DUTIES_CUE.search(analysis.key):
@@ -228,6 +250,18 @@ class Assistant:
             if second.score >= SECOND_ENTRY_RATIO * best.score and self._compatible(best, second):
                 shown.append(second.entry)
         return self._compose(shown, ranked, plan, today, coverage)
+
+    def _rerank_by_coverage(
+        self, ranked: list[_Ranked], analysis: Analysis, ignore: set[str], depth: int = 10
+    ) -> list[_Ranked]:
+        """Among the best few, prefer entries that contain more of what was asked."""
+        head = [
+            _Ranked(r.entry, r.score * (0.6 + 0.8 * self.index.coverage(
+                analysis, self._position[r.entry.id], ignore)))
+            for r in ranked[:depth]
+        ]
+        head.sort(key=lambda r: (-r.score, r.entry.id))
+        return head + ranked[depth:]
 
     @staticmethod
     def _compatible(best: _Ranked, other: _Ranked) -> bool:
@@ -373,7 +407,9 @@ class Assistant:
         return Answer(True, "\n\n".join(parts), tuple(dict.fromkeys(sources)),
                       tuple(self._suggestions(ranked, shown)), tuple(e.id for e in own), plan)
 
-    def _decline(self, plan: str | None, ranked: list[_Ranked], analysis: Analysis) -> Answer:
+    def _decline(
+        self, plan: str | None, ranked: list[_Ranked], analysis: Analysis, coverage: float = 0.0
+    ) -> Answer:
         suggestions = [
             (r.entry.question if isinstance(r.entry, FaqEntry) else r.entry.title) for r in ranked[:3]
         ]
@@ -381,7 +417,8 @@ class Assistant:
         if suggestions:
             parts.append(texts.MAYBE_YOU_MEANT + "\n" + "\n".join(f"- {s}" for s in suggestions))
         parts.append(self.office_contact(plan))
-        return Answer(False, "\n\n".join(parts), (), tuple(suggestions), (), plan)
+        return Answer(False, "\n\n".join(parts), (), tuple(suggestions), (), plan,
+                      {"coverage": round(coverage, 3)})
 
     def office_contact(self, plan: str | None) -> str:
         """How to reach the standing office, with phone numbers when the plan gives them."""
@@ -391,6 +428,10 @@ class Assistant:
                     return texts.OFFICE_CONTACT_PHONES.format(phones=", ".join(e.phones),
                                                               plan=self.kb.plan_document(plan).short)
         return texts.OFFICE_CONTACT
+
+
+def _remove_phrase(key: str, phrase: str) -> str:
+    return f" {key} ".replace(f" {phrase} ", " ").strip()
 
 
 def _fmt(day: dt.date) -> str:

@@ -8,6 +8,7 @@ kept separately for display. Abbreviations are expanded on the folded text so th
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -29,11 +30,11 @@ _SPACES = re.compile(r"\s+")
 # Function words that carry no topic on their own. They are dropped from single-syllable terms
 # only; bigrams keep them ("bao lâu", "trước ngày") because phrases do carry meaning.
 STOPWORDS = frozenset(
-    """
-    a ah anh cac cai cho cua da day den di duoc em gi giup ha hay khi khong la lam lai minh
-    mot nao nay neu nhe nho nhu nhung o oi phai ra roi se the theo thi trong va ve vay voi xin
-    cung nhieu
-    """.split()
+    (
+        "a ah anh cac cai cho cua da day den di duoc em gi giup ha hay khi khong la lam lai minh "
+        "mot nao nay neu nhe nho nhu nhung o oi phai ra roi se the theo thi trong va ve vay voi xin "
+        "cung nhieu"
+    ).split()
 )
 
 
@@ -114,5 +115,5 @@ def syllables(folded: str) -> list[str]:
 def terms(sylls: list[str]) -> list[str]:
     """Index terms: content syllables plus every adjacent syllable bigram ("bi_mat")."""
     out = [s for s in sylls if s not in STOPWORDS]
-    out.extend(f"{a}_{b}" for a, b in zip(sylls, sylls[1:], strict=False))
+    out.extend(f"{a}_{b}" for a, b in itertools.pairwise(sylls))
     return out

@@ -1,0 +1,167 @@
+"""The command-line contract of SPEC.md: shapes, exit codes, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.cli import main
+from tests.conftest import MINI_PLAN, write_mini_kb
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*argv: str, stdin: str = "") -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["--today", "2026-11-23", *argv], stdin=io.StringIO(stdin), stdout=out)
+    return code, out.getvalue()
+
+
+def test_help_lists_the_commands():
+    proc = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    for command in ("run", "console", "ask", "deadlines", "kb"):
+        assert command in proc.stdout
+
+
+def test_ask_json_has_the_spec_shape():
+    code, out = run("ask", "Bí mật nhà nước là gì?", "--json")
+    assert code == 0
+    obj = json.loads(out)
+    assert set(obj) >= {"id", "answered", "text", "sources", "suggestions"}
+    assert obj["id"] is None and obj["answered"] is True
+    assert isinstance(obj["text"], str) and "<" not in obj["text"]
+    assert obj["sources"] and set(obj["sources"][0]) == {"doc", "ref"}
+    assert isinstance(obj["suggestions"], list)
+
+
+def test_ask_plain_prints_the_answer_with_its_source():
+    code, out = run("ask", "bi mat nha nuoc la gi")
+    assert code == 0
+    assert "Nguồn:" in out
+
+
+def test_ask_batch_answers_each_line_in_order_and_reports_a_bad_line(tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(
+        '{"id": "a", "question": "Bí mật nhà nước là gì?", "plan": null}\n'
+        "this is not json\n"
+        '{"id": 7, "question": "", "plan": null}\n'
+        '{"id": "b", "question": "x", "plan": "khong-co"}\n'
+        '{"id": "c", "question": "gia vang hom nay", "plan": null}\n',
+        encoding="utf-8",
+    )
+    code, out = run("ask", "--batch", str(batch), "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == ["a", None, 7, "b", "c"]
+    assert rows[0]["answered"] is True
+    assert "error" in rows[1] and "error" in rows[2] and "khong-co" in rows[3]["error"]
+    assert rows[4]["answered"] is False and "error" not in rows[4]
+    assert code == 1
+
+
+def test_ask_unknown_plan_exits_2(capsys):
+    code, _ = run("ask", "câu hỏi", "--plan", "ha-noi")
+    assert code == 2
+    assert "ha-noi" in capsys.readouterr().err
+
+
+def test_ask_empty_question_exits_2(capsys):
+    code, _ = run("ask", "   ")
+    assert code == 2
+    assert "trống" in capsys.readouterr().err
+
+
+def test_batch_file_missing_exits_2(tmp_path, capsys):
+    code, _ = run("ask", "--batch", str(tmp_path / "none.jsonl"))
+    assert code == 2
+
+
+def test_deadlines_json_has_the_spec_shape_soonest_first():
+    code, out = run("deadlines", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows
+    for row in rows:
+        assert set(row) >= {"id", "plan", "title", "due", "recurrence", "units", "source"}
+        assert row["recurrence"] in (None, "yearly")
+    dues = [r["due"] for r in rows]
+    assert dues == sorted(dues)
+
+
+def test_deadlines_for_a_unit_include_its_groups_deadlines(tmp_path):
+    root = write_mini_kb(tmp_path / "content")
+    code, out = run("--kb", str(root), "deadlines", "--unit", "Sở Y tế", "--json")
+    assert code == 0
+    ids = {r["id"] for r in json.loads(out)}
+    assert ids == {"tn-gui-ke-hoach", "tn-bao-cao"}
+
+
+def test_deadlines_after_filters_and_rolls_yearly_forward(tmp_path):
+    root = write_mini_kb(tmp_path / "content")
+    code, out = run("--kb", str(root), "deadlines", "--after", "2026-12-16", "--json")
+    rows = json.loads(out)
+    assert [(r["id"], r["due"]) for r in rows] == [("tn-bao-cao", "2027-12-15")]
+
+
+def test_deadlines_unknown_unit_exits_2_with_close_matches(capsys):
+    code, _ = run("deadlines", "--unit", "Bo chi huy quan su huyen Z")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Gần giống" in err and "Bộ Chỉ huy Quân sự tỉnh" in err
+
+
+def test_deadlines_bad_after_date_is_a_usage_error(capsys):
+    try:
+        run("deadlines", "--after", "15/12/2026")
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_kb_check_passes_on_bundled_kb():
+    code, out = run("kb", "check")
+    assert code == 0
+    assert "hợp lệ" in out
+
+
+def test_kb_check_lists_file_line_problems_and_exits_1(tmp_path):
+    root = write_mini_kb(tmp_path / "content",
+                         **{"plans__thu-nghiem.md": MINI_PLAN.replace("due: 2026-01-15", "due: x")})
+    code, out = run("--kb", str(root), "kb", "check")
+    assert code == 1
+    assert "plans/thu-nghiem.md:" in out and "bad due" in out
+
+
+def test_other_commands_refuse_an_invalid_kb(tmp_path, capsys):
+    root = write_mini_kb(tmp_path / "content",
+                         **{"plans__thu-nghiem.md": MINI_PLAN.replace("due: 2026-01-15", "due: x")})
+    code, _ = run("--kb", str(root), "ask", "x")
+    assert code == 1
+    assert "bad due" in capsys.readouterr().err
+
+
+def test_piped_console_session_answers_each_line():
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="Bí mật nhà nước là gì?\n\n1\n9\n/kehoach khong-co\n/kehoach lang-son\ngia vang hom nay\n",
+        capture_output=True, text=True, cwd=ROOT, check=True, timeout=60,
+    )
+    out = proc.stdout
+    assert "> Bí mật nhà nước là gì?" in out
+    assert "Nguồn:" in out
+    assert "Hãy gõ một số từ 1 đến" in out
+    assert "không có kế hoạch 'khong-co'" in out
+    assert "Đã chọn kế hoạch: lang-son" in out
+    assert "không tìm thấy" in out
+
+
+def test_run_without_token_starts_the_console(monkeypatch, capsys):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    code, out = run("run", stdin="bmnn là gì\n")
+    assert code == 0
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+    assert "bí mật nhà nước" in out.lower()

@@ -1,0 +1,150 @@
+"""Loading the KB into typed records, and `kb check` catching each kind of error."""
+
+import dataclasses
+
+import pytest
+
+from knowledge.loader import KnowledgeError, check_knowledge, load_knowledge
+from knowledge.model import Deadline, Provision
+from tests.conftest import MINI_LAW, MINI_PLAN, write_mini_kb
+
+
+def test_bundled_knowledge_base_is_valid():
+    assert check_knowledge() == []
+
+
+def test_bundled_kb_has_all_five_plans_and_both_laws(kb):
+    assert set(kb.plans) >= {"lang-son", "lao-cai"}
+    assert kb.documents["luat-117-2025"].status == "in_force"
+    assert kb.documents["luat-29-2018"].replaced_by == "luat-117-2025"
+
+
+def test_records_are_typed_and_immutable(mini_kb_dir):
+    kb = load_knowledge(mini_kb_dir)
+    deadline = kb.by_id["tn-gui-ke-hoach"]
+    assert isinstance(deadline, Deadline)
+    assert deadline.units == ("nhom-so",)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        deadline.title = "x"  # type: ignore[misc]
+    provision = kb.by_id["lm-d2-k1"]
+    assert isinstance(provision, Provision)
+    assert provision.citation_ref == "khoản 1 Điều 2"
+
+
+def test_month_and_yearly_due_rules(tmp_path):
+    plan = MINI_PLAN.replace("due: 2026-01-15", "due: month:2026-02")
+    kb = load_knowledge(write_mini_kb(tmp_path, **{"plans__thu-nghiem.md": plan}))
+    assert kb.by_id["tn-gui-ke-hoach"].due.occurrence(0).isoformat() == "2026-02-28"
+    assert kb.by_id["tn-bao-cao"].due.occurrence(2027).isoformat() == "2027-12-15"
+
+
+def _problems(tmp_path, name, text):
+    root = write_mini_kb(tmp_path, **{name: text})
+    return [str(p) for p in check_knowledge(root)]
+
+
+def _one(problems, fragment):
+    hits = [p for p in problems if fragment in p]
+    assert hits, f"{fragment!r} not in {problems}"
+    return hits[0]
+
+
+def test_missing_front_matter_is_reported_at_line_1(tmp_path):
+    problems = _problems(tmp_path, "plans__thu-nghiem.md", MINI_PLAN.replace("---\n", "", 1))
+    assert _one(problems, "missing front matter").endswith(
+        "plans/thu-nghiem.md:1: missing front matter (the file must start with '---')")
+
+
+def test_unknown_unit_is_reported_with_its_line(tmp_path):
+    text = MINI_PLAN.replace("units: Sở Tài chính", "units: Sở Không Tồn Tại")
+    line = text.splitlines().index("units: Sở Không Tồn Tại") + 1
+    assert f":{line}: entry 'tn-tai-chinh': unknown unit" in _one(
+        _problems(tmp_path, "plans__thu-nghiem.md", text), "unknown unit")
+
+
+def test_bad_date_is_reported(tmp_path):
+    text = MINI_LAW.replace("effective: 2026-03-01", "effective: 31/02/2026")
+    _one(_problems(tmp_path, "law__luat-moi.md", text), "bad date '31/02/2026'")
+
+
+def test_bad_due_is_reported(tmp_path):
+    text = MINI_PLAN.replace("due: 2026-01-15", "due: tháng 13")
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", text), "bad due")
+
+
+def test_duplicate_entry_id_is_reported(tmp_path):
+    text = MINI_PLAN.replace("## tn-bao-cao", "## tn-gui-ke-hoach")
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", text), "duplicate entry id 'tn-gui-ke-hoach'")
+
+
+def test_plan_entry_without_citation_is_reported(tmp_path):
+    text = MINI_PLAN.replace("ref: mục III.2\n", "")
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", text), "no citation")
+
+
+def test_deadline_without_unit_is_reported(tmp_path):
+    text = MINI_PLAN.replace("units: Các sở, ban, ngành\n", "")
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", text), "entry 'tn-gui-ke-hoach': missing units")
+
+
+def test_unknown_key_is_reported(tmp_path):
+    text = MINI_PLAN.replace("ref: mục III.2", "ref: mục III.2\nhan: 2026")
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", text), "unknown key 'han'")
+
+
+def test_law_without_version_is_reported(tmp_path):
+    text = MINI_LAW.replace("number: 1/2025/QH15\n", "")
+    _one(_problems(tmp_path, "law__luat-moi.md", text), "needs its 'number'")
+
+
+def test_replaced_law_needs_end_date_and_successor(tmp_path):
+    text = MINI_LAW.replace("status: in_force", "status: replaced")
+    problems = _problems(tmp_path, "law__luat-moi.md", text)
+    _one(problems, "needs the 'ended' date")
+    _one(problems, "needs 'replaced_by'")
+
+
+def test_law_marked_in_force_after_its_end_is_reported(tmp_path):
+    text = MINI_LAW.replace("status: in_force", "status: in_force\nended: 2026-02-28")
+    _one(_problems(tmp_path, "law__luat-moi.md", text), "in_force but ended")
+
+
+def test_entry_stating_the_2018_law_as_in_force_is_reported(tmp_path):
+    text = MINI_LAW + "\n## lm-cu\ntype: fact\ntitle: Cũ\n\nLuật 29/2018/QH14 đang có hiệu lực.\n"
+    _one(_problems(tmp_path, "law__luat-moi.md", text), "states Luật 29/2018/QH14 as in force")
+
+
+def test_faq_citing_a_missing_article_is_reported(tmp_path):
+    faq = """\
+    ---
+    id: faq
+    kind: faq
+    title: Hỏi đáp
+    source: test
+    ---
+
+    ## faq-mot
+    type: faq
+    title: Một câu
+    question: Hỏi gì?
+    cites: luat-moi Điều 9; khong-co Điều 1
+
+    Trả lời.
+    """
+    problems = _problems(tmp_path, "faq.md", faq)
+    _one(problems, "cites luat-moi Điều 9, which has no provision entry")
+    _one(problems, "cites unknown document 'khong-co'")
+
+
+def test_entry_in_wrong_kind_of_document_is_reported(tmp_path):
+    text = MINI_PLAN + "\n## tn-dieu\ntype: provision\ntitle: X\narticle: 1\nref: mục I\n\nNội dung.\n"
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", text), "does not belong in a plan document")
+
+
+def test_load_raises_with_every_problem(tmp_path):
+    text = MINI_PLAN.replace("units: Sở Tài chính", "units: Sở Không Có").replace(
+        "due: 2026-01-15", "due: sai")
+    root = write_mini_kb(tmp_path, **{"plans__thu-nghiem.md": text})
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    assert len(info.value.problems) == 2

@@ -1,0 +1,54 @@
+"""Markdown → Telegram HTML / plain text, and splitting under Telegram's 4,096 characters."""
+
+import re
+
+from knowledge.render import split_message, to_html, to_plain
+
+ALLOWED = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
+
+
+def test_html_uses_only_telegram_tags():
+    out = to_html("# Tiêu đề\n\n**đậm** và *nghiêng*\n\n- một\n- hai\n\n<div>x</div>")
+    tags = {t.strip("/").split()[0] for t in re.findall(r"<([^>]+)>", out)}
+    assert tags <= ALLOWED
+    assert "• một" in out and "<b>đậm</b>" in out and "<i>nghiêng</i>" in out
+
+
+def test_text_is_escaped_in_html():
+    out = to_html("Sở KH&CN dùng 1 < 2 và a > b")
+    assert "KH&amp;CN" in out and "&lt;" in out and "&gt;" in out
+
+
+def test_raw_script_in_markdown_is_not_passed_through():
+    out = to_html("<script>alert(1)</script> chữ")
+    assert "<script>" not in out
+
+
+def test_plain_text_has_no_tags_or_entities():
+    out = to_plain("**Sở KH&CN**: hạn *15/01/2026*")
+    assert out == "Sở KH&CN: hạn 15/01/2026"
+
+
+def test_source_line_wraps_inside_a_paragraph_become_spaces():
+    assert to_plain("một dòng\nnối tiếp") == "một dòng nối tiếp"
+
+
+def test_split_keeps_every_part_under_the_limit_and_loses_nothing():
+    paragraphs = [f"<b>Mục {i}</b> " + "nội dung " * 60 for i in range(40)]
+    text = "\n\n".join(paragraphs)
+    parts = split_message(text, 4096)
+    assert len(parts) > 1
+    assert all(len(p) <= 4096 for p in parts)
+    assert "\n\n".join(parts) == text
+
+
+def test_split_of_one_huge_line_balances_tags():
+    text = "<b>" + "chữ " * 3000 + "</b>"
+    parts = split_message(text, 1000)
+    assert all(len(p) <= 1000 for p in parts)
+    for part in parts:
+        assert part.count("<b>") == part.count("</b>")
+
+
+def test_short_text_is_one_part():
+    assert split_message("xin chào") == ["xin chào"]
