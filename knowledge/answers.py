@@ -31,7 +31,7 @@ from knowledge.model import (
 __all__ = ["Answer", "Assistant", "Source", "UnknownPlan"]
 
 # Below this share of the question's content found in the best entry, the assistant declines.
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.28
 # A second entry is shown in full when it scores at least this share of the best one.
 SECOND_ENTRY_RATIO = 0.85
 # Suggestions must score at least this share of the best entry.

@@ -8,6 +8,7 @@ millisecond (see `python -m bench`, which also measures bm25s on the same entrie
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -66,6 +67,7 @@ class SearchIndex:
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.vocabulary = sorted(t for t in self.postings if "_" not in t and not t.isdigit())
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._posting_sets: dict[str, set[int]] = {}
 
     def syllables_of(self, text: str) -> list[str]:
         return syllables(self.kb.abbreviations.expand(text))
@@ -127,19 +129,33 @@ class SearchIndex:
         return scores
 
     def coverage(self, analysis: Analysis, idx: int, ignore: set[str]) -> float:
-        """Share of the question's content (idf-weighted syllables) that entry `idx` contains.
+        """Share of the question's content that entry `idx` contains, from 0 to 1.
 
-        Unknown syllables count at the highest idf: a question about things the KB has never
-        heard of ("giá vàng SJC") has low coverage and is declined.
+        The mean of two idf-weighted shares: of the question's content syllables, and of its
+        syllable bigrams (word order matters: "quyết định" is not "định … quyết"). Unknown
+        syllables count at the highest idf, so a question about things the KB has never heard
+        of ("giá vàng SJC") has low coverage and is declined.
         """
+        unigrams = [s for s in analysis.syllables if s not in STOPWORDS and s not in ignore]
+        sylls = [s for s in analysis.syllables if s not in ignore]
+        bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(sylls)
+                   if not (a in STOPWORDS and b in STOPWORDS)]
+        return (self._share(unigrams, idx) + self._share(bigrams, idx, unigrams)) / 2
+
+    def _share(self, query_terms: list[str], idx: int, fallback: list[str] | None = None) -> float:
         total = matched = 0.0
-        seen = set()
-        for s in analysis.syllables:
-            if s in STOPWORDS or s in ignore or s in seen:
-                continue
-            seen.add(s)
-            idf = self.idf.get(s, self.max_idf)
+        for term in dict.fromkeys(query_terms):
+            idf = self.idf.get(term, self.max_idf)
             total += idf
-            if any(i == idx for i, _ in self.postings.get(s, ())):
+            if idx in self._entry_terms(term):
                 matched += idf
-        return matched / total if total else 0.0
+        if not total:
+            return self._share(fallback, idx) if fallback else 0.0
+        return matched / total
+
+    def _entry_terms(self, term: str) -> set[int]:
+        cached = self._posting_sets.get(term)
+        if cached is None:
+            cached = {i for i, _ in self.postings.get(term, ())}
+            self._posting_sets[term] = cached
+        return cached

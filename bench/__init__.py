@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` prints a table (`--json` for machines)."""
