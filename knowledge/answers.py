@@ -8,6 +8,7 @@ share. It returns an `Answer` whose Markdown is rendered to Telegram HTML or pla
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,10 @@ __all__ = ["Answer", "Assistant", "Source", "UnknownPlan"]
 MIN_COVERAGE = 0.28
 # A second entry is shown in full when it scores at least this share of the best one.
 SECOND_ENTRY_RATIO = 0.85
+# How many of the best raw BM25 matches are boosted and re-ranked.
+RANK_DEPTH = 150
+# A duties listing shows at most this many duties of each kind (the rest are counted).
+MAX_LISTED_DUTIES = 12
 # Suggestions must score at least this share of the best entry.
 SUGGESTION_RATIO = 0.35
 
@@ -176,7 +181,8 @@ class Assistant:
         law_2018 = bool(_LAW_2018_CUE.search(key))
         law_2025 = bool(_LAW_2025_CUE.search(key))
         ranked = []
-        for idx, score in scores.items():
+        # Boosts and title likeness only matter among the best raw matches.
+        for idx, score in heapq.nlargest(RANK_DEPTH, scores.items(), key=lambda kv: kv[1]):
             entry = self.index.entries[idx]
             doc = self.kb.documents[entry.doc_id]
             # A question worded like an entry's title (or FAQ question) is about that entry.
@@ -380,8 +386,12 @@ class Assistant:
         """'Nhiệm vụ của <unit>': every duty of that unit in the plan, then its groups' duties."""
         if plan is None:
             return None
-        entries = [e for e in self.index.entries if e.plan == plan and isinstance(e, Duty | Deadline)]
+        entries = [
+            e for i in sorted(self._by_plan.get(plan, ()))
+            if isinstance(e := self.index.entries[i], Duty | Deadline)
+        ]
         own = [e for e in entries if unit_id in e.units]
+        own_ids = {e.id for e in own}
         if not own:
             return None
         doc = self.kb.plan_document(plan)
@@ -389,23 +399,26 @@ class Assistant:
         name = self.kb.registry.name_of(unit_id)
         parts = [texts.DUTIES_HEADER.format(unit=name, plan=doc.short)]
         sources = []
-        for e in own:
+        for e in own[:MAX_LISTED_DUTIES]:
             line = f"- **{e.title}** ({e.ref}): {_one_paragraph(e.body)}"
             if isinstance(e, Deadline):
                 line += " " + self.deadline_status(e, today)
             parts.append(line)
             sources.append(Source(doc.short, e.ref or ""))
+        if len(own) > MAX_LISTED_DUTIES:
+            parts.append(texts.MORE_DUTIES.format(count=len(own) - MAX_LISTED_DUTIES))
         groups = self.kb.registry.ancestors(unit_id)
-        shared = [e for e in entries if e not in own and groups & set(e.units)]
+        shared = [e for e in entries if e.id not in own_ids and groups & set(e.units)]
         if shared:
             parts.append(texts.GROUP_DUTIES_HEADER)
-            parts.extend(f"- {e.title} ({e.ref})" for e in shared)
+            parts.extend(f"- {e.title} ({e.ref})" for e in shared[:MAX_LISTED_DUTIES])
+            if len(shared) > MAX_LISTED_DUTIES:
+                parts.append(texts.MORE_DUTIES.format(count=len(shared) - MAX_LISTED_DUTIES))
         parts.append(texts.SOURCE_LINE.format(sources=f"{doc.short}, "
                                               + ", ".join(dict.fromkeys(s.ref for s in sources))))
         parts.append(texts.LEGAL_NOTE)
-        shown = {e.id for e in own}
         return Answer(True, "\n\n".join(parts), tuple(dict.fromkeys(sources)),
-                      tuple(self._suggestions(ranked, shown)), tuple(e.id for e in own), plan)
+                      tuple(self._suggestions(ranked, own_ids)), tuple(e.id for e in own), plan)
 
     def _decline(
         self, plan: str | None, ranked: list[_Ranked], analysis: Analysis, coverage: float = 0.0

@@ -38,3 +38,4 @@ DAYS_PAST = "đã qua hạn {days} ngày"
 
 DUTIES_HEADER = "**Nhiệm vụ của {unit}** theo {plan}:"
 GROUP_DUTIES_HEADER = "Ngoài ra, đơn vị còn thực hiện các nhiệm vụ chung giao cho nhóm đơn vị của mình:"
+MORE_DUTIES = "… và {count} nhiệm vụ khác (hỏi cụ thể hơn để xem)."
