@@ -35,6 +35,8 @@ __all__ = ["Answer", "Assistant", "Source", "UnknownPlan"]
 MIN_COVERAGE = 0.28
 # A second entry is shown in full when it scores at least this share of the best one.
 SECOND_ENTRY_RATIO = 0.85
+# A declined question gets near-miss suggestions only from this coverage up.
+SUGGEST_ON_DECLINE = 0.2
 # How many of the best raw BM25 matches are boosted and re-ranked.
 RANK_DEPTH = 150
 # A duties listing shows at most this many duties of each kind (the rest are counted).
@@ -174,7 +176,9 @@ class Assistant:
         unit_scope = set()
         for uid in units:
             unit_scope |= {uid} | self.kb.registry.ancestors(uid)
-        deadline_cue = bool(_DEADLINE_CUE.search(key))
+        # "Khi nào…" asks for a plan's date only when a plan or unit is in view; otherwise it
+        # is as likely to ask in what circumstances the law requires something.
+        deadline_cue = bool(_DEADLINE_CUE.search(key)) and (plan is not None or bool(units))
         contact_cue = bool(_CONTACT_CUE.search(key))
         articles = {int(m) for m in _ARTICLE_CUE.findall(key)}
         docs = self._mentioned_docs(key)
@@ -188,6 +192,9 @@ class Assistant:
             # A question worded like an entry's title (or FAQ question) is about that entry.
             likeness = max(fuzz.ratio(key, t) for t in self._title_keys[idx])
             score *= 1 + max(0.0, likeness - 70) / 60
+            if plan is None and entry.plan is not None:
+                # Without a plan in view, one province's plan is a weaker answer than the law.
+                score *= 0.8
             if deadline_cue and isinstance(entry, Deadline):
                 score *= 1.6
             if contact_cue and isinstance(entry, Contact):
@@ -255,6 +262,8 @@ class Assistant:
             second = ranked[1]
             if second.score >= SECOND_ENTRY_RATIO * best.score and self._compatible(best, second):
                 shown.append(second.entry)
+        # The law in force on the day of the question comes before the replaced one.
+        shown.sort(key=lambda e: self._replaced_on(e, today))
         return self._compose(shown, ranked, plan, today, coverage)
 
     def _rerank_by_coverage(
@@ -344,10 +353,19 @@ class Assistant:
             return f"{source.ref} {source.doc}"
         return f"{source.doc}, {source.ref}"
 
+    def _replaced_on(self, entry: Entry, today: dt.date) -> bool:
+        doc = self.kb.documents[entry.doc_id]
+        return doc.is_legal and not doc.in_force_on(today)
+
     def law_status_note(self, entry: Entry, today: dt.date) -> str | None:
-        """Which law version an answer states, and whether it is still in force today."""
+        """Which law version an answer states, and whether it is still in force today.
+
+        A change entry compares the two laws by nature, so it gets no note of its own.
+        """
+        if isinstance(entry, Change):
+            return None
         docs: list[Document] = []
-        if isinstance(entry, FaqEntry | Change):
+        if isinstance(entry, FaqEntry):
             docs = [self.kb.documents[c.doc_id] for c in entry.cites if c.doc_id in self.kb.documents]
         else:
             docs = [self.kb.documents[entry.doc_id]]
@@ -423,12 +441,13 @@ class Assistant:
     def _decline(
         self, plan: str | None, ranked: list[_Ranked], analysis: Analysis, coverage: float = 0.0
     ) -> Answer:
+        # Near misses are worth offering only when the question is at least partly in the KB.
         suggestions = [
             (r.entry.question if isinstance(r.entry, FaqEntry) else r.entry.title) for r in ranked[:3]
-        ]
+        ] if coverage >= SUGGEST_ON_DECLINE else []
         parts = [texts.NOT_FOUND]
         if suggestions:
-            parts.append(texts.MAYBE_YOU_MEANT + "\n" + "\n".join(f"- {s}" for s in suggestions))
+            parts.append(texts.MAYBE_YOU_MEANT + "\n\n" + "\n".join(f"- {s}" for s in suggestions))
         parts.append(self.office_contact(plan))
         return Answer(False, "\n\n".join(parts), (), tuple(suggestions), (), plan,
                       {"coverage": round(coverage, 3)})

@@ -299,6 +299,7 @@ def read_knowledge(root: Path = DEFAULT_ROOT) -> tuple[KnowledgeBase | None, lis
             continue
         entries.extend(_build_entries(raw, doc, registry, problems))
     _check_citations(entries, documents, problems)
+    problems = list(dict.fromkeys(problems))
     kb = KnowledgeBase(
         documents=documents,
         entries=tuple(entries),

@@ -102,7 +102,7 @@ def test_deadlines_for_a_unit_include_its_groups_deadlines(tmp_path):
 
 def test_deadlines_after_filters_and_rolls_yearly_forward(tmp_path):
     root = write_mini_kb(tmp_path / "content")
-    code, out = run("--kb", str(root), "deadlines", "--after", "2026-12-16", "--json")
+    _code, out = run("--kb", str(root), "deadlines", "--after", "2026-12-16", "--json")
     rows = json.loads(out)
     assert [(r["id"], r["due"]) for r in rows] == [("tn-bao-cao", "2027-12-15")]
 
@@ -147,7 +147,7 @@ def test_other_commands_refuse_an_invalid_kb(tmp_path, capsys):
 def test_piped_console_session_answers_each_line():
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "console"],
-        input="Bí mật nhà nước là gì?\n\n1\n9\n/kehoach khong-co\n/kehoach lang-son\ngia vang hom nay\n",
+        input="Bí mật nhà nước là gì?\n\n9\n1\n/kehoach khong-co\n/kehoach lang-son\ngia vang hom nay\n",
         capture_output=True, text=True, cwd=ROOT, check=True, timeout=60,
     )
     out = proc.stdout
