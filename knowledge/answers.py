@@ -195,6 +195,9 @@ class Assistant:
             if plan is None and entry.plan is not None:
                 # Without a plan in view, one province's plan is a weaker answer than the law.
                 score *= 0.8
+            elif plan is not None and entry.plan == plan:
+                # With a plan in view, its own text beats the documents it merely cites.
+                score *= 1.25
             if deadline_cue and isinstance(entry, Deadline):
                 score *= 1.6
             if contact_cue and isinstance(entry, Contact):
@@ -369,19 +372,23 @@ class Assistant:
             docs = [self.kb.documents[c.doc_id] for c in entry.cites if c.doc_id in self.kb.documents]
         else:
             docs = [self.kb.documents[entry.doc_id]]
+        legal = list(dict.fromkeys(d for d in docs if d.is_legal))
+        current = [d for d in legal if d.in_force_on(today)]
         notes = []
-        for doc in dict.fromkeys(d for d in docs if d.is_legal):
-            if doc.in_force_on(today):
-                notes.append(texts.LAW_IN_FORCE.format(
-                    doc=doc.short, since=_fmt(doc.effective) if doc.effective else "?"))
+        if current:
+            notes.append(texts.LAW_IN_FORCE.format(
+                doc=", ".join(d.short for d in current),
+                since=", ".join(_fmt(d.effective) if d.effective else "?" for d in current)))
+        for doc in legal:
+            if doc in current:
+                continue
+            successor = self.kb.documents.get(doc.replaced_by or "")
+            template = texts.LAW_ALSO_REPLACED if current else texts.LAW_REPLACED
+            if successor:
+                notes.append(template.format(doc=doc.short, successor=successor.short,
+                                             ended=_fmt(doc.ended) if doc.ended else "?"))
             else:
-                successor = self.kb.documents.get(doc.replaced_by or "")
-                if successor:
-                    notes.append(texts.LAW_REPLACED.format(
-                        doc=doc.short, ended=_fmt(doc.ended) if doc.ended else "?",
-                        successor=successor.short))
-                else:
-                    notes.append(texts.LAW_NOT_IN_FORCE.format(doc=doc.short))
+                notes.append(texts.LAW_NOT_IN_FORCE.format(doc=doc.short))
         return " ".join(notes) or None
 
     def deadline_status(self, deadline: Deadline, today: dt.date) -> str:

@@ -27,6 +27,10 @@ LAW_REPLACED = (
     "Lưu ý: đây là quy định của {doc}, đã hết hiệu lực sau ngày {ended} và được thay thế bởi "
     "{successor}; cần đối chiếu với quy định mới."
 )
+LAW_ALSO_REPLACED = (
+    "Phần dẫn từ {doc} là quy định của luật cũ (hết hiệu lực sau ngày {ended}, thay bằng "
+    "{successor}); cần đối chiếu với quy định mới."
+)
 LAW_NOT_IN_FORCE = "Lưu ý: {doc} hiện không còn hiệu lực; cần đối chiếu với văn bản đang có hiệu lực."
 
 DUE_ONCE = "Hạn: {due} — {relative}."
