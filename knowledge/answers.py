@@ -354,6 +354,8 @@ class Assistant:
     def cite(source: Source) -> str:
         if re.match(r"(?i)(điều|khoản|điểm)\b", source.ref):
             return f"{source.ref} {source.doc}"
+        if source.ref.startswith("("):
+            return f"{source.doc} {source.ref}"
         return f"{source.doc}, {source.ref}"
 
     def _replaced_on(self, entry: Entry, today: dt.date) -> bool:
