@@ -246,13 +246,13 @@ class Assistant:
                 analysis = self.index.analyse(_remove_phrase(analysis.key, detected[1]))
         ranked = self._rank(analysis, plan, today)
         if not ranked:
-            return self._decline(plan, [], analysis)
+            return self._decline(plan, [])
         ignore = self._context_words(plan)
         ranked = self._rerank_by_coverage(ranked, analysis, ignore)
         best = ranked[0]
         coverage = self.index.coverage(analysis, self._position[best.entry.id], ignore)
         if coverage < MIN_COVERAGE:
-            return self._decline(plan, ranked, analysis, coverage)
+            return self._decline(plan, ranked, coverage)
 
         units = self.kb.registry.mentioned(analysis.key)
         if units and _DUTIES_CUE.search(analysis.key):
@@ -448,7 +448,7 @@ class Assistant:
                       tuple(self._suggestions(ranked, own_ids)), tuple(e.id for e in own), plan)
 
     def _decline(
-        self, plan: str | None, ranked: list[_Ranked], analysis: Analysis, coverage: float = 0.0
+        self, plan: str | None, ranked: list[_Ranked], coverage: float = 0.0
     ) -> Answer:
         # Near misses are worth offering only when the question is at least partly in the KB.
         suggestions = [

@@ -44,7 +44,6 @@ class Analysis:
     key: str  # folded, abbreviations expanded, syllables joined by spaces
     syllables: tuple[str, ...]
     terms: tuple[str, ...]
-    unknown: tuple[str, ...]  # content syllables found nowhere in the KB, even fuzzily
 
 
 class SearchIndex:
@@ -114,18 +113,13 @@ class SearchIndex:
     def analyse(self, text: str) -> Analysis:
         """Fold, expand abbreviations, split into syllables and correct typos against the KB."""
         sylls = self.syllables_of(text)
-        corrected, unknown = [], []
+        corrected = []
         for s in sylls:
             if s in self.postings or s in STOPWORDS or s.isdigit():
                 corrected.append(s)
                 continue
-            fixed = self._correct(s)
-            if fixed is None:
-                unknown.append(s)
-                corrected.append(s)
-            else:
-                corrected.append(fixed)
-        return Analysis(" ".join(sylls), tuple(corrected), tuple(terms(corrected)), tuple(unknown))
+            corrected.append(self._correct(s) or s)
+        return Analysis(" ".join(sylls), tuple(corrected), tuple(terms(corrected)))
 
     def score(self, query_terms: Iterable[str], allowed: set[int] | None = None) -> dict[int, float]:
         """BM25 score of the entries matching the query (restricted to `allowed`).
