@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import messages
+from bot import cli_db, messages
+from bot.settings import Settings, SettingsError
 from bot.clock import local_today
 from knowledge.answers import Answer, Assistant, UnknownPlan
 from knowledge.loader import DEFAULT_ROOT, KnowledgeError, check_knowledge, load_knowledge
@@ -66,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines.add_argument("--after", type=_date_arg, help="chỉ các hạn từ ngày này (YYYY-MM-DD)")
     deadlines.add_argument("--json", action="store_true", help="in JSON")
 
+    cli_db.add_commands(sub)
+
     kb = sub.add_parser("kb", help="kiểm tra cơ sở tri thức")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="SUBCOMMAND")
     kb_sub.add_parser("check", help="kiểm tra cơ sở tri thức (exit 1 nếu có lỗi)")
@@ -94,14 +97,14 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
             return _ask(assistant, args, today, stdout)
         if args.command == "deadlines":
             return _deadlines(assistant, args, today, stdout)
-        if args.command == "console":
-            return run_console(assistant, args.plan, today, stdin, stdout)
-        if args.command == "run":
-            if os.environ.get("TELEGRAM_BOT_TOKEN"):
-                print(messages.TELEGRAM_NOT_READY, file=sys.stderr)
-                return 2
-            print(messages.NO_TOKEN_CONSOLE, file=sys.stderr)
-            return run_console(assistant, None, today, stdin, stdout)
+        if args.command in ("console", "run"):
+            return _serve(assistant, args, root, stdin, stdout)
+        handled = cli_db.run_command(args, assistant.kb, stdout)
+        if handled is not None:
+            return handled
+    except SettingsError as exc:
+        print(messages.BAD_SETTING.format(error=exc), file=sys.stderr)
+        return 2
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -261,51 +264,25 @@ def _deadlines(assistant: Assistant, args: argparse.Namespace, today: dt.date, s
     return 0
 
 
-def run_console(assistant: Assistant, plan: str | None, today: dt.date, stdin: TextIO,
-                stdout: TextIO) -> int:
-    """Chat in the terminal; numbered choices stand for suggestion buttons."""
+def _serve(assistant: Assistant, args: argparse.Namespace, root: Path, stdin: TextIO,
+           stdout: TextIO) -> int:
+    """`run` (Telegram, or the console without a token) and `console`."""
+    # Imported here: the Telegram stack is not needed by `ask`, `deadlines` or `kb check`.
+    from bot.console import run_console
+    from bot.logs import configure_logging
+    from bot.serve import open_core, run_telegram
+
+    settings = Settings.from_env(plans=assistant.kb.plans)
+    if args.command == "run" and settings.token:
+        configure_logging(settings.token, settings.webhook_secret)
+        if args.webhook:
+            settings.require_webhook()
+        run_telegram(open_core(settings, root, assistant=assistant), args.webhook)
+        return 0
+    if args.command == "run":
+        print(messages.NO_TOKEN_CONSOLE, file=sys.stderr)
+    plan = getattr(args, "plan", None)
     _check_plan(assistant, plan)
-    interactive = stdin.isatty()
-    if interactive:
-        print(messages.CONSOLE_WELCOME.format(plans=", ".join(assistant.kb.plans)), file=stdout)
-    suggestions: list[str] = []
-    while True:
-        if interactive:
-            print("\n> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line:
-            break
-        text = line.strip()
-        if not text:
-            continue
-        if not interactive:
-            print(f"> {text}", file=stdout)
-        if text in ("/thoat", "/thoát", "/quit", "/exit"):
-            break
-        if text in ("/help", "/trogiup", "/start"):
-            print(messages.CONSOLE_HELP.format(plans=", ".join(assistant.kb.plans)), file=stdout)
-            continue
-        if text.startswith("/kehoach"):
-            wanted = text.partition(" ")[2].strip() or None
-            if wanted is not None and wanted not in assistant.kb.plans:
-                print(messages.UNKNOWN_PLAN.format(plan=wanted, plans=", ".join(assistant.kb.plans)),
-                      file=stdout)
-            else:
-                plan = wanted
-                print(messages.PLAN_SET.format(plan=plan or messages.ALL_PLANS), file=stdout)
-            continue
-        if text.isdigit() and suggestions:
-            choice = int(text)
-            if not 1 <= choice <= len(suggestions):
-                print(messages.BAD_CHOICE.format(count=len(suggestions)), file=stdout)
-                continue
-            text = suggestions[choice - 1]
-            print(f"({text})", file=stdout)
-        answer = assistant.find_answers(text, plan, today)
-        suggestions = list(answer.suggestions)
-        print(_plain_with_suggestions(answer) if answer.answered else to_plain(answer.markdown),
-              file=stdout)
-        if not answer.answered and suggestions:
-            print(messages.PICK_SUGGESTION, file=stdout)
-        print("", file=stdout)
-    return 0
+    core = open_core(settings, root, assistant=assistant)
+    return run_console(core, plan, getattr(args, "user_id", None), getattr(args, "admin", False),
+                       stdin, stdout)

@@ -25,10 +25,7 @@ YEARLY = " (hằng năm)"
 SUGGESTIONS = "Câu hỏi liên quan (gõ số để chọn):"
 PICK_SUGGESTION = "Gõ số để chọn một câu hỏi gợi ý."
 BAD_CHOICE = "Hãy gõ một số từ 1 đến {count}, hoặc nhập câu hỏi mới."
-TELEGRAM_NOT_READY = (
-    "Chế độ Telegram chưa có trong phiên bản này. Bỏ TELEGRAM_BOT_TOKEN để dùng console, "
-    "hoặc chạy 'python -m bot console'."
-)
+BAD_SETTING = "Lỗi cấu hình: {error}"
 NO_TOKEN_CONSOLE = "Chưa đặt TELEGRAM_BOT_TOKEN: mở chế độ console trên terminal."
 CONSOLE_WELCOME = (
     "Trợ lý bảo vệ bí mật nhà nước — chế độ console.\n"

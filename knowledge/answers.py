@@ -28,6 +28,7 @@ from knowledge.model import (
     FaqEntry,
     Provision,
 )
+from knowledge.units import ResolvedUnit
 
 __all__ = ["Answer", "Assistant", "Source", "UnknownPlan"]
 
@@ -413,18 +414,33 @@ class Assistant:
         """'Nhiệm vụ của <unit>': every duty of that unit in the plan, then its groups' duties."""
         if plan is None:
             return None
+        registry = self.kb.registry
+        unit = ResolvedUnit(registry.name_of(unit_id), unit_id,
+                            frozenset({unit_id}) | registry.ancestors(unit_id))
+        answer = self.unit_duties(unit, plan, today, ranked)
+        return answer if answer.entry_ids else None
+
+    def unit_duties(
+        self, unit: ResolvedUnit, plan: str, today: dt.date, ranked: list[_Ranked] | None = None
+    ) -> Answer:
+        """Every duty and deadline of `unit` in `plan`: its own first, then those of its groups.
+
+        A unit known only through its group (an admin-added commune, "Sở Y tế …") has no duties
+        of its own, so its groups' duties are the answer.
+        """
+        if plan not in self.kb.plans:
+            raise UnknownPlan(plan)
         entries = [
             e for i in sorted(self._by_plan.get(plan, ()))
             if isinstance(e := self.index.entries[i], Duty | Deadline)
         ]
-        own = [e for e in entries if unit_id in e.units]
+        own = [e for e in entries if unit.id is not None and unit.id in e.units]
         own_ids = {e.id for e in own}
-        if not own:
-            return None
+        groups = unit.memberships - {unit.id}
+        shared = [e for e in entries if e.id not in own_ids and groups & set(e.units)]
         doc = self.kb.plan_document(plan)
         assert doc is not None
-        name = self.kb.registry.name_of(unit_id)
-        parts = [texts.DUTIES_HEADER.format(unit=name, plan=doc.short)]
+        parts = [texts.DUTIES_HEADER.format(unit=unit.name, plan=doc.short)]
         sources = []
         for e in own[:MAX_LISTED_DUTIES]:
             line = f"- **{e.title}** ({e.ref}): {_one_paragraph(e.body)}"
@@ -434,18 +450,25 @@ class Assistant:
             sources.append(Source(doc.short, e.ref or ""))
         if len(own) > MAX_LISTED_DUTIES:
             parts.append(texts.MORE_DUTIES.format(count=len(own) - MAX_LISTED_DUTIES))
-        groups = self.kb.registry.ancestors(unit_id)
-        shared = [e for e in entries if e.id not in own_ids and groups & set(e.units)]
         if shared:
-            parts.append(texts.GROUP_DUTIES_HEADER)
-            parts.extend(f"- {e.title} ({e.ref})" for e in shared[:MAX_LISTED_DUTIES])
+            parts.append(texts.GROUP_DUTIES_HEADER if own else texts.GROUP_DUTIES_ONLY)
+            for e in shared[:MAX_LISTED_DUTIES]:
+                line = f"- {e.title} ({e.ref})"
+                if isinstance(e, Deadline):
+                    line += " " + self.deadline_status(e, today)
+                parts.append(line)
+                sources.append(Source(doc.short, e.ref or ""))
             if len(shared) > MAX_LISTED_DUTIES:
                 parts.append(texts.MORE_DUTIES.format(count=len(shared) - MAX_LISTED_DUTIES))
-        parts.append(texts.SOURCE_LINE.format(sources=f"{doc.short}, "
-                                              + ", ".join(dict.fromkeys(s.ref for s in sources))))
+        if not own and not shared:
+            parts.append(texts.NO_DUTIES)
+        else:
+            refs = ", ".join(dict.fromkeys(s.ref for s in sources[: 2 * MAX_LISTED_DUTIES]))
+            parts.append(texts.SOURCE_LINE.format(sources=f"{doc.short}, {refs}"))
         parts.append(texts.LEGAL_NOTE)
+        listed = own[:MAX_LISTED_DUTIES] + shared[:MAX_LISTED_DUTIES]
         return Answer(True, "\n\n".join(parts), tuple(dict.fromkeys(sources)),
-                      tuple(self._suggestions(ranked, own_ids)), tuple(e.id for e in own), plan)
+                      tuple(self._suggestions(ranked or [], own_ids)), tuple(e.id for e in listed), plan)
 
     def _decline(
         self, plan: str | None, ranked: list[_Ranked], coverage: float = 0.0

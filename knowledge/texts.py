@@ -42,4 +42,6 @@ DAYS_PAST = "đã qua hạn {days} ngày"
 
 DUTIES_HEADER = "**Nhiệm vụ của {unit}** theo {plan}:"
 GROUP_DUTIES_HEADER = "Ngoài ra, đơn vị còn thực hiện các nhiệm vụ chung giao cho nhóm đơn vị của mình:"
+GROUP_DUTIES_ONLY = "Đơn vị thực hiện các nhiệm vụ chung giao cho nhóm đơn vị của mình:"
+NO_DUTIES = "Kế hoạch này không giao nhiệm vụ riêng cho đơn vị này hay nhóm đơn vị của nó."
 MORE_DUTIES = "… và {count} nhiệm vụ khác (hỏi cụ thể hơn để xem)."

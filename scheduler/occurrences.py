@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from knowledge.model import Deadline
 from knowledge.units import ResolvedUnit
 
-__all__ = ["DeadlineOccurrence", "occurrences"]
+__all__ = ["DeadlineOccurrence", "around", "occurrences"]
 
 # A yearly deadline with no 'from' year starts in this year at the latest.
 DEFAULT_FIRST_YEAR = 2026
@@ -81,3 +81,23 @@ def occurrences(
                 break
     out.sort(key=lambda o: (o.due, o.deadline.id))
     return out
+
+
+def around(
+    deadlines: Iterable[Deadline],
+    today: dt.date,
+    *,
+    unit: ResolvedUnit | None = None,
+    plan: str | None = None,
+    signed: dict[str, dt.date | None] | None = None,
+    past_days: int = 365,
+    ahead_days: int = 365,
+) -> tuple[list[DeadlineOccurrence], list[DeadlineOccurrence]]:
+    """(overdue, upcoming): occurrences due in the last `past_days` (most recent first) and from
+    today on within `ahead_days` (soonest first)."""
+    start = today - dt.timedelta(days=past_days)
+    end = today + dt.timedelta(days=ahead_days)
+    found = occurrences(deadlines, start=start, end=end, unit=unit, plan=plan, signed=signed)
+    overdue = [o for o in found if o.due < today]
+    overdue.reverse()
+    return overdue, [o for o in found if o.due >= today]

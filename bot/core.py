@@ -1,0 +1,69 @@
+"""What every handler needs, built once per application: settings, knowledge, database, clock.
+
+Handlers find it in `context.bot_data["core"]`; tests build it with their own clock and
+database, so no handler reads the environment or the wall clock itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy.orm import Session, sessionmaker
+from telegram.ext import ContextTypes
+
+from bot.flood import FloodLimiter
+from bot.settings import Settings
+from knowledge.answers import Assistant
+from knowledge.loader import KnowledgeBase
+
+__all__ = ["Core", "get_core", "utc_now"]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Core:
+    settings: Settings
+    assistant: Assistant
+    sessions: sessionmaker[Session]
+    now: Callable[[], dt.datetime] = utc_now  # aware, UTC
+    flood: FloodLimiter = field(default_factory=lambda: FloodLimiter(20))
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.assistant.kb
+
+    def today(self) -> dt.date:
+        """Today in the deployment's time zone (deadlines are local dates)."""
+        return self.now().astimezone(self.settings.tz).date()
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        if moment.tzinfo is None:  # SQLite returns naive datetimes; they were stored as UTC
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(self.settings.tz)
+
+    @cached_property
+    def plan_unit_ids(self) -> dict[str, set[str]]:
+        """The registry units each plan assigns something to (offered as buttons at sign-up)."""
+        registry = self.kb.registry
+        out: dict[str, set[str]] = {plan: set() for plan in self.kb.plans}
+        for entry in self.kb.entries:
+            if entry.plan in out:
+                out[entry.plan].update(u for u in entry.units if u in registry.units)
+        return out
+
+    @cached_property
+    def signed(self) -> dict[str, dt.date | None]:
+        return {d.plan: d.signed for d in self.kb.documents.values() if d.plan}
+
+    def is_admin_id(self, user_id: int) -> bool:
+        return user_id in self.settings.admin_ids
+
+
+def get_core(context: ContextTypes.DEFAULT_TYPE) -> Core:
+    return context.application.bot_data["core"]

@@ -1,0 +1,201 @@
+"""The standing office's commands: /duyet, /moi, /themdonvi, /chuatraloi.
+
+Every admin action is re-authorised here, on the server: a non-admin pressing an approval
+button (or forging its data) changes nothing and is only logged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.core import Core, get_core
+from bot.services import audit, contacts, questions, units, users
+from handlers import callbacks, onboarding, texts
+from handlers.common import escape, notify, reply
+
+__all__ = ["add_unit", "decide", "invite", "pending", "unanswered"]
+
+logger = logging.getLogger(__name__)
+
+
+def _is_admin(core: Core, user_id: int) -> bool:
+    with core.sessions.begin() as session:
+        return users.is_admin(users.get_user(session, user_id), core.settings.admin_ids)
+
+
+async def _require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    assert user is not None
+    if _is_admin(get_core(context), user.id):
+        return True
+    logger.warning("User %s tried an admin command", user.id)
+    await reply(update, context, texts.ADMIN_ONLY)
+    return False
+
+
+def _when(core: Core, moment) -> str:
+    return f"{core.local(moment):%H:%M %d/%m/%Y}"
+
+
+async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/duyet: each pending contact request with approve and reject buttons."""
+    if not await _require_admin(update, context):
+        return
+    core = get_core(context)
+    with core.sessions.begin() as session:
+        rows = []
+        for contact in contacts.pending_contacts(session):
+            user = users.get_user(session, contact.user_id)
+            rows.append((contact.id, _describe(core, session, contact, user)))
+    if not rows:
+        await reply(update, context, texts.NO_PENDING)
+        return
+    await reply(update, context, texts.PENDING_HEADER.format(count=len(rows)))
+    for contact_id, line in rows:
+        await reply(update, context, line, [[(texts.APPROVE_BUTTON, callbacks.make("approve", contact_id)),
+                                              (texts.REJECT_BUTTON, callbacks.make("reject", contact_id))]])
+
+
+def _describe(core: Core, session, contact, user) -> str:
+    name = escape(user.first_name if user is not None else str(contact.user_id))
+    username = f" (@{escape(user.username)})" if user is not None and user.username else ""
+    unit = units.get_unit(session, contact.unit_id)
+    return texts.PENDING_LINE.format(name=name, username=username, unit=escape(unit.name),
+                                     plan=onboarding.plan_name(core, contact.plan),
+                                     when=_when(core, contact.created_at))
+
+
+async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An approve/reject button: only an admin's press counts; the requester is told."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    core = get_core(context)
+    data = callbacks.parse(query.data)
+    assert data is not None
+    if not _is_admin(core, user.id):
+        logger.warning("Non-admin %s pressed %s", user.id, query.data)
+        with core.sessions.begin() as session:
+            audit.record(session, "forbidden_callback", actor_id=user.id, kind=data.kind)
+        await query.answer(texts.NOT_YOURS, show_alert=True)
+        return
+    approve = data.kind == "approve"
+    with core.sessions.begin() as session:
+        try:
+            contact = contacts.decide_contact(session, int(data.arg), approve, user.id, core.now())
+        except contacts.ContactError as exc:
+            outcome = None
+            reason = exc.reason
+        else:
+            reason = None
+            requester = users.get_user(session, contact.user_id)
+            unit_name = units.get_unit(session, contact.unit_id).name
+            name = requester.first_name if requester is not None else str(contact.user_id)
+            outcome = (contact.user_id, contact.plan, unit_name, name)
+            audit.record(session, "contact_approved" if approve else "contact_rejected",
+                         actor_id=user.id, target=str(contact.id))
+    if outcome is None:
+        await query.answer(texts.CONTACT_NOT_FOUND if reason == "not_found" else texts.ALREADY_DECIDED,
+                           show_alert=True)
+        return
+    await query.answer()
+    requester_id, plan, unit_name, name = outcome
+    plan_label = onboarding.plan_name(core, plan)
+    done = texts.APPROVED if approve else texts.REJECTED
+    await query.edit_message_text(done.format(name=escape(name), unit=escape(unit_name), plan=plan_label),
+                                  parse_mode="HTML")
+    told = texts.YOU_ARE_APPROVED if approve else texts.YOU_ARE_REJECTED
+    await notify(context, requester_id, told.format(unit=escape(unit_name), plan=plan_label))
+
+
+def _plan_and_rest(core: Core, user_id: int, args: list[str]) -> tuple[str | None, str]:
+    """`[plan] name…`: the plan given first, else the admin's own plan, else DEFAULT_PLAN."""
+    if args and args[0].lower() in core.kb.plans:
+        return args[0].lower(), " ".join(args[1:]).strip()
+    with core.sessions.begin() as session:
+        row = users.get_user(session, user_id)
+        plan = row.plan if row is not None else None
+    return plan or core.settings.default_plan, " ".join(args).strip()
+
+
+async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/moi [plan] <unit>: a one-time deep link that registers its opener as the unit's contact."""
+    if not await _require_admin(update, context):
+        return
+    user = update.effective_user
+    assert user is not None
+    core = get_core(context)
+    plan, name = _plan_and_rest(core, user.id, list(context.args or []))
+    if plan is None or not name:
+        await reply(update, context, texts.INVITE_USAGE.format(plans=", ".join(core.kb.plans)))
+        return
+    with core.sessions.begin() as session:
+        try:
+            record = units.find_or_add_unit(session, name, plan, core.kb.registry, "admin", user.id,
+                                            core.now())
+        except units.UnitNotFound as exc:
+            close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
+            failure = texts.UNIT_NOT_FOUND.format(name=escape(name)) + (
+                texts.UNIT_CLOSE.format(close=close) if close else texts.UNIT_NOT_FOUND_HINT)
+            code = None
+        else:
+            created = contacts.create_invite(session, plan, record.id, user.id, core.now())
+            code, expires, unit_name = created.code, created.expires_at, record.name
+            audit.record(session, "invite_created", actor_id=user.id, target=str(created.id))
+    if code is None:
+        await reply(update, context, failure)
+        return
+    link = f"https://t.me/{context.bot.username}?start={code}"
+    await reply(update, context, texts.INVITE_CREATED.format(
+        unit=escape(unit_name), plan=onboarding.plan_name(core, plan), expires=_when(core, expires),
+        link=link))
+
+
+async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/themdonvi [plan] <name>: add a unit (a commune, an enterprise…) to the sign-up list."""
+    if not await _require_admin(update, context):
+        return
+    user = update.effective_user
+    assert user is not None
+    core = get_core(context)
+    args = list(context.args or [])
+    plan = args.pop(0).lower() if args and args[0].lower() in core.kb.plans else None
+    name = " ".join(args).strip()
+    if not name:
+        await reply(update, context, texts.ADD_UNIT_USAGE)
+        return
+    with core.sessions.begin() as session:
+        try:
+            record, created = units.add_unit(session, name, plan, core.kb.registry, user.id, core.now())
+        except units.UnitNotFound:
+            record, created = None, False
+        else:
+            if created:
+                audit.record(session, "unit_added", actor_id=user.id, target=str(record.id))
+            unit_name = record.name
+    if record is None:
+        await reply(update, context, texts.UNIT_BAD_NAME)
+        return
+    plan_label = onboarding.plan_name(core, plan) if plan else texts.ALL_PLANS
+    done = texts.UNIT_ADDED if created else texts.UNIT_EXISTS
+    await reply(update, context, done.format(unit=escape(unit_name), plan=plan_label))
+
+
+async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/chuatraloi: the most recent questions the assistant declined, to improve the knowledge base."""
+    if not await _require_admin(update, context):
+        return
+    core = get_core(context)
+    with core.sessions.begin() as session:
+        lines = [
+            texts.UNANSWERED_LINE.format(when=_when(core, q.created_at), plan=q.plan or "—",
+                                         question=escape(q.question[:300]))
+            for q in questions.unanswered(session, limit=20)
+        ]
+    if not lines:
+        await reply(update, context, texts.NO_UNANSWERED)
+        return
+    await reply(update, context, "\n".join([texts.UNANSWERED_HEADER.format(count=len(lines)), *lines]))

@@ -1,0 +1,59 @@
+"""Callback data of inline buttons: versioned, short, and parsed strictly.
+
+Anyone can send any callback data (a modified client, an old button), so a button carries only a
+kind and ids — never a permission — and every handler re-checks on the server who may do what.
+Data with another version, an unknown kind or malformed fields parses to `None`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Callback", "make", "parse", "VERSION"]
+
+VERSION = "1"
+_MAX_BYTES = 64  # Telegram's limit for callback_data
+
+# kind → pattern of its arguments
+_KINDS: dict[str, re.Pattern[str]] = {
+    "plan": re.compile(r"^(?:[a-z0-9-]{1,20}|-)$"),  # a plan slug, or "-" for "no plan"
+    "unit": re.compile(r"^\d{1,9}$"),  # units.id, or 0 for "another unit"
+    "skipunit": re.compile(r"^$"),
+    "sugg": re.compile(r"^\d{1,12}\.[0-2]$"),  # question log id . suggestion index
+    "fb": re.compile(r"^\d{1,12}\.(?:up|down)$"),  # question log id . feedback
+    "approve": re.compile(r"^\d{1,12}$"),  # contact id
+    "reject": re.compile(r"^\d{1,12}$"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    kind: str
+    arg: str
+
+    @property
+    def parts(self) -> list[str]:
+        return self.arg.split(".")
+
+
+def make(kind: str, arg: str | int = "") -> str:
+    """The callback data for a button; raises ValueError for data the parser would refuse."""
+    data = f"{VERSION}:{kind}:{arg}"
+    if parse(data) is None:
+        raise ValueError(f"invalid callback data {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Callback | None:
+    """The button pressed, or None when the data is not ours, old, or malformed."""
+    if not data or len(data.encode("utf-8")) > _MAX_BYTES:
+        return None
+    version, sep, rest = data.partition(":")
+    kind, sep2, arg = rest.partition(":")
+    if version != VERSION or not sep or not sep2:
+        return None
+    pattern = _KINDS.get(kind)
+    if pattern is None or not pattern.match(arg):
+        return None
+    return Callback(kind, arg)

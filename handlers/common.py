@@ -1,0 +1,79 @@
+"""Sending replies: HTML, split under Telegram's limit, keyboard on the last part, blocked users noted.
+
+Every handler replies through `reply`/`notify`, so escaping, splitting and the `Forbidden`
+rule (the user blocked the bot → inactive) live in one place.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden
+from telegram.ext import ContextTypes
+
+from bot.core import Core, get_core
+from bot.services import audit, users
+from knowledge.render import split_message
+
+__all__ = ["Button", "escape", "keyboard", "notify", "reply", "short_label"]
+
+logger = logging.getLogger(__name__)
+
+Button = tuple[str, str]  # (label, callback data)
+BUTTON_LABEL_MAX = 60
+
+
+def escape(text: str | None) -> str:
+    """User-provided text made safe for an HTML reply."""
+    return html.escape(text or "", quote=False)
+
+
+def short_label(text: str, limit: int = BUTTON_LABEL_MAX) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    rows = [row for row in rows if row]
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
+
+
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                buttons: Sequence[Sequence[Button]] = ()) -> Message | None:
+    """Send `text` (Telegram HTML) to the chat of `update`; the keyboard goes on the last part."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await notify(context, chat.id, text, buttons)
+
+
+async def notify(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
+                 buttons: Sequence[Sequence[Button]] = ()) -> Message | None:
+    """Send to any chat; a user who blocked the bot is marked inactive instead of raising."""
+    parts = split_message(text)
+    markup = keyboard(buttons)
+    sent = None
+    try:
+        for i, part in enumerate(parts):
+            sent = await context.bot.send_message(
+                chat_id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
+                reply_markup=markup if i == len(parts) - 1 else None)
+    except Forbidden:
+        mark_blocked(get_core(context), chat_id)
+        return None
+    return sent
+
+
+def mark_blocked(core: Core, user_id: int) -> None:
+    """The user blocked the bot: stop sending to them until they write again."""
+    logger.info("User %s blocked the bot; marked inactive", user_id)
+    with core.sessions.begin() as session:
+        users.mark_inactive(session, user_id)
+        audit.record(session, "user_inactive", actor_id=None, target=str(user_id))

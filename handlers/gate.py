@@ -1,0 +1,67 @@
+"""What every update passes before any feature sees it: once only, not too fast, private chats.
+
+Runs in the first handler group; `ApplicationHandlerStop` ends processing of an update that
+was already handled (Telegram may deliver one twice), that floods, or that comes from a group.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.core import get_core
+from bot.services import audit, updates, users
+from handlers import texts
+from handlers.common import reply
+
+__all__ = ["admit_update", "track_membership"]
+
+logger = logging.getLogger(__name__)
+
+
+async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Let through each update once, from a private chat, within the user's flood limit."""
+    core = get_core(context)
+    user = update.effective_user
+    with core.sessions.begin() as session:
+        if not updates.claim_update(session, update.update_id, core.now()):
+            logger.info("Update %s already processed; skipped", update.update_id)
+            raise ApplicationHandlerStop
+        if user is not None and not user.is_bot:
+            users.touch_user(session, user.id, user.first_name, user.username, core.now())
+    chat = update.effective_chat
+    if update.my_chat_member is not None:
+        return  # membership changes are tracked whatever the chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        if update.effective_message is not None and update.effective_message.text:
+            await reply(update, context, texts.GROUP_CHAT)
+        raise ApplicationHandlerStop
+    if user is None:
+        raise ApplicationHandlerStop
+    now = time.monotonic()
+    if not core.flood.allow(user.id, now):
+        if core.flood.should_warn(user.id, now):
+            logger.info("Flood limit reached by user %s", user.id)
+            if update.callback_query is not None:
+                await update.callback_query.answer(texts.FLOOD)
+            else:
+                await reply(update, context, texts.FLOOD)
+        raise ApplicationHandlerStop
+
+
+async def track_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A user who blocks the bot becomes inactive; unblocking makes them active again."""
+    member = update.my_chat_member
+    if member is None:
+        return
+    core = get_core(context)
+    status = member.new_chat_member.status
+    with core.sessions.begin() as session:
+        if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+            users.mark_inactive(session, member.from_user.id)
+            audit.record(session, "user_inactive", target=str(member.from_user.id))
+    raise ApplicationHandlerStop

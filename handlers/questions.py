@@ -1,0 +1,134 @@
+"""Questions in plain text: a cited answer, up to three suggestion buttons, and 👍/👎 feedback."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.core import Core, get_core
+from bot.services import contacts, questions, users
+from handlers import callbacks, onboarding, texts
+from handlers.common import Button, reply, short_label
+from knowledge.answers import Answer
+from knowledge.render import to_html
+
+__all__ = ["feedback", "on_text", "pick_suggestion"]
+
+logger = logging.getLogger(__name__)
+
+QUESTION_MAX = 1000
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text: the unit name when one was asked for, otherwise a question to answer."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    core = get_core(context)
+    with core.sessions.begin() as session:
+        row = users.get_user(session, user.id)
+        step = row.step if row is not None else None
+    if step == onboarding.AWAITING_UNIT_NAME:
+        await onboarding.receive_unit_name(update, context)
+        return
+    await answer(update, context, message.text or "")
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer `question` in the user's plan, log it, and reply with suggestion and feedback buttons."""
+    user = update.effective_user
+    assert user is not None
+    core = get_core(context)
+    question = question.strip()
+    if not question:
+        await reply(update, context, texts.EMPTY_TEXT)
+        return
+    if len(question) > QUESTION_MAX:
+        await reply(update, context, texts.QUESTION_TOO_LONG.format(length=len(question),
+                                                                    limit=QUESTION_MAX))
+        return
+    with core.sessions.begin() as session:
+        row = users.get_user(session, user.id)
+        if core.settings.registered_only and not _registered(core, session, user.id, row):
+            await reply(update, context, texts.NEED_UNIT)
+            return
+        plan = (row.plan if row is not None else None) or core.settings.default_plan
+    result = core.assistant.find_answers(question, plan, core.today())
+    with core.sessions.begin() as session:
+        log = questions.log_question(
+            session, user.id, plan, question, result.answered, result.extra.get("coverage"),
+            list(result.entry_ids), list(result.suggestions), core.now())
+        question_id = log.id
+    await reply(update, context, to_html(result.markdown), answer_buttons(result, question_id))
+
+
+def _registered(core: Core, session, user_id: int, row) -> bool:
+    if users.is_admin(row, core.settings.admin_ids):
+        return True
+    contact = contacts.current_contact(session, user_id)
+    return contact is not None and contact.state == "approved"
+
+
+def answer_buttons(result: Answer, question_id: int) -> list[list[Button]]:
+    """Suggestions one per row, then the feedback row (declined answers get suggestions only)."""
+    rows: list[list[Button]] = [
+        [(short_label(s), callbacks.make("sugg", f"{question_id}.{i}"))]
+        for i, s in enumerate(result.suggestions[:3])
+    ]
+    if result.answered:
+        rows.append([(texts.FEEDBACK_UP, callbacks.make("fb", f"{question_id}.up")),
+                     (texts.FEEDBACK_DOWN, callbacks.make("fb", f"{question_id}.down"))])
+    return rows
+
+
+async def pick_suggestion(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A suggestion button: answer that question as if the user had typed it."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    core = get_core(context)
+    data = callbacks.parse(query.data)
+    assert data is not None
+    question_id, index = int(data.parts[0]), int(data.parts[1])
+    with core.sessions.begin() as session:
+        log = questions.get_question(session, question_id)
+        # Re-authorise: the buttons belong to the user who asked.
+        ok = log is not None and log.user_id == user.id and index < len(log.suggestions)
+        suggestion = log.suggestions[index] if ok and log is not None else None
+    if suggestion is None:
+        logger.warning("User %s pressed suggestion %s of another or unknown question", user.id, data.arg)
+        await query.answer(texts.SUGGESTION_GONE, show_alert=True)
+        return
+    await query.answer()
+    await answer(update, context, suggestion)
+
+
+async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍/👎: stored with the question; the feedback row is then removed from the message."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    core = get_core(context)
+    data = callbacks.parse(query.data)
+    assert data is not None
+    question_id, value = int(data.parts[0]), data.parts[1]
+    with core.sessions.begin() as session:
+        stored = questions.record_feedback(session, question_id, user.id, value, core.now())
+    if not stored:
+        logger.warning("User %s sent feedback for question %s that is not theirs", user.id, question_id)
+        await query.answer(texts.NOT_YOURS, show_alert=True)
+        return
+    await query.answer(texts.FEEDBACK_THANKS)
+    message = query.message
+    if message is None or not hasattr(message, "reply_markup") or message.reply_markup is None:
+        return
+    kept = [row for row in message.reply_markup.inline_keyboard
+            if not any((b.callback_data or "").startswith(f"{callbacks.VERSION}:fb:") for b in row)]
+    try:
+        await query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(kept) if kept else None)
+    except BadRequest as exc:  # message too old or unchanged: the feedback is stored anyway
+        logger.info("Could not remove the feedback row: %s", exc)
+
