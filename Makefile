@@ -25,8 +25,13 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(PY) -m bot run
 
+# The Telegram Bot API emulator the end-to-end tests run against (tests/e2e); needs Node 20 + npm.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 ## make test: knowledge-base check, linter, whole test suite
-test: install-dev
+test: install-dev node_modules/.installed
 	$(PY) -m bot kb check
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q

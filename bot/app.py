@@ -1,9 +1,9 @@
 """The Telegram application, assembled once: handlers in order, error handler, bot commands.
 
 Handler groups run in order and any of them may stop an update:
--2 admission (once only, private chat, flood limit), -1 membership changes and the leak guard
-(files, media, forwards, marked text), 0 the features. The same function builds the application for Telegram, for the
-console and for the tests; only the request transport differs.
+-2 admission (once only, private chat, flood limit); -1 membership changes and the leak
+guard (files, media, forwards, marked text); 0 the features. The same function builds the
+application for Telegram, for the console and for the tests; only the request transport differs.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
@@ -34,9 +35,25 @@ __all__ = ["build_application"]
 logger = logging.getLogger(__name__)
 
 
-def _kind(*kinds: str):
-    """A callback-data pattern: our version and one of these kinds, fully validated."""
-    return lambda data: (parsed := callbacks.parse(data)) is not None and parsed.kind in kinds
+BUTTONS = {
+    "plan": onboarding.choose_plan,
+    "unit": onboarding.choose_unit,
+    "skipunit": onboarding.choose_unit,
+    "sugg": questions.pick_suggestion,
+    "fb": questions.feedback,
+    "approve": admin.decide,
+    "reject": admin.decide,
+}
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every button press: data validated once here, then the feature's handler; else stale."""
+    query = update.callback_query
+    parsed = callbacks.parse(query.data if query is not None else None)
+    if parsed is None:
+        await errors.stale_button(update, context)
+        return
+    await BUTTONS[parsed.kind](update, context)
 
 
 def build_application(core: Core, *, request: BaseRequest | None = None,
@@ -86,12 +103,7 @@ def add_handlers(application: Application) -> None:
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
-    application.add_handler(CallbackQueryHandler(onboarding.choose_plan, pattern=_kind("plan")))
-    application.add_handler(CallbackQueryHandler(onboarding.choose_unit, pattern=_kind("unit", "skipunit")))
-    application.add_handler(CallbackQueryHandler(questions.pick_suggestion, pattern=_kind("sugg")))
-    application.add_handler(CallbackQueryHandler(questions.feedback, pattern=_kind("fb")))
-    application.add_handler(CallbackQueryHandler(admin.decide, pattern=_kind("approve", "reject")))
-    application.add_handler(CallbackQueryHandler(errors.stale_button))
+    application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE,
                                            errors.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, questions.on_text))

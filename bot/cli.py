@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import cli_db, messages
-from bot.settings import Settings, SettingsError
 from bot.clock import local_today
+from bot.settings import Settings, SettingsError
 from knowledge.answers import Answer, Assistant, UnknownPlan
 from knowledge.loader import DEFAULT_ROOT, KnowledgeError, check_knowledge, load_knowledge
 from knowledge.render import to_plain

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
@@ -79,7 +81,7 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not _is_admin(core, user.id):
         logger.warning("Non-admin %s pressed %s", user.id, query.data)
         with core.sessions.begin() as session:
-            audit.record(session, "forbidden_callback", actor_id=user.id, kind=data.kind)
+            audit.record(session, "forbidden_callback", now=core.now(), actor_id=user.id, kind=data.kind)
         await query.answer(texts.NOT_YOURS, show_alert=True)
         return
     approve = data.kind == "approve"
@@ -95,7 +97,7 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             unit_name = units.get_unit(session, contact.unit_id).name
             name = requester.first_name if requester is not None else str(contact.user_id)
             outcome = (contact.user_id, contact.plan, unit_name, name)
-            audit.record(session, "contact_approved" if approve else "contact_rejected",
+            audit.record(session, "contact_approved" if approve else "contact_rejected", now=core.now(),
                          actor_id=user.id, target=str(contact.id))
     if outcome is None:
         await query.answer(texts.CONTACT_NOT_FOUND if reason == "not_found" else texts.ALREADY_DECIDED,
@@ -105,10 +107,13 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     requester_id, plan, unit_name, name = outcome
     plan_label = onboarding.plan_name(core, plan)
     done = texts.APPROVED if approve else texts.REJECTED
-    await query.edit_message_text(done.format(name=escape(name), unit=escape(unit_name), plan=plan_label),
-                                  parse_mode="HTML")
     told = texts.YOU_ARE_APPROVED if approve else texts.YOU_ARE_REJECTED
     await notify(context, requester_id, told.format(unit=escape(unit_name), plan=plan_label))
+    try:
+        await query.edit_message_text(done.format(name=escape(name), unit=escape(unit_name),
+                                                  plan=plan_label), parse_mode=ParseMode.HTML)
+    except BadRequest as exc:  # the list message is gone or too old: the decision stands
+        logger.info("Could not update the approval message: %s", exc)
 
 
 def _plan_and_rest(core: Core, user_id: int, args: list[str]) -> tuple[str | None, str]:
@@ -144,7 +149,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             created = contacts.create_invite(session, plan, record.id, user.id, core.now())
             code, expires, unit_name = created.code, created.expires_at, record.name
-            audit.record(session, "invite_created", actor_id=user.id, target=str(created.id))
+            audit.record(session, "invite_created", now=core.now(), actor_id=user.id, target=str(created.id))
     if code is None:
         await reply(update, context, failure)
         return
@@ -169,12 +174,13 @@ async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     with core.sessions.begin() as session:
         try:
-            record, created = units.add_unit(session, name, plan, core.kb.registry, user.id, core.now())
+            record, created = units.add_unit(session, name, plan, core.kb.registry, "admin", user.id,
+                                              core.now(), allow_unclassified=True)
         except units.UnitNotFound:
             record, created = None, False
         else:
             if created:
-                audit.record(session, "unit_added", actor_id=user.id, target=str(record.id))
+                audit.record(session, "unit_added", now=core.now(), actor_id=user.id, target=str(record.id))
             unit_name = record.name
     if record is None:
         await reply(update, context, texts.UNIT_BAD_NAME)

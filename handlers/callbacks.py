@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Callback", "make", "parse", "VERSION"]
+__all__ = ["VERSION", "Callback", "make", "parse"]
 
 VERSION = "1"
 _MAX_BYTES = 64  # Telegram's limit for callback_data

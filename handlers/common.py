@@ -76,4 +76,4 @@ def mark_blocked(core: Core, user_id: int) -> None:
     logger.info("User %s blocked the bot; marked inactive", user_id)
     with core.sessions.begin() as session:
         users.mark_inactive(session, user_id)
-        audit.record(session, "user_inactive", actor_id=None, target=str(user_id))
+        audit.record(session, "user_inactive", now=core.now(), actor_id=None, target=str(user_id))

@@ -7,7 +7,6 @@ was already handled (Telegram may deliver one twice), that floods, or that comes
 from __future__ import annotations
 
 import logging
-import time
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -42,7 +41,7 @@ async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         raise ApplicationHandlerStop
     if user is None:
         raise ApplicationHandlerStop
-    now = time.monotonic()
+    now = core.now().timestamp()
     if not core.flood.allow(user.id, now):
         if core.flood.should_warn(user.id, now):
             logger.info("Flood limit reached by user %s", user.id)
@@ -63,5 +62,5 @@ async def track_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     with core.sessions.begin() as session:
         if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
             users.mark_inactive(session, member.from_user.id)
-            audit.record(session, "user_inactive", target=str(member.from_user.id))
+            audit.record(session, "user_inactive", now=core.now(), target=str(member.from_user.id))
     raise ApplicationHandlerStop

@@ -49,7 +49,8 @@ def law_citation(core: Core) -> str:
 
     def cite(entry_id: str) -> str:
         entry = kb.by_id[entry_id]
-        return f"{entry.citation_ref} {kb.documents[entry.doc_id].title}"  # type: ignore[attr-defined]
+        doc = kb.documents[entry.doc_id]
+        return f"{entry.citation_ref} {doc.title} ({doc.short})"  # type: ignore[attr-defined]
 
     return texts.LEAK_LAW.format(law_new=cite(LAW_NOW), law_old=cite(LAW_BEFORE))
 
@@ -79,7 +80,7 @@ async def refuse_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     kind = attachment_kind(message)
     deleted = await _delete(message)
     with core.sessions.begin() as session:
-        audit.record(session, "refused_attachment", actor_id=_user_id(update), kind=kind,
+        audit.record(session, "refused_attachment", now=core.now(), actor_id=_user_id(update), kind=kind,
                      deleted=deleted)
     await reply(update, context, texts.LEAK_ATTACHMENT.format(
         kind=texts.ATTACHMENT_KINDS[kind], law=law_citation(core)))
@@ -94,7 +95,7 @@ async def refuse_marked_text(update: Update, context: ContextTypes.DEFAULT_TYPE)
     marking = find_marking(message.text)
     deleted = await _delete(message)
     with core.sessions.begin() as session:
-        audit.record(session, "refused_marking", actor_id=_user_id(update),
+        audit.record(session, "refused_marking", now=core.now(), actor_id=_user_id(update),
                      rule=marking.kind if marking else None, deleted=deleted)
     await reply(update, context, texts.LEAK_MARKED.format(
         deleted=texts.LEAK_DELETED if deleted else "", law=law_citation(core)))

@@ -70,7 +70,7 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
             contact = contacts.redeem_invite(session, code[:64], user.id, core.now())
         except contacts.InviteError as exc:
             failure = exc.reason
-            audit.record(session, "invite_refused", actor_id=user.id, reason=exc.reason)
+            audit.record(session, "invite_refused", now=core.now(), actor_id=user.id, reason=exc.reason)
         else:
             row = users.get_user(session, user.id)
             assert row is not None
@@ -78,7 +78,7 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
             users.set_step(session, row, None)
             unit_name = units.get_unit(session, contact.unit_id).name
             plan = contact.plan
-            audit.record(session, "invite_redeemed", actor_id=user.id, target=str(contact.id))
+            audit.record(session, "invite_redeemed", now=core.now(), actor_id=user.id, target=str(contact.id))
     if failure is not None:
         message = {"used": texts.INVITE_USED, "expired": texts.INVITE_EXPIRED}.get(
             failure, texts.INVITE_UNKNOWN)
@@ -189,7 +189,7 @@ async def _request(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str
     with core.sessions.begin() as session:
         contact = contacts.request_contact(session, user.id, plan, unit_id, core.now())
         unit_name = units.get_unit(session, unit_id).name
-        audit.record(session, "contact_requested", actor_id=user.id, target=str(contact.id))
+        audit.record(session, "contact_requested", now=core.now(), actor_id=user.id, target=str(contact.id))
         admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
     await reply(update, context, texts.REQUEST_SENT.format(
         unit=escape(unit_name), plan=plan_name(core, plan), example=texts.EXAMPLE_QUESTION))

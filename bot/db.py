@@ -1,0 +1,132 @@
+"""Database plumbing: the declarative base, engines, sessions and schema upgrades.
+
+The embedded default is one SQLite file under `var/` shared by several processes (the bot and
+the CLI), so SQLite connections are tuned for that: WAL (readers never block the writer), foreign
+keys on, a busy timeout, and every transaction started with `BEGIN IMMEDIATE` — a transaction
+that reads and then writes would otherwise fail at once with "database is locked" when another
+process wrote in between, instead of waiting its turn. PostgreSQL (`DATABASE_URL`) needs none of
+this.
+
+Callers own transactions: ``with factory.begin() as session: ...``; nothing here commits for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "MIGRATIONS_DIR",
+    "Base",
+    "dialect_insert",
+    "make_engine",
+    "make_session_factory",
+    "upgrade_database",
+]
+
+# Relative to the working directory, like the `var/` the Makefile and README use.
+DEFAULT_DATABASE_URL = "sqlite:///var/bmnn.sqlite3"
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Stable constraint names, so later Alembic revisions can drop or alter them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Any constant will do; it only has to be the same in every process of a deployment.
+_PG_MIGRATION_LOCK = 0x626D6E6E  # "bmnn"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table of the application."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite files get their directory created and the pragmas above.
+
+    ``sqlite://`` (in memory) shares one connection (StaticPool) so every session of a test
+    sees the same database.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    kwargs: dict[str, Any] = {}
+    if in_memory:
+        kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    _tune_sqlite(engine, in_memory)
+    return engine
+
+
+def _tune_sqlite(engine: Engine, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module (it would not BEGIN before DDL
+        # and cannot BEGIN IMMEDIATE); SQLAlchemy's "begin" event below does it instead.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """One session factory per engine; objects stay readable after the transaction ends."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def upgrade_database(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision; safe at every start, from any process.
+
+    Runs in one transaction that first takes the database's write lock (SQLite: BEGIN IMMEDIATE;
+    PostgreSQL: an advisory lock), so a second process waits, then finds nothing to do. The
+    application's logging configuration is left alone.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def dialect_insert(session: Session) -> Callable[..., Any]:
+    """The `insert` of the session's database, for `ON CONFLICT` clauses (SQLite or PostgreSQL)."""
+    name = session.get_bind().dialect.name
+    if name == "sqlite":
+        return sqlite.insert
+    if name == "postgresql":
+        return postgresql.insert
+    raise NotImplementedError(f"ON CONFLICT is not supported on {name}")

@@ -1,0 +1,249 @@
+"""The tables of the bot: users, units, contacts and invites, processed updates, questions, audit.
+
+Nothing here stores message content except `QuestionLog.question` (questions are what the bot is
+for, and the leak guard refuses marked text before anything is logged). Times are aware UTC
+datetimes in Python whatever the database; Telegram ids are 64-bit.
+
+`bot/migrations/versions/0001_initial.py` creates exactly these tables; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db import Base
+
+__all__ = [
+    "CONTACT_STATES",
+    "CONTACT_VIA",
+    "CURRENT_CONTACT_STATES",
+    "FEEDBACK_VALUES",
+    "ROLES",
+    "UNIT_SOURCES",
+    "AuditEntry",
+    "Contact",
+    "Invite",
+    "ProcessedUpdate",
+    "QuestionLog",
+    "UTCDateTime",
+    "UnitRecord",
+    "User",
+]
+
+ROLES = ("user", "admin")
+UNIT_SOURCES = ("kb", "admin", "csv", "request")
+CONTACT_STATES = ("pending", "approved", "rejected", "replaced")
+CURRENT_CONTACT_STATES = ("pending", "approved")
+CONTACT_VIA = ("request", "invite")
+FEEDBACK_VALUES = ("up", "down")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware UTC datetime on every back end.
+
+    SQLite keeps no offset, so values are stored as naive UTC there and made aware again when
+    read; PostgreSQL gets `timestamptz`. Naive datetimes are refused: they are always a bug here.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+# Conditions of the partial unique indexes (the same SQL on SQLite and PostgreSQL).
+_ANY_PLAN = text('"plan" IS NULL')
+_CURRENT = text(_one_of("state", CURRENT_CONTACT_STATES))
+
+
+# Column types used by several tables.
+TelegramId = Annotated[int, mapped_column(BigInteger)]
+UTCTime = Annotated[dt.datetime, mapped_column(UTCDateTime())]
+PlanSlug = Annotated[str, mapped_column(String(40))]
+UnitName = Annotated[str, mapped_column(String(200))]
+# 64-bit on PostgreSQL; INTEGER on SQLite, where only that type auto-increments (rowid).
+BigIntPK = Annotated[
+    int, mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+]
+
+
+class User(Base):
+    """Someone who started the bot (or a placeholder row made by `admin add`)."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+
+    id: Mapped[TelegramId] = mapped_column(primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    username: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16), default="user")
+    plan: Mapped[PlanSlug | None]
+    # The chat flow the user is in ("awaiting_unit_name"…), kept here so it survives restarts.
+    step: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)  # False once the user blocked the bot
+    created_at: Mapped[UTCTime]
+    last_seen_at: Mapped[UTCTime | None]
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="user")
+
+
+class UnitRecord(Base):
+    """A unit contacts can belong to: a KB unit, or one added by an admin, a CSV or a request.
+
+    `key` is the registry's matching form of `name`; one record per (key, plan), and `plan`
+    None means "any plan" (SQL does not treat NULLs as equal, hence the partial index).
+    """
+
+    __tablename__ = "units"
+    __table_args__ = (
+        UniqueConstraint("key", "plan"),
+        Index(
+            "uq_units_key_any_plan", "key", unique=True,
+            sqlite_where=_ANY_PLAN, postgresql_where=_ANY_PLAN,
+        ),
+        CheckConstraint(_one_of("source", UNIT_SOURCES), name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[UnitName]
+    key: Mapped[UnitName]
+    plan: Mapped[PlanSlug | None]
+    kb_id: Mapped[str | None] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[TelegramId | None]
+    created_at: Mapped[UTCTime]
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="unit")
+    invites: Mapped[list[Invite]] = relationship(back_populates="unit")
+
+
+class Invite(Base):
+    """A one-time code an admin gives a unit contact (`/start <code>`)."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    plan: Mapped[PlanSlug]
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    created_by: Mapped[TelegramId | None]
+    created_at: Mapped[UTCTime]
+    expires_at: Mapped[UTCTime]
+    used_by: Mapped[TelegramId | None] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[UTCTime | None]
+
+    unit: Mapped[UnitRecord] = relationship(back_populates="invites")
+
+
+class Contact(Base):
+    """A user's registration as the contact of one unit of one plan.
+
+    At most one "current" (pending or approved) contact per user, enforced by a partial unique
+    index; earlier ones are kept as "replaced" for the record.
+    """
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_state_created_at", "state", "created_at"),
+        Index("ix_contacts_plan_state", "plan", "state"),
+        Index(
+            "uq_contacts_current_user", "user_id", unique=True,
+            sqlite_where=_CURRENT, postgresql_where=_CURRENT,
+        ),
+        CheckConstraint(_one_of("state", CONTACT_STATES), name="state"),
+        CheckConstraint(_one_of("via", CONTACT_VIA), name="via"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[TelegramId] = mapped_column(ForeignKey("users.id"), index=True)
+    plan: Mapped[PlanSlug]
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    via: Mapped[str] = mapped_column(String(16))
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"))
+    created_at: Mapped[UTCTime]
+    decided_at: Mapped[UTCTime | None]
+    decided_by: Mapped[TelegramId | None]
+
+    user: Mapped[User] = relationship(back_populates="contacts")
+    unit: Mapped[UnitRecord] = relationship(back_populates="contacts")
+
+
+class ProcessedUpdate(Base):
+    """A Telegram update already handled: Telegram may deliver one twice."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[TelegramId] = mapped_column(primary_key=True, autoincrement=False)
+    processed_at: Mapped[UTCTime] = mapped_column(index=True)
+
+
+class QuestionLog(Base):
+    """A question asked and how it was answered, for feedback and the unanswered-questions list."""
+
+    __tablename__ = "question_log"
+    __table_args__ = (
+        Index("ix_question_log_answered_created_at", "answered", "created_at"),
+        CheckConstraint(_one_of("feedback", FEEDBACK_VALUES), name="feedback"),
+    )
+
+    id: Mapped[BigIntPK]
+    user_id: Mapped[TelegramId] = mapped_column(ForeignKey("users.id"))
+    plan: Mapped[PlanSlug | None]
+    question: Mapped[str] = mapped_column(Text)
+    answered: Mapped[bool]
+    coverage: Mapped[float | None] = mapped_column(Float)
+    entry_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    suggestions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    feedback: Mapped[str | None] = mapped_column(String(8))
+    feedback_at: Mapped[UTCTime | None]
+    created_at: Mapped[UTCTime]
+
+
+class AuditEntry(Base):
+    """Who changed what and when; `detail` holds ids and codes, never message content."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[BigIntPK]
+    at: Mapped[UTCTime] = mapped_column(index=True)
+    actor_id: Mapped[TelegramId | None]
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

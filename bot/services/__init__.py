@@ -1,0 +1,32 @@
+"""Services: the database side of every feature, called by handlers, jobs and the CLI.
+
+Each function takes the caller's `Session` first and the current time as `now` where time
+matters. They flush but never commit (the caller owns the transaction: ``with
+factory.begin() as session``), and they fail with a `ServiceError` subclass carrying a short
+`reason` code — never user-facing text, which lives with the handlers.
+
+Modules: `users`, `units`, `contacts`, `updates`, `questions`, `audit`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["ServiceError"]
+
+
+class ServiceError(Exception):
+    """Root of the services' exceptions.
+
+    ServiceError
+    ├── users.UserError
+    ├── units.UnitNotFound
+    ├── contacts.ContactError
+    │   └── contacts.InviteError
+    └── audit.AuditError
+    """
+
+    def __init__(self, reason: str, **context: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.context = context

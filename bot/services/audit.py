@@ -1,0 +1,54 @@
+"""The audit trail: who changed what, for the standing office and for incident review.
+
+Callers pass ids, codes and counts in `detail` — never message text. A refused message (a file,
+a marked text) is recorded by its kind and the reason code only: the audit log must not become
+the copy of the secret the bot refused to keep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.models import AuditEntry
+from bot.services import ServiceError
+
+__all__ = ["AuditError", "record"]
+
+_MAX_ACTION = 64
+_MAX_TARGET = 200
+
+
+class AuditError(ServiceError):
+    """reason: "bad_action" | "bad_target" | "not_json"."""
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    now: dt.datetime,
+    actor_id: int | None = None,
+    target: str | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    """Add an audit entry, e.g. ``record(s, "contact.approve", now=now, actor_id=1, target="7")``.
+
+    `action` is a short dotted code; `actor_id` None means the command line; `detail` must be
+    JSON-serialisable and holds no message content.
+    """
+    if not action or len(action) > _MAX_ACTION:
+        raise AuditError("bad_action", action=action)
+    if target is not None and len(target) > _MAX_TARGET:
+        raise AuditError("bad_target")
+    try:
+        json.dumps(detail, allow_nan=False)
+    except (TypeError, ValueError):
+        raise AuditError("not_json") from None
+    entry = AuditEntry(at=now, actor_id=actor_id, action=action, target=target, detail=detail)
+    session.add(entry)
+    session.flush()
+    return entry

@@ -1,0 +1,121 @@
+"""Users: who talks to the bot, their role, chosen plan and the chat flow they are in.
+
+Admins come from two places — the `role` column (set with `python -m bot admin add`) and the
+deployment's `ADMIN_IDS` — so every check goes through `is_admin`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.db import dialect_insert
+from bot.models import ROLES, User
+from bot.services import ServiceError
+
+__all__ = [
+    "UserError",
+    "admins",
+    "get_user",
+    "is_admin",
+    "mark_inactive",
+    "set_plan",
+    "set_role",
+    "set_step",
+    "touch_user",
+]
+
+_MAX_ID = 2**63 - 1
+_MAX_STEP = 64
+
+
+class UserError(ServiceError):
+    """reason: "bad_user_id" | "bad_role" | "bad_step"."""
+
+
+def _check_id(user_id: int) -> None:
+    if isinstance(user_id, bool) or not isinstance(user_id, int) or not 0 < user_id <= _MAX_ID:
+        raise UserError("bad_user_id", user_id=user_id)
+
+
+def touch_user(
+    session: Session, user_id: int, first_name: str, username: str | None, now: dt.datetime
+) -> User:
+    """Record that the user wrote: insert or refresh name and last seen; re-activate.
+
+    One upsert, so two updates of a new user handled at once by two processes both succeed.
+    """
+    _check_id(user_id)
+    first_name = (first_name or "")[:200]
+    username = username[:64] if username else None
+    stmt = dialect_insert(session)(User.__table__).values(
+        id=user_id, first_name=first_name, username=username, role="user", plan=None, step=None,
+        active=True, created_at=now, last_seen_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"],
+        set_={"first_name": first_name, "username": username, "last_seen_at": now, "active": True},
+    )
+    session.execute(stmt)
+    user = session.get(User, user_id, populate_existing=True)
+    assert user is not None
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def is_admin(user: User | None, admin_ids: frozenset[int]) -> bool:
+    """Whether `user` is an admin, by role or by the deployment's ADMIN_IDS."""
+    return user is not None and (user.role == "admin" or user.id in admin_ids)
+
+
+def set_role(session: Session, user_id: int, role: str, now: dt.datetime) -> User:
+    """Give `user_id` a role; an admin named before they ever wrote gets a placeholder row."""
+    _check_id(user_id)
+    if role not in ROLES:
+        raise UserError("bad_role", role=role)
+    user = session.get(User, user_id)
+    if user is None:
+        user = User(id=user_id, first_name="", username=None, role=role, active=True,
+                    created_at=now, last_seen_at=None)
+        session.add(user)
+    else:
+        user.role = role
+    session.flush()
+    return user
+
+
+def admins(session: Session, admin_ids: frozenset[int]) -> list[User]:
+    """Admins to notify: role admins and configured ids that have a row; blocked ones left out."""
+    condition = User.role == "admin"
+    if admin_ids:
+        condition = or_(condition, User.id.in_(sorted(admin_ids)))
+    return list(session.scalars(select(User).where(condition, User.active.is_(True)).order_by(User.id)))
+
+
+def mark_inactive(session: Session, user_id: int) -> bool:
+    """The user blocked the bot: stop sending to them. False if there is no such user."""
+    user = session.get(User, user_id)
+    if user is None:
+        return False
+    user.active = False
+    session.flush()
+    return True
+
+
+def set_plan(session: Session, user: User, plan: str | None) -> None:
+    """Remember the plan the user chose (the caller checks it is a KB plan)."""
+    user.plan = plan
+    session.flush()
+
+
+def set_step(session: Session, user: User, step: str | None) -> None:
+    """Remember where the user is in a chat flow (None: not in one)."""
+    if step is not None and not 0 < len(step) <= _MAX_STEP:
+        raise UserError("bad_step", step=step)
+    user.step = step
+    session.flush()

@@ -1,0 +1,179 @@
+"""`db upgrade`, `admin …` and `units …`: output, exit codes, and bad input changing nothing."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.cli_db import add_commands, run_command
+from bot.db import make_engine, make_session_factory
+from bot.models import AuditEntry, UnitRecord, User
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "var" / "bmnn.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.delenv("ADMIN_IDS", raising=False)
+    return path
+
+
+@pytest.fixture
+def cli(kb, db_path, capsys):
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    add_commands(parser.add_subparsers(dest="command"))
+
+    def run(*argv: str) -> tuple[int | None, str, str]:
+        out = io.StringIO()
+        code = run_command(parser.parse_args(argv), lambda: kb, out)
+        return code, out.getvalue(), capsys.readouterr().err
+
+    return run
+
+
+def _rows(db_path: Path, model):
+    engine = make_engine(f"sqlite:///{db_path}")
+    try:
+        with make_session_factory(engine)() as session:
+            return list(session.scalars(select(model).order_by(model.id)))
+    finally:
+        engine.dispose()
+
+
+def test_other_commands_are_not_ours(kb):
+    assert run_command(argparse.Namespace(command="ask"), lambda: kb, io.StringIO()) is None
+
+
+def test_db_upgrade_creates_the_database_and_the_kb_units(cli, db_path, kb):
+    code, out, _ = cli("db", "upgrade")
+    assert code == 0 and db_path.exists()
+    assert "phiên bản mới nhất" in out and f"{len(kb.registry.units)} đơn vị" in out
+    assert len(_rows(db_path, UnitRecord)) == len(kb.registry.units)
+    code, out, _ = cli("db", "upgrade")
+    assert code == 0 and "đơn vị từ cơ sở tri thức" not in out
+
+
+def test_admin_add_list_remove(cli, db_path, monkeypatch):
+    monkeypatch.setenv("ADMIN_IDS", "555")
+    code, out, _ = cli("admin", "add", "123456789")
+    assert code == 0 and "Đã cấp quyền quản trị cho 123456789" in out and "/start" in out
+    code, out, _ = cli("admin", "add", "123456789")
+    assert code == 0 and "không thay đổi" in out
+    code, out, _ = cli("admin", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("555\t") and "ADMIN_IDS" in lines[0]
+    assert lines[1].startswith("123456789\t") and "cấp bằng lệnh" in lines[1]
+    code, out, _ = cli("admin", "remove", "123456789")
+    assert code == 0 and "Đã thu hồi" in out
+    code, out, _ = cli("admin", "remove", "555")
+    assert code == 0 and "không thay đổi" in out and "ADMIN_IDS" in out
+    [user] = _rows(db_path, User)
+    assert (user.id, user.role) == (123456789, "user")
+    assert [(a.action, a.target, a.actor_id, a.detail) for a in _rows(db_path, AuditEntry)] == [
+        ("admin.add", "123456789", None, {"via": "cli"}),
+        ("admin.remove", "123456789", None, {"via": "cli"}),
+    ]
+
+
+def test_admin_list_when_there_is_none(cli):
+    code, out, _ = cli("admin", "list")
+    assert code == 0 and "Chưa có quản trị viên" in out
+
+
+@pytest.mark.parametrize("bad", ["abc", "0", "-5", "12.5", "٣", "99999999999999999999"])
+def test_bad_user_id_exits_2_and_touches_nothing(cli, db_path, bad):
+    code, out, err = cli("admin", "add", bad)
+    assert code == 2 and out == ""
+    assert "không phải id người dùng Telegram" in err
+    assert not db_path.exists()
+
+
+def test_units_add_and_list(cli, db_path):
+    code, out, _ = cli("units", "add", "UBND phường Đông Kinh", "--plan", "lang-son")
+    assert code == 0 and "Đã thêm đơn vị 'UBND phường Đông Kinh'" in out and "lang-son" in out
+    code, out, _ = cli("units", "add", "ubnd phuong dong kinh", "--plan", "lang-son")
+    assert code == 0 and "đã có" in out
+    code, out, _ = cli("units", "add", "Hợp tác xã Tân Thành")  # admins may add any plausible name
+    assert code == 0 and "mọi kế hoạch" in out
+    code, out, _ = cli("units", "list", "--plan", "lang-son")
+    assert code == 0 and "UBND phường Đông Kinh" in out and "Sở Tài chính" in out
+    code, out, _ = cli("units", "list", "--plan", "dong-nai")
+    assert "UBND phường Đông Kinh" not in out and "Hợp tác xã Tân Thành" in out
+    added = [r for r in _rows(db_path, UnitRecord) if r.source == "admin"]
+    assert [(r.name, r.plan) for r in added] == [
+        ("UBND phường Đông Kinh", "lang-son"), ("Hợp tác xã Tân Thành", None)]
+    audit = _rows(db_path, AuditEntry)
+    assert [a.action for a in audit] == ["unit.add", "unit.add"]
+    assert audit[0].detail == {"via": "cli", "name": "UBND phường Đông Kinh", "plan": "lang-son"}
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (("units", "add", "Phường X", "--plan", "khong-co"), "không có kế hoạch 'khong-co'"),
+    (("units", "list", "--plan", "khong-co"), "không có kế hoạch"),
+    (("units", "add", "1234"), "không hợp lệ"),
+    (("units", "add", "các sở, ban, ngành"), "nhóm đơn vị"),
+])
+def test_bad_unit_input_exits_2_and_changes_nothing(cli, db_path, argv, message):
+    cli("db", "upgrade")
+    before = len(_rows(db_path, UnitRecord))
+    code, out, err = cli(*argv)
+    assert code == 2 and message in err and out == ""
+    assert len(_rows(db_path, UnitRecord)) == before
+    assert _rows(db_path, AuditEntry) == []
+
+
+def test_units_import(cli, db_path, tmp_path):
+    csv_file = tmp_path / "xa.csv"
+    csv_file.write_bytes(
+        "name,plan\nPhường Đông Kinh,lang-son\nXã Tân Thành,\nSở Tài chính,\n".encode("utf-8-sig"))
+    code, out, _ = cli("units", "import", str(csv_file), "--plan", "lao-cai")
+    assert code == 0
+    assert "Đã thêm 2 đơn vị" in out and "Đã có sẵn 1 đơn vị" in out
+    rows = {r.name: r.plan for r in _rows(db_path, UnitRecord) if r.source == "csv"}
+    assert rows == {"Phường Đông Kinh": "lang-son", "Xã Tân Thành": "lao-cai"}
+    [entry] = _rows(db_path, AuditEntry)
+    assert (entry.action, entry.target) == ("unit.import", "xa.csv")
+    assert entry.detail == {"via": "cli", "plan": "lao-cai", "added": 2, "existing": 1, "errors": 0}
+
+
+def test_units_import_with_bad_lines_exits_1_and_keeps_the_good_ones(cli, db_path, tmp_path):
+    csv_file = tmp_path / "xa.csv"
+    csv_file.write_text("name,plan\nPhường Đông Kinh,lang-son\n???,lang-son\nXã A,khong-co\n",
+                        encoding="utf-8")
+    code, out, _ = cli("units", "import", str(csv_file))
+    assert code == 1
+    assert "2 dòng lỗi" in out and "dòng 3:" in out and "dòng 4: không có kế hoạch" in out
+    names = [r.name for r in _rows(db_path, UnitRecord) if r.source == "csv"]
+    assert names == ["Phường Đông Kinh"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "không đọc được tệp"),
+    ("Phường Đông Kinh\n".encode("cp1258"), "không phải văn bản UTF-8"),
+])
+def test_unreadable_csv_exits_2_and_touches_nothing(cli, db_path, tmp_path, content, message):
+    csv_file = tmp_path / "xa.csv"
+    if content is not None:
+        csv_file.write_bytes(content)
+    code, out, err = cli("units", "import", str(csv_file))
+    assert code == 2 and message in err and out == ""
+    assert not db_path.exists()
+
+
+def test_import_with_unknown_plan_exits_2(cli, db_path, tmp_path):
+    csv_file = tmp_path / "xa.csv"
+    csv_file.write_text("Phường Đông Kinh\n", encoding="utf-8")
+    code, _, err = cli("units", "import", str(csv_file), "--plan", "khong-co")
+    assert code == 2 and "không có kế hoạch" in err
+    assert not db_path.exists()
+
+
+def test_bad_database_url_exits_2(cli, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "not a url")
+    code, _, err = cli("admin", "list")
+    assert code == 2 and "DATABASE_URL" in err

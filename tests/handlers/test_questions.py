@@ -1,0 +1,104 @@
+"""Questions in chat: cited answers, suggestions, feedback, escaping, long text."""
+
+from __future__ import annotations
+
+from handlers import callbacks, texts
+from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
+
+
+async def test_a_question_gets_a_cited_answer_with_suggestions_and_feedback(chat):
+    calls = await chat.send(ALICE, "Thời hạn bảo vệ bí mật nhà nước độ Tối mật là bao lâu?")
+    text = text_of(calls)
+    assert "20 năm" in text and "Nguồn:" in text
+    labels = [label for label, _ in calls[-1].buttons]
+    assert texts.FEEDBACK_UP in labels and texts.FEEDBACK_DOWN in labels
+    assert 1 <= len(labels) - 2 <= 3
+    [logged] = chat.questions()
+    assert logged.answered and logged.user_id == ALICE.id
+
+
+async def test_a_question_without_diacritics_gets_the_same_answer(chat):
+    with_marks = text_of(await chat.send(ALICE, "Thời hạn bảo vệ bí mật nhà nước độ Tối mật là bao lâu?"))
+    without = text_of(await chat.send(ALICE, "thoi han bao ve bi mat nha nuoc do toi mat la bao lau"))
+    assert without == with_marks
+
+
+async def test_the_chosen_plan_is_the_context_of_questions(chat):
+    calls = await chat.send(ALICE, "/start")
+    await chat.press(ALICE, button(calls, "Lạng Sơn"))
+    calls = await chat.send(ALICE, "hạn gửi báo cáo năm là ngày nào")
+    assert "Lạng Sơn" in text_of(calls)
+    assert chat.questions()[-1].plan == "lang-son"
+
+
+async def test_a_suggestion_button_answers_that_question(chat):
+    calls = await chat.send(ALICE, "Bí mật nhà nước là gì?")
+    suggestion = next(data for label, data in calls[-1].buttons if ":sugg:" in data)
+    calls = await chat.press(ALICE, suggestion)
+    assert "Nguồn:" in text_of(calls)
+    assert len(chat.questions()) == 2
+
+
+async def test_feedback_is_stored_and_the_feedback_row_removed(chat):
+    calls = await chat.send(ALICE, "Bí mật nhà nước là gì?")
+    mark = len(chat.api.calls)
+    await chat.press(ALICE, button(calls, "Hữu ích"))
+    assert chat.answers[0].params["text"] == texts.FEEDBACK_THANKS
+    [edit] = chat.api.called("editMessageReplyMarkup", since=mark)
+    assert all(":fb:" not in data for _, data in edit.buttons)
+    assert chat.questions()[0].feedback == "up"
+    await chat.press(ALICE, button(calls, "Chưa đúng"))
+    assert chat.questions()[0].feedback == "down"
+
+
+async def test_feedback_or_suggestions_on_someone_elses_question_change_nothing(chat):
+    await chat.send(ALICE, "Bí mật nhà nước là gì?")
+    question_id = chat.questions()[0].id
+    await chat.press(BOB, callbacks.make("fb", f"{question_id}.down"))
+    assert chat.answers[0].params["text"] == texts.NOT_YOURS
+    assert chat.questions()[0].feedback is None
+    calls = await chat.press(BOB, callbacks.make("sugg", f"{question_id}.0"))
+    assert calls == [] and chat.answers[0].params["text"] == texts.SUGGESTION_GONE
+    assert len(chat.questions()) == 1
+
+
+async def test_an_out_of_scope_question_is_declined_with_the_office_contact(chat):
+    calls = await chat.send(ALICE, "giá vàng hôm nay bao nhiêu")
+    text = text_of(calls)
+    assert "không tìm thấy" in text and "Công an tỉnh" in text
+    assert all(":fb:" not in data for _, data in calls[-1].buttons)
+    assert chat.questions()[0].answered is False
+
+
+async def test_hostile_text_is_escaped_in_every_reply(chat):
+    calls = await chat.send(ALICE, '<script>alert("x")</script> & <b>bí mật nhà nước là gì</b>')
+    for call in calls:
+        assert "<script>" not in call.text
+    calls = await chat.send(ALICE, "/lệnh<b>lạ</b>")
+    assert "<b>lạ" not in text_of(calls)
+
+
+async def test_huge_text_is_refused_politely_and_not_logged(chat):
+    calls = await chat.send(ALICE, "bí mật " * 20000)
+    assert "dài quá" in calls[0].text
+    assert chat.questions() == []
+
+
+async def test_long_answers_are_split_under_telegrams_limit(chat):
+    code_calls = await chat.send(ADMIN, "/moi lang-son Công an tỉnh")
+    code = code_calls[0].text.split("?start=")[1].split()[0]
+    await chat.send(ALICE, f"/start {code}")
+    for command in ("/nhiemvu", "/hanchot", "/lienhe", "/help"):
+        calls = await chat.send(ALICE, command)
+        assert calls, command
+        assert all(len(c.text) <= 4096 for c in calls)
+
+
+async def test_unknown_commands_point_to_help(chat):
+    calls = await chat.send(ALICE, "/khongco abc")
+    assert calls[0].text == texts.UNKNOWN_COMMAND.format(command="/khongco")
+
+
+async def test_empty_or_whitespace_text_asks_for_a_question(chat):
+    calls = await chat.send(ALICE, "   ")
+    assert calls[0].text == texts.EMPTY_TEXT
