@@ -181,16 +181,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="development question set")
     parser.add_argument("--repeat", type=int, default=20, help="passes over the questions")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--only", choices=["answers", "telegram"], help="run one benchmark")
+    parser.add_argument("--updates", type=int, default=2000, help="question updates for the throughput")
     args = parser.parse_args(argv)
     if not args.dev.is_file():
         print(f"development set not found: {args.dev}")
         return 2
-    if args.repeat < 1:
-        print("--repeat must be at least 1")
+    if args.repeat < 1 or args.updates < 1:
+        print("--repeat and --updates must be at least 1")
         return 2
-    result = run(args.dev, args.repeat)
+    from bench.telegram import print_throughput, run_throughput  # needs the bot's dependencies
+
+    result = {}
+    if args.only != "telegram":
+        result = run(args.dev, args.repeat)
+        if not args.json:
+            print_table(result)
+    if args.only != "answers":
+        result["telegram"] = run_throughput(args.dev, args.updates)
+        if not args.json:
+            print_throughput(result["telegram"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        print_table(result)
     return 0

@@ -33,6 +33,8 @@ class Core:
     sessions: sessionmaker[Session]
     now: Callable[[], dt.datetime] = utc_now  # aware, UTC
     flood: FloodLimiter = field(default_factory=lambda: FloodLimiter(20))
+    # When this process last recorded each user as seen (epoch seconds): saves a write per update.
+    touched: dict[int, float] = field(default_factory=dict)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -60,6 +62,17 @@ class Core:
     @cached_property
     def signed(self) -> dict[str, dt.date | None]:
         return {d.plan: d.signed for d in self.kb.documents.values() if d.plan}
+
+    def needs_touch(self, user_id: int, interval: float = 300.0) -> bool:
+        """True when the user's row should be refreshed (first sight, or `interval` s later)."""
+        now = self.now().timestamp()
+        last = self.touched.get(user_id)
+        if last is not None and now - last < interval:
+            return False
+        if len(self.touched) > 100_000:
+            self.touched.clear()
+        self.touched[user_id] = now
+        return True
 
     def is_admin_id(self, user_id: int) -> bool:
         return user_id in self.settings.admin_ids

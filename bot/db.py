@@ -8,6 +8,8 @@ process wrote in between, instead of waiting its turn. PostgreSQL (`DATABASE_URL
 this.
 
 Callers own transactions: ``with factory.begin() as session: ...``; nothing here commits for them.
+Keep them short and never hold one across an `await` of the network: on SQLite a transaction
+holds the write lock from its first statement, and other processes wait (up to 5 s) behind it.
 """
 
 from __future__ import annotations
@@ -72,7 +74,9 @@ def make_engine(url: str) -> Engine:
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **kwargs)
+    # Every session ends in COMMIT or ROLLBACK (`with factory.begin()`), so the pool's own
+    # rollback on check-in would only cost a round trip per transaction.
+    engine = create_engine(url, pool_reset_on_return=None, **kwargs)
     _tune_sqlite(engine, in_memory)
     return engine
 
@@ -85,10 +89,11 @@ def _tune_sqlite(engine: Engine, in_memory: bool) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
+            # The timeout first: switching a new file to WAL waits for a lock like any write.
+            cursor.execute("PRAGMA busy_timeout=5000")
             if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
             cursor.close()

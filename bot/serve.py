@@ -7,6 +7,7 @@ same knowledge and the same handlers.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import load_knowledge
 
-__all__ = ["open_core", "run_telegram"]
+__all__ = ["freeze_startup_objects", "open_core", "run_telegram"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +41,19 @@ def open_core(settings: Settings, kb_root: Path, now: Callable[[], dt.datetime] 
     return Core(settings, assistant, sessions, now, FloodLimiter(settings.flood_limit))
 
 
+def freeze_startup_objects() -> None:
+    """Keep the garbage collector off the knowledge index built at start-up.
+
+    The index is hundreds of thousands of long-lived containers; without this, every full
+    collection walks all of them again (about a tenth of the handling time per update).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def run_telegram(core: Core, webhook: bool) -> None:
     """Serve until SIGINT/SIGTERM (PTB stops polling or the webhook server gracefully)."""
+    freeze_startup_objects()
     settings = core.settings
     application = build_application(core)
     if webhook:

@@ -74,6 +74,7 @@ async def notify(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
 def mark_blocked(core: Core, user_id: int) -> None:
     """The user blocked the bot: stop sending to them until they write again."""
     logger.info("User %s blocked the bot; marked inactive", user_id)
+    core.touched.pop(user_id, None)  # their next message re-activates them
     with core.sessions.begin() as session:
         users.mark_inactive(session, user_id)
         audit.record(session, "user_inactive", now=core.now(), actor_id=None, target=str(user_id))

@@ -7,6 +7,7 @@ was already handled (Telegram may deliver one twice), that floods, or that comes
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -17,9 +18,21 @@ from bot.services import audit, updates, users
 from handlers import texts
 from handlers.common import reply
 
-__all__ = ["admit_update", "track_membership"]
+__all__ = ["UserState", "admit_update", "track_membership", "user_state"]
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """The user's plan and chat step as they were when their update arrived."""
+
+    plan: str | None = None
+    step: str | None = None
+
+
+def user_state(context: ContextTypes.DEFAULT_TYPE) -> UserState:
+    return getattr(context, "user_state", None) or UserState()
 
 
 async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,7 +44,10 @@ async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             logger.info("Update %s already processed; skipped", update.update_id)
             raise ApplicationHandlerStop
         if user is not None and not user.is_bot:
-            users.touch_user(session, user.id, user.first_name, user.username, core.now())
+            if core.needs_touch(user.id):
+                users.touch_user(session, user.id, user.first_name, user.username, core.now())
+            # What the features read about the user, loaded once per update.
+            context.user_state = UserState(*(users.chat_state(session, user.id) or (None, None)))
     chat = update.effective_chat
     if update.my_chat_member is not None:
         return  # membership changes are tracked whatever the chat
@@ -61,6 +77,7 @@ async def track_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     status = member.new_chat_member.status
     with core.sessions.begin() as session:
         if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+            core.touched.pop(member.from_user.id, None)
             users.mark_inactive(session, member.from_user.id)
             audit.record(session, "user_inactive", now=core.now(), target=str(member.from_user.id))
     raise ApplicationHandlerStop

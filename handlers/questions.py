@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
 from bot.services import contacts, questions, users
-from handlers import callbacks, onboarding, texts
+from handlers import callbacks, gate, onboarding, texts
 from handlers.common import Button, reply, short_label
 from knowledge.answers import Answer
 from knowledge.render import to_html
@@ -28,17 +28,22 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert message is not None and user is not None
     core = get_core(context)
-    with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
-        step = row.step if row is not None else None
-    if step == onboarding.AWAITING_UNIT_NAME:
+    state = gate.user_state(context)
+    if state.step == onboarding.AWAITING_UNIT_NAME:
         await onboarding.receive_unit_name(update, context)
         return
-    await answer(update, context, message.text or "")
+    if core.settings.registered_only:
+        with core.sessions.begin() as session:
+            allowed = _registered(core, session, user.id, users.get_user(session, user.id))
+        if not allowed:
+            await reply(update, context, texts.NEED_UNIT)
+            return
+    await answer(update, context, message.text or "", state.plan)
 
 
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    """Answer `question` in the user's plan, log it, and reply with suggestion and feedback buttons."""
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
+                 plan: str | None) -> None:
+    """Answer `question` in `plan` (else DEFAULT_PLAN), log it, reply with suggestions and feedback."""
     user = update.effective_user
     assert user is not None
     core = get_core(context)
@@ -50,18 +55,12 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         await reply(update, context, texts.QUESTION_TOO_LONG.format(length=len(question),
                                                                     limit=QUESTION_MAX))
         return
-    with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
-        if core.settings.registered_only and not _registered(core, session, user.id, row):
-            await reply(update, context, texts.NEED_UNIT)
-            return
-        plan = (row.plan if row is not None else None) or core.settings.default_plan
+    plan = plan or core.settings.default_plan
     result = core.assistant.find_answers(question, plan, core.today())
     with core.sessions.begin() as session:
-        log = questions.log_question(
+        question_id = questions.log_question(
             session, user.id, plan, question, result.answered, result.extra.get("coverage"),
             list(result.entry_ids), list(result.suggestions), core.now())
-        question_id = log.id
     await reply(update, context, to_html(result.markdown), answer_buttons(result, question_id))
 
 
@@ -98,12 +97,13 @@ async def pick_suggestion(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         # Re-authorise: the buttons belong to the user who asked.
         ok = log is not None and log.user_id == user.id and index < len(log.suggestions)
         suggestion = log.suggestions[index] if ok and log is not None else None
+        plan = log.plan if log is not None else None
     if suggestion is None:
         logger.warning("User %s pressed suggestion %s of another or unknown question", user.id, data.arg)
         await query.answer(texts.SUGGESTION_GONE, show_alert=True)
         return
     await query.answer()
-    await answer(update, context, suggestion)
+    await answer(update, context, suggestion, plan)
 
 
 async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,6 +8,7 @@ headings become bold, and every text node is escaped again.
 
 from __future__ import annotations
 
+import functools
 import html
 from html.parser import HTMLParser
 
@@ -91,8 +92,13 @@ def _convert(source: str, keep_tags: bool) -> str:
     return parser.result()
 
 
+@functools.lru_cache(maxsize=2048)
 def to_html(source: str) -> str:
-    """Markdown → HTML using only tags Telegram accepts, with all text escaped."""
+    """Markdown → HTML using only tags Telegram accepts, with all text escaped.
+
+    Cached: answers are composed from the same few hundred entries, and Markdown conversion
+    costs more than finding the answer.
+    """
     return _convert(source, keep_tags=True)
 
 

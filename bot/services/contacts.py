@@ -3,7 +3,8 @@
 A user has at most one current contact (pending or approved); asking again or redeeming an
 invite replaces it, and the old row is kept as "replaced". State changes are conditional
 UPDATEs checked by row count, so two admins deciding at once, or two people redeeming one
-invite at once, cannot both win — on SQLite and on PostgreSQL alike.
+invite at once, cannot both win — on SQLite and on PostgreSQL alike. The user must have a row
+(`users.touch_user`) before requesting or redeeming.
 """
 
 from __future__ import annotations

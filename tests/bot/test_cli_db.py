@@ -154,7 +154,7 @@ def test_units_import_with_bad_lines_exits_1_and_keeps_the_good_ones(cli, db_pat
 
 @pytest.mark.parametrize(("content", "message"), [
     (None, "không đọc được tệp"),
-    ("Phường Đông Kinh\n".encode("cp1258"), "không phải văn bản UTF-8"),
+    ("Xã Tân Thành\n".encode("latin-1"), "không phải văn bản UTF-8"),
 ])
 def test_unreadable_csv_exits_2_and_touches_nothing(cli, db_path, tmp_path, content, message):
     csv_file = tmp_path / "xa.csv"

@@ -205,8 +205,9 @@ def test_each_rule_reports_its_kind(text, kind):
 
 
 def test_the_first_marking_in_the_text_is_reported():
-    text = "ỦY BAN NHÂN DÂN TỈNH\nTUYỆT MẬT\nSố: 9/KH\nNội dung: xem phụ lục (MẬT)"
-    assert find_marking(text) == Marking("stamp-line", "tuyet-mat")
+    # By position, not by rule: the field comes before the stamp line.
+    text = "Độ mật: Tối mật\nKế hoạch số 9/KH-UBND\nTUYỆT MẬT\nNội dung: xem phụ lục (MẬT)"
+    assert find_marking(text) == Marking("level-field", "toi-mat")
 
 
 def test_enough_cases_in_both_directions():

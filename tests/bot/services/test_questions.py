@@ -14,8 +14,9 @@ from tests.bot.services.conftest import NOW
 def asked(session):
     for uid in (1, 2):
         users.touch_user(session, uid, f"U{uid}", None, NOW)
-    return questions.log_question(session, 1, "lang-son", "Sở Tài chính có nhiệm vụ gì?", True,
-                                  0.82, ("ls-tai-chinh",), ["Hạn gửi kế hoạch?"], NOW)
+    question_id = questions.log_question(session, 1, "lang-son", "Sở Tài chính có nhiệm vụ gì?", True,
+                                         0.82, ("ls-tai-chinh",), ["Hạn gửi kế hoạch?"], NOW)
+    return questions.get_question(session, question_id)
 
 
 def test_log_question_keeps_what_was_answered(session, asked):
@@ -45,8 +46,9 @@ def test_bad_feedback_changes_nothing(session, asked, user_id, value, offset):
 
 def test_unanswered_newest_first_by_plan(session, asked):
     def log(question, plan, minutes, answered=False):
-        return questions.log_question(session, 2, plan, question, answered, None, [], [],
-                                      NOW + dt.timedelta(minutes=minutes))
+        question_id = questions.log_question(session, 2, plan, question, answered, None, [], [],
+                                             NOW + dt.timedelta(minutes=minutes))
+        return questions.get_question(session, question_id)
 
     old = log("giá vàng hôm nay", None, 1)
     new = log("thời tiết Lạng Sơn", "lang-son", 2)
