@@ -8,6 +8,7 @@ application for Telegram, for the console and for the tests; only the request tr
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -27,7 +28,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.core import Core
-from bot.services import users
+from bot.services import updates, users
 from handlers import admin, callbacks, errors, gate, guard, my_unit, onboarding, questions, texts
 
 __all__ = ["build_application"]
@@ -108,6 +109,22 @@ def add_handlers(application: Application) -> None:
                                            errors.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, questions.on_text))
     application.add_error_handler(errors.on_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(forget_old_updates, interval=PRUNE_EVERY, first=60,
+                                            name="forget_old_updates")
+
+
+# Telegram redelivers an update for at most 24 hours; ids older than this are never needed.
+KEEP_UPDATE_IDS = dt.timedelta(days=2)
+PRUNE_EVERY = dt.timedelta(hours=6)
+
+
+async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep the processed-update table small: drop ids Telegram can no longer redeliver."""
+    core: Core = context.application.bot_data["core"]
+    with core.sessions.begin() as session:
+        removed = updates.prune_updates(session, core.now() - KEEP_UPDATE_IDS)
+    logger.info("Forgot %s processed update ids", removed)
 
 
 async def _post_init(application: Application) -> None:

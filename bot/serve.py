@@ -24,7 +24,7 @@ from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import load_knowledge
 
-__all__ = ["freeze_startup_objects", "open_core", "run_telegram"]
+__all__ = ["freeze_startup_objects", "open_core", "run_telegram", "webhook_options"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,19 @@ def open_core(settings: Settings, kb_root: Path, now: Callable[[], dt.datetime] 
     with sessions.begin() as session:
         units.sync_kb_units(session, assistant.kb.registry, now())
     return Core(settings, assistant, sessions, now, FloodLimiter(settings.flood_limit))
+
+
+def webhook_options(settings: Settings) -> dict:
+    """PTB's webhook server arguments; Telegram must echo the secret token on every request."""
+    settings.require_webhook()
+    assert settings.webhook_url is not None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+    }
 
 
 def freeze_startup_objects() -> None:
@@ -57,14 +70,10 @@ def run_telegram(core: Core, webhook: bool) -> None:
     settings = core.settings
     application = build_application(core)
     if webhook:
-        settings.require_webhook()
-        assert settings.webhook_url is not None
-        path = urlparse(settings.webhook_url).path.lstrip("/")
-        logger.info("Serving the webhook on %s:%s/%s", settings.webhook_listen, settings.webhook_port, path)
-        application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
-            webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES)
+        options = webhook_options(settings)
+        logger.info("Serving the webhook on %s:%s/%s", options["listen"], options["port"],
+                    options["url_path"])
+        application.run_webhook(**options, allowed_updates=Update.ALL_TYPES)
     else:
         logger.info("Serving Telegram by long polling")
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -27,7 +27,7 @@ BOT_USERNAME = "bmnn_tro_ly_bot"
 # Methods that only change state on Telegram's side; the local peer accepts them.
 _ACCEPTED = {
     "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "sendChatAction",
-    "deleteWebhook", "setChatMenuButton", "close", "logOut",
+    "deleteWebhook", "setWebhook", "setChatMenuButton", "close", "logOut",
 }
 
 

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from telegram.request import HTTPXRequest, RequestData
 
-__all__ = ["EmulatorRequest", "fix_payload"]
+__all__ = ["EmulatorRequest", "fix_payload", "install_globally"]
 
 # A Unix time in seconds stays below this until the year 5138; one in milliseconds is above it.
 _MILLISECONDS_THRESHOLD = 100_000_000_000
@@ -117,3 +117,32 @@ class EmulatorRequest(HTTPXRequest):
         if fixed_status == status and fixed == payload:
             return status, body
         return fixed_status, json.dumps(fixed).encode()
+
+
+def install_globally() -> None:
+    """Make every `HTTPXRequest` of this process correct the emulator's answers.
+
+    Only for `tests/e2e/run_bot.py`, which runs the unmodified `python -m bot run` in a child
+    process: there is no builder to hand an `EmulatorRequest` to, so the same correction is
+    applied to the class PTB uses by default.
+    """
+    original = HTTPXRequest.do_request
+    if getattr(original, "corrects_emulator", False):
+        return
+
+    async def do_request(self: HTTPXRequest, url: str, method: str,
+                         request_data: RequestData | None = None, *args: Any, **kwargs: Any
+                         ) -> tuple[int, bytes]:
+        status, body = await original(self, url, method, request_data, *args, **kwargs)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return status, body
+        bot_method = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+        fixed_status, fixed = fix_payload(bot_method, status, payload)
+        if fixed_status == status and fixed == payload:
+            return status, body
+        return fixed_status, json.dumps(fixed).encode()
+
+    do_request.corrects_emulator = True  # type: ignore[attr-defined]
+    HTTPXRequest.do_request = do_request  # type: ignore[method-assign]
