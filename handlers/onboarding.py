@@ -120,30 +120,29 @@ async def choose_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     core = get_core(context)
     data = callbacks.parse(query.data)
     assert data is not None
-    with core.sessions.begin() as session:
+    unit_id = 0 if data.kind == "skipunit" else int(data.arg)
+    refusal = None
+    with core.sessions.begin() as session:  # no network calls while the transaction is open
         row = users.get_user(session, user.id)
         plan = row.plan if row is not None else None
-        if plan is None:
-            await query.answer(texts.CHOOSE_PLAN_FIRST, show_alert=True)
-            return
-        if data.kind == "skipunit":
+        if row is None or plan is None:
+            refusal = texts.CHOOSE_PLAN_FIRST
+        elif data.kind == "skipunit":
             users.set_step(session, row, None)
-            skipped = True
+        elif unit_id == 0:
+            users.set_step(session, row, AWAITING_UNIT_NAME)
         else:
-            skipped = False
-            unit_id = int(data.arg)
-            if unit_id == 0:
-                users.set_step(session, row, AWAITING_UNIT_NAME)
-            else:
-                # Re-authorise: only a unit offered for the user's plan can be requested.
-                offered = {r.id for r in units.units_for_plan(
-                    session, plan, core.plan_unit_ids.get(plan, set()))}
-                if unit_id not in offered:
-                    logger.warning("User %s pressed unit %s not offered for %s", user.id, unit_id, plan)
-                    await query.answer(texts.UNKNOWN_UNIT_BUTTON, show_alert=True)
-                    return
+            # Re-authorise: only a unit offered for the user's plan can be requested.
+            offered = {r.id for r in units.units_for_plan(session, plan, core.plan_unit_ids.get(plan, set()))}
+            if unit_id not in offered:
+                logger.warning("User %s pressed unit %s not offered for %s", user.id, unit_id, plan)
+                refusal = texts.UNKNOWN_UNIT_BUTTON
+    if refusal is not None:
+        await query.answer(refusal, show_alert=True)
+        return
+    assert plan is not None
     await query.answer()
-    if skipped:
+    if data.kind == "skipunit":
         await reply(update, context, texts.SKIPPED_UNIT.format(plan=plan_name(core, plan)))
     elif unit_id == 0:
         await reply(update, context, texts.TYPE_UNIT_NAME)
@@ -161,22 +160,26 @@ async def receive_unit_name(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if len(name) > UNIT_NAME_MAX:
         await reply(update, context, texts.UNIT_NAME_TOO_LONG)
         return
+    unit_id = None
     with core.sessions.begin() as session:
         row = users.get_user(session, user.id)
-        assert row is not None and row.plan is not None
-        plan = row.plan
-        try:
-            record = units.find_or_add_unit(session, name, plan, core.kb.registry, "request", user.id,
-                                            core.now())
-        except units.UnitNotFound as exc:
-            close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
-            text = texts.UNIT_NOT_FOUND.format(name=escape(name)) + (
-                texts.UNIT_CLOSE.format(close=close) if close else texts.UNIT_NOT_FOUND_HINT)
-            unit_id = None
+        plan = row.plan if row is not None else None
+        if row is None or plan is None:  # no plan any more: start again from /start
+            if row is not None:
+                users.set_step(session, row, None)
+            text = texts.CHOOSE_PLAN_FIRST
         else:
-            users.set_step(session, row, None)
-            unit_id = record.id
-    if unit_id is None:
+            try:
+                record = units.find_or_add_unit(session, name, plan, core.kb.registry, "request",
+                                                user.id, core.now())
+            except units.UnitNotFound as exc:
+                close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
+                text = texts.UNIT_NOT_FOUND.format(name=escape(name)) + (
+                    texts.UNIT_CLOSE.format(close=close) if close else texts.UNIT_NOT_FOUND_HINT)
+            else:
+                users.set_step(session, row, None)
+                unit_id = record.id
+    if unit_id is None or plan is None:
         await reply(update, context, text)
         return
     await _request(update, context, plan, unit_id)
