@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 from bot.core import Core, get_core
 from bot.services import audit, contacts, questions, units, users
 from handlers import callbacks, onboarding, texts
-from handlers.common import escape, notify, reply
+from handlers.common import button_press, escape, notify, reply, user_state
 
 __all__ = ["add_unit", "decide", "invite", "pending", "unanswered"]
 
@@ -72,12 +72,7 @@ def _describe(core: Core, session, contact, user) -> str:
 
 async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An approve/reject button: only an admin's press counts; the requester is told."""
-    query = update.callback_query
-    user = update.effective_user
-    assert query is not None and user is not None
-    core = get_core(context)
-    data = callbacks.parse(query.data)
-    assert data is not None
+    query, user, core, data = button_press(update, context)
     if not _is_admin(core, user.id):
         logger.warning("Non-admin %s pressed %s", user.id, query.data)
         with core.sessions.begin() as session:
@@ -116,14 +111,12 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("Could not update the approval message: %s", exc)
 
 
-def _plan_and_rest(core: Core, user_id: int, args: list[str]) -> tuple[str | None, str]:
+def _plan_and_rest(core: Core, context: ContextTypes.DEFAULT_TYPE) -> tuple[str | None, str]:
     """`[plan] name…`: the plan given first, else the admin's own plan, else DEFAULT_PLAN."""
+    args = list(context.args or [])
     if args and args[0].lower() in core.kb.plans:
         return args[0].lower(), " ".join(args[1:]).strip()
-    with core.sessions.begin() as session:
-        row = users.get_user(session, user_id)
-        plan = row.plan if row is not None else None
-    return plan or core.settings.default_plan, " ".join(args).strip()
+    return user_state(context).plan or core.settings.default_plan, " ".join(args).strip()
 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,7 +126,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    plan, name = _plan_and_rest(core, user.id, list(context.args or []))
+    plan, name = _plan_and_rest(core, context)
     if plan is None or not name:
         await reply(update, context, texts.INVITE_USAGE.format(plans=", ".join(core.kb.plans)))
         return

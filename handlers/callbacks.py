@@ -15,15 +15,15 @@ __all__ = ["VERSION", "Callback", "make", "parse"]
 VERSION = "1"
 _MAX_BYTES = 64  # Telegram's limit for callback_data
 
-# kind → pattern of its arguments
+# kind → pattern of its arguments (ASCII digits only: `\d` would also match "١٢")
 _KINDS: dict[str, re.Pattern[str]] = {
-    "plan": re.compile(r"^(?:[a-z0-9-]{1,20}|-)$"),  # a plan slug, or "-" for "no plan"
-    "unit": re.compile(r"^\d{1,9}$"),  # units.id, or 0 for "another unit"
-    "skipunit": re.compile(r"^$"),
-    "sugg": re.compile(r"^\d{1,12}\.[0-2]$"),  # question log id . suggestion index
-    "fb": re.compile(r"^\d{1,12}\.(?:up|down)$"),  # question log id . feedback
-    "approve": re.compile(r"^\d{1,12}$"),  # contact id
-    "reject": re.compile(r"^\d{1,12}$"),
+    "plan": re.compile(r"^(?:[a-z0-9-]{1,20}|-)$", re.ASCII),  # a plan slug, or "-" for "no plan"
+    "unit": re.compile(r"^\d{1,9}$", re.ASCII),  # units.id, or 0 for "another unit"
+    "skipunit": re.compile(r"^$", re.ASCII),
+    "sugg": re.compile(r"^\d{1,12}\.[0-2]$", re.ASCII),  # question log id . suggestion index
+    "fb": re.compile(r"^\d{1,12}\.(?:up|down)$", re.ASCII),  # question log id . feedback
+    "approve": re.compile(r"^\d{1,12}$", re.ASCII),  # contact id
+    "reject": re.compile(r"^\d{1,12}$", re.ASCII),
 }
 
 
@@ -54,6 +54,6 @@ def parse(data: str | None) -> Callback | None:
     if version != VERSION or not sep or not sep2:
         return None
     pattern = _KINDS.get(kind)
-    if pattern is None or not pattern.match(arg):
+    if pattern is None or not pattern.fullmatch(arg):  # `$` alone would allow a final "\n"
         return None
     return Callback(kind, arg)

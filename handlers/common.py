@@ -9,22 +9,49 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
 from bot.services import audit, users
+from handlers import callbacks
 from knowledge.render import split_message
 
-__all__ = ["Button", "escape", "keyboard", "notify", "reply", "short_label"]
+__all__ = ["Button", "UserState", "button_press", "escape", "keyboard", "notify", "reply", "short_label",
+           "user_state"]
 
 logger = logging.getLogger(__name__)
 
 Button = tuple[str, str]  # (label, callback data)
 BUTTON_LABEL_MAX = 60
+
+
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """The user's plan and chat step as they were when their update arrived."""
+
+    plan: str | None = None
+    step: str | None = None
+
+
+def user_state(context: ContextTypes.DEFAULT_TYPE) -> UserState:
+    """The state `handlers.gate` loaded for this update (empty for a user it has not seen)."""
+    return getattr(context, "user_state", None) or UserState()
+
+
+def button_press(update: Update, context: ContextTypes.DEFAULT_TYPE
+                 ) -> tuple[CallbackQuery, User, Core, callbacks.Callback]:
+    """The pressed button's query, presser, core and data (already validated by the dispatcher)."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    data = callbacks.parse(query.data)
+    assert data is not None
+    return query, user, get_core(context), data
 
 
 def escape(text: str | None) -> str:

@@ -7,7 +7,6 @@ was already handled (Telegram may deliver one twice), that floods, or that comes
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -16,23 +15,11 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.core import get_core
 from bot.services import audit, updates, users
 from handlers import texts
-from handlers.common import reply
+from handlers.common import UserState, reply
 
-__all__ = ["UserState", "admit_update", "track_membership", "user_state"]
+__all__ = ["admit_update", "track_membership"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class UserState:
-    """The user's plan and chat step as they were when their update arrived."""
-
-    plan: str | None = None
-    step: str | None = None
-
-
-def user_state(context: ContextTypes.DEFAULT_TYPE) -> UserState:
-    return getattr(context, "user_state", None) or UserState()
 
 
 async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 from bot.core import Core, get_core
 from bot.services import contacts, units, users
 from handlers import onboarding, texts
-from handlers.common import escape, reply
+from handlers.common import escape, reply, user_state
 from knowledge.model import Contact
 from knowledge.render import to_html
 from knowledge.units import ResolvedUnit
@@ -123,9 +123,7 @@ async def office_contacts(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
-        plan = (row.plan if row is not None else None) or core.settings.default_plan
+    plan = user_state(context).plan or core.settings.default_plan
     found = [e for e in core.kb.entries if isinstance(e, Contact) and (plan is None or e.plan == plan)]
     parts = [texts.CONTACT_HEADER]
     for entry in found:

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 from bot.core import Core, get_core
 from bot.services import audit, contacts, units, users
 from handlers import callbacks, texts
-from handlers.common import Button, escape, notify, reply
+from handlers.common import Button, button_press, escape, notify, reply
 
 __all__ = ["cancel", "change_unit", "choose_plan", "choose_unit", "receive_unit_name", "start"]
 
@@ -90,18 +90,14 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
 
 async def choose_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A plan button: remember the plan and offer its units."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    core = get_core(context)
-    data = callbacks.parse(query.data)
-    assert data is not None
+    query, user, core, data = button_press(update, context)
     plan = None if data.arg == "-" else data.arg
     if plan is not None and plan not in core.kb.plans:
         await query.answer(texts.UNKNOWN_PLAN_BUTTON, show_alert=True)
         return
     await query.answer()
     with core.sessions.begin() as session:
-        row = users.get_user(session, update.effective_user.id)
+        row = users.get_user(session, user.id)
         assert row is not None
         users.set_plan(session, row, plan)
         users.set_step(session, row, None)
@@ -114,12 +110,7 @@ async def choose_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def choose_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A unit button: ask the admins to approve this user as the unit's contact."""
-    query = update.callback_query
-    user = update.effective_user
-    assert query is not None and user is not None
-    core = get_core(context)
-    data = callbacks.parse(query.data)
-    assert data is not None
+    query, user, core, data = button_press(update, context)
     unit_id = 0 if data.kind == "skipunit" else int(data.arg)
     refusal = None
     with core.sessions.begin() as session:  # no network calls while the transaction is open

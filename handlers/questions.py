@@ -10,8 +10,8 @@ from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
 from bot.services import contacts, questions, users
-from handlers import callbacks, gate, onboarding, texts
-from handlers.common import Button, reply, short_label
+from handlers import callbacks, onboarding, texts
+from handlers.common import Button, button_press, reply, short_label, user_state
 from knowledge.answers import Answer
 from knowledge.render import to_html
 
@@ -28,7 +28,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert message is not None and user is not None
     core = get_core(context)
-    state = gate.user_state(context)
+    state = user_state(context)
     if state.step == onboarding.AWAITING_UNIT_NAME:
         await onboarding.receive_unit_name(update, context)
         return
@@ -85,12 +85,7 @@ def answer_buttons(result: Answer, question_id: int) -> list[list[Button]]:
 
 async def pick_suggestion(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A suggestion button: answer that question as if the user had typed it."""
-    query = update.callback_query
-    user = update.effective_user
-    assert query is not None and user is not None
-    core = get_core(context)
-    data = callbacks.parse(query.data)
-    assert data is not None
+    query, user, core, data = button_press(update, context)
     question_id, index = int(data.parts[0]), int(data.parts[1])
     with core.sessions.begin() as session:
         log = questions.get_question(session, question_id)
@@ -108,12 +103,7 @@ async def pick_suggestion(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """👍/👎: stored with the question; the feedback row is then removed from the message."""
-    query = update.callback_query
-    user = update.effective_user
-    assert query is not None and user is not None
-    core = get_core(context)
-    data = callbacks.parse(query.data)
-    assert data is not None
+    query, user, core, data = button_press(update, context)
     question_id, value = int(data.parts[0]), data.parts[1]
     with core.sessions.begin() as session:
         stored = questions.record_feedback(session, question_id, user.id, value, core.now())
