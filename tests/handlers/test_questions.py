@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from handlers import callbacks, texts
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
 
@@ -102,3 +104,19 @@ async def test_unknown_commands_point_to_help(chat):
 async def test_empty_or_whitespace_text_asks_for_a_question(chat):
     calls = await chat.send(ALICE, "   ")
     assert calls[0].text == texts.EMPTY_TEXT
+
+
+async def test_default_plan_is_the_context_for_users_without_a_plan(chat):
+    chat.core.settings = dataclasses.replace(chat.core.settings, default_plan="hai-phong")
+    await chat.send(ALICE, "hạn gửi báo cáo năm là ngày nào")
+    assert chat.questions()[-1].plan == "hai-phong"
+
+
+async def test_registered_only_deployments_answer_approved_contacts_and_admins(chat):
+    chat.core.settings = dataclasses.replace(chat.core.settings, registered_only=True)
+    calls = await chat.send(ALICE, "Bí mật nhà nước là gì?")
+    assert calls[0].text == texts.NEED_UNIT and chat.questions() == []
+    assert "Nguồn:" in text_of(await chat.send(ADMIN, "Bí mật nhà nước là gì?"))
+    invite = await chat.send(ADMIN, "/moi lang-son Sở Y tế")
+    await chat.send(ALICE, "/start " + invite[0].text.split("?start=")[1].split()[0])
+    assert "Nguồn:" in text_of(await chat.send(ALICE, "Bí mật nhà nước là gì?"))
