@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
             return _deadlines(assistant, args, today, stdout)
         if args.command in ("console", "run"):
             return _serve(assistant, args, root, stdin, stdout)
-        handled = cli_db.run_command(args, assistant.kb, stdout)
+        handled = cli_db.run_command(args, lambda: assistant.kb, stdout)
         if handled is not None:
             return handled
     except SettingsError as exc:

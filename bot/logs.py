@@ -24,7 +24,10 @@ class RedactToken(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.secrets:
             return True
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call: filters run outside logging's error handling
+            message = f"{record.msg} {record.args!r}"
         exc_text = logging.Formatter().formatException(record.exc_info) if record.exc_info else None
         for secret in self.secrets:
             message = message.replace(secret, "[REDACTED]")

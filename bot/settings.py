@@ -70,7 +70,7 @@ class Settings:
         for part in re.split(r"[,\s;]+", get("ADMIN_IDS") or ""):
             if not part:
                 continue
-            if not part.isdigit() or int(part) <= 0:
+            if not (part.isascii() and part.isdigit()) or int(part) <= 0:
                 raise SettingsError(
                     f"ADMIN_IDS: {part!r} không phải id người dùng Telegram (số nguyên dương).")
             admin_ids.add(int(part))
@@ -117,7 +117,7 @@ class Settings:
 def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
         raise SettingsError(f"{name} phải là số nguyên từ {low} đến {high}.")
     return int(value)
 

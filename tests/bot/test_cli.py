@@ -4,14 +4,47 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot.cli import main
 from tests.conftest import MINI_PLAN, write_mini_kb
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+SETTINGS_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "ADMIN_IDS", "DEFAULT_PLAN",
+                      "TIMEZONE", "WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_PORT", "REGISTERED_ONLY",
+                      "FLOOD_LIMIT")
+VALID_LOOKING_TOKEN = "123456:" + "A" * 35
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> Path:
+    """A temporary DATABASE_URL and no deployment settings, so nothing is written to var/."""
+    for name in SETTINGS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def restore_logging():
+    """`run` with a token configures logging for the process: undo it for the other tests."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    quieted = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "apscheduler")}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, old in quieted.items():
+        logging.getLogger(name).setLevel(old)
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str]:
@@ -23,7 +56,7 @@ def run(*argv: str, stdin: str = "") -> tuple[int, str]:
 def test_help_lists_the_commands():
     proc = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True,
                           cwd=ROOT, check=True)
-    for command in ("run", "console", "ask", "deadlines", "kb"):
+    for command in ("run", "console", "ask", "deadlines", "kb", "db", "admin", "units"):
         assert command in proc.stdout
 
 
@@ -144,12 +177,16 @@ def test_other_commands_refuse_an_invalid_kb(tmp_path, capsys):
     assert "bad due" in capsys.readouterr().err
 
 
-def test_piped_console_session_answers_each_line():
+def test_piped_console_session_answers_each_line(tmp_path):
+    database = tmp_path / "console.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env["DATABASE_URL"] = f"sqlite:///{database}"
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "console"],
         input="Bí mật nhà nước là gì?\n\n9\n1\n/kehoach khong-co\n/kehoach lang-son\ngia vang hom nay\n",
-        capture_output=True, text=True, cwd=ROOT, check=True, timeout=60,
+        capture_output=True, text=True, cwd=ROOT, env=env, check=True, timeout=60,
     )
+    assert database.exists()  # the session used the temporary database, not var/
     out = proc.stdout
     assert "> Bí mật nhà nước là gì?" in out
     assert "Nguồn:" in out
@@ -159,9 +196,85 @@ def test_piped_console_session_answers_each_line():
     assert "không tìm thấy" in out
 
 
-def test_run_without_token_starts_the_console(monkeypatch, capsys):
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+def test_run_without_token_starts_the_console(database, capsys):
     code, out = run("run", stdin="bmnn là gì\n")
     assert code == 0
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
     assert "bí mật nhà nước" in out.lower()
+    assert database.exists()
+
+
+def test_run_with_a_malformed_token_exits_2_naming_the_variable(database, monkeypatch, capsys):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-token")
+    code, out = run("run")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN" in err and "not-a-token" not in err
+    assert out == ""
+    assert not database.exists()
+
+
+def test_a_bad_setting_stops_the_console_too(database, monkeypatch, capsys):
+    monkeypatch.setenv("WEBHOOK_PORT", "99999")
+    code, _ = run("console", stdin="bmnn là gì\n")
+    assert code == 2
+    assert "WEBHOOK_PORT" in capsys.readouterr().err
+
+
+def test_run_webhook_without_webhook_url_exits_2_before_serving(database, monkeypatch, capsys,
+                                                                 restore_logging):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", VALID_LOOKING_TOKEN)
+    code, out = run("run", "--webhook")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "WEBHOOK_URL" in err
+    assert VALID_LOOKING_TOKEN not in err and out == ""
+    assert not database.exists()  # stopped before opening the database or the network
+
+
+def test_run_webhook_without_webhook_secret_exits_2(database, monkeypatch, capsys, restore_logging):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", VALID_LOOKING_TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/hook")
+    code, _ = run("run", "--webhook")
+    assert code == 2
+    assert "WEBHOOK_SECRET" in capsys.readouterr().err
+
+
+def test_admin_add_then_list_shows_the_admin(database):
+    code, out = run("admin", "add", "123")
+    assert code == 0
+    assert "123" in out
+    code, out = run("admin", "list")
+    assert code == 0
+    assert any(line.split("\t")[0] == "123" for line in out.splitlines())
+    assert database.exists()
+
+
+def test_admin_add_of_a_non_number_exits_2(database, capsys):
+    code, out = run("admin", "add", "abc")
+    assert code == 2
+    assert "'abc'" in capsys.readouterr().err
+    assert out == ""
+    assert not database.exists()  # input is checked before the database is opened
+
+
+def test_units_add_then_list_for_the_plan_shows_the_unit(database):
+    code, out = run("units", "add", "UBND xã Tân Thành", "--plan", "lang-son")
+    assert code == 0
+    assert "UBND xã Tân Thành" in out
+    code, out = run("units", "list", "--plan", "lang-son")
+    assert code == 0
+    assert any("\tUBND xã Tân Thành\t" in line and "lang-son" in line for line in out.splitlines())
+
+
+def test_units_add_with_an_unknown_plan_exits_2(database, capsys):
+    code, _ = run("units", "add", "UBND xã Tân Thành", "--plan", "khong-co")
+    assert code == 2
+    assert "khong-co" in capsys.readouterr().err
+
+
+def test_db_upgrade_exits_0_and_creates_the_database(database):
+    code, out = run("db", "upgrade")
+    assert code == 0
+    assert database.exists()
+    assert str(database) in out

@@ -1,0 +1,134 @@
+"""The terminal console: piped sessions through the real handlers, on a temporary database."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from handlers import texts
+
+CLEARED = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "ADMIN_IDS", "DEFAULT_PLAN", "TIMEZONE",
+           "WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_PORT", "REGISTERED_ONLY", "FLOOD_LIMIT",
+           "BMNN_KB_DIR")
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path, monkeypatch) -> Path:
+    """Each test gets its own SQLite file; nothing is written under the repository."""
+    for name in CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "console.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def console(stdin: str, *options: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["console", *options], stdin=io.StringIO(stdin), stdout=out)
+    return code, out.getvalue()
+
+
+def choice(out: str, label_part: str) -> int:
+    """The number printed before the first button whose label contains `label_part`."""
+    for number, label in re.findall(r"^  \[(\d+)\] (.*)$", out, flags=re.MULTILINE):
+        if label_part in label:
+            return int(number)
+    raise AssertionError(f"no button {label_part!r} in:\n{out}")
+
+
+def test_the_session_uses_the_temporary_database(database):
+    code, _ = console("/start\n")
+    assert code == 0
+    assert database.exists()
+
+
+def test_start_prints_a_numbered_button_for_each_plan(kb):
+    code, out = console("/start\n")
+    assert code == 0
+    assert "> /start" in out
+    buttons = re.findall(r"^  \[(\d+)\] (.*)$", out, flags=re.MULTILINE)
+    assert [int(n) for n, _ in buttons] == list(range(1, len(kb.plans) + 2))  # plans + "no plan"
+    for slug in kb.plans:
+        assert any(kb.plan_document(slug).short == label for _, label in buttons)
+
+
+def test_typing_the_number_of_lang_son_shows_its_units(kb):
+    _, first = console("/start\n")
+    number = choice(first, "Lạng Sơn")
+    code, out = console(f"/start\n{number}\n")
+    assert code == 0
+    after = out.split(f"> {number}\n", 1)[1]
+    assert f"Đã chọn {kb.plan_document('lang-son').short}." in after
+    assert "Bước 2" in after
+    assert choice(after, "Đơn vị khác") > 1  # units first, then "another unit" and "skip"
+    assert choice(after, "Bỏ qua")
+
+
+def test_a_question_is_answered_with_its_source():
+    code, out = console("Bí mật nhà nước là gì?\n")
+    assert code == 0
+    assert "> Bí mật nhà nước là gì?" in out
+    assert "Nguồn:" in out
+    assert "<b>" not in out and "&lt;" not in out  # HTML shown as plain text
+
+
+def test_a_number_out_of_range_asks_for_one_in_range():
+    _, first = console("/start\n")
+    count = len(re.findall(r"^  \[\d+\] ", first, flags=re.MULTILINE))
+    _, out = console(f"/start\n{count + 5}\n0\n")
+    assert out.count(f"Hãy gõ một số từ 1 đến {count}") == 2
+
+
+def test_an_unknown_plan_is_refused_and_a_known_one_chosen():
+    _, out = console("/kehoach khong-co\n/kehoach lang-son\n/kehoach\n")
+    assert "không có kế hoạch 'khong-co'" in out
+    assert "Đã chọn kế hoạch: lang-son." in out
+    assert "Đã chọn kế hoạch: tất cả." in out
+
+
+def test_thoat_ends_the_session():
+    code, out = console("/thoat\nBí mật nhà nước là gì?\n")
+    assert code == 0
+    assert "> /thoat" in out
+    assert "Bí mật nhà nước là gì?" not in out
+
+
+def test_blank_lines_are_skipped_and_end_of_input_ends_the_session():
+    code, out = console("\n   \n")
+    assert code == 0
+    assert out == ""
+
+
+def test_duyet_is_refused_without_admin():
+    _, out = console("/duyet\n")
+    assert texts.ADMIN_ONLY in out
+
+
+def test_admin_option_makes_duyet_work():
+    code, out = console("/duyet\n", "--admin")
+    assert code == 0
+    assert "> /duyet" in out
+    assert "chỉ dành cho quản trị viên" not in out
+    assert out.split("> /duyet\n", 1)[1].strip()  # it answered something
+
+
+def test_plan_option_sets_the_plan(kb):
+    code, out = console("/help\n", "--plan", "lang-son")
+    assert code == 0
+    assert f"Kế hoạch đang chọn: {kb.plan_document('lang-son').short}." in out
+
+
+def test_without_the_plan_option_no_plan_is_chosen(kb):
+    _, out = console("/help\n")
+    assert f"Kế hoạch đang chọn: {kb.plan_document('lang-son').short}" not in out
+
+
+def test_an_unknown_plan_option_exits_2(capsys):
+    code, out = console("/help\n", "--plan", "khong-co")
+    assert code == 2
+    assert out == ""
+    assert "khong-co" in capsys.readouterr().err
