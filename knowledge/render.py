@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import threading
 from html.parser import HTMLParser
 
 import markdown as md
@@ -85,9 +86,21 @@ class _TelegramHTML(HTMLParser):
         return "\n".join(line.rstrip() for line in text.strip().split("\n"))
 
 
+_local = threading.local()
+
+
+def _markdown(source: str) -> str:
+    # One converter per thread, reset between texts: building a new one for every text costs
+    # a third of the conversion.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(output_format="html")
+    return converter.reset().convert(source)
+
+
 def _convert(source: str, keep_tags: bool) -> str:
     parser = _TelegramHTML(keep_tags)
-    parser.feed(md.markdown(source, output_format="html"))
+    parser.feed(_markdown(source))
     parser.close()
     return parser.result()
 
