@@ -29,7 +29,19 @@ from telegram.request import BaseRequest
 
 from bot.core import Core
 from bot.services import updates, users
-from handlers import admin, callbacks, errors, gate, guard, my_unit, onboarding, questions, texts
+from handlers import (
+    admin,
+    callbacks,
+    errors,
+    gate,
+    guard,
+    my_unit,
+    onboarding,
+    overview,
+    questions,
+    reports,
+    texts,
+)
 
 __all__ = ["build_application"]
 
@@ -44,6 +56,12 @@ BUTTONS = {
     "fb": questions.feedback,
     "approve": admin.decide,
     "reject": admin.decide,
+    "ritem": reports.choose_item,
+    "rstate": reports.choose_state,
+    "rnote": reports.skip_note,
+    "rconfirm": reports.confirm,
+    "rreply": reports.reply_to_unit,
+    "missing": overview.missing_units,
 }
 
 
@@ -101,6 +119,9 @@ def add_handlers(application: Application) -> None:
         "moi": admin.invite,
         "themdonvi": admin.add_unit,
         "chuatraloi": admin.unanswered,
+        "baocao": reports.report,
+        "tonghop": overview.overview,
+        "xuat": overview.export,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))

@@ -18,20 +18,20 @@ from bot.services import audit, contacts, questions, units, users
 from handlers import callbacks, onboarding, texts
 from handlers.common import button_press, escape, notify, reply, user_state
 
-__all__ = ["add_unit", "decide", "invite", "pending", "unanswered"]
+__all__ = ["add_unit", "decide", "invite", "is_admin", "pending", "require_admin", "unanswered"]
 
 logger = logging.getLogger(__name__)
 
 
-def _is_admin(core: Core, user_id: int) -> bool:
+def is_admin(core: Core, user_id: int) -> bool:
     with core.sessions.begin() as session:
         return users.is_admin(users.get_user(session, user_id), core.settings.admin_ids)
 
 
-async def _require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = update.effective_user
     assert user is not None
-    if _is_admin(get_core(context), user.id):
+    if is_admin(get_core(context), user.id):
         return True
     logger.warning("User %s tried an admin command", user.id)
     await reply(update, context, texts.ADMIN_ONLY)
@@ -44,7 +44,7 @@ def _when(core: Core, moment) -> str:
 
 async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/duyet: each pending contact request with approve and reject buttons."""
-    if not await _require_admin(update, context):
+    if not await require_admin(update, context):
         return
     core = get_core(context)
     with core.sessions.begin() as session:
@@ -73,7 +73,7 @@ def _describe(core: Core, session, contact, user) -> str:
 async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An approve/reject button: only an admin's press counts; the requester is told."""
     query, user, core, data = button_press(update, context)
-    if not _is_admin(core, user.id):
+    if not is_admin(core, user.id):
         logger.warning("Non-admin %s pressed %s", user.id, query.data)
         with core.sessions.begin() as session:
             audit.record(session, "forbidden_callback", now=core.now(), actor_id=user.id, kind=data.kind)
@@ -121,7 +121,7 @@ def _plan_and_rest(core: Core, context: ContextTypes.DEFAULT_TYPE) -> tuple[str 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/moi [plan] <unit>: a one-time deep link that registers its opener as the unit's contact."""
-    if not await _require_admin(update, context):
+    if not await require_admin(update, context):
         return
     user = update.effective_user
     assert user is not None
@@ -154,7 +154,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/themdonvi [plan] <name>: add a unit (a commune, an enterprise…) to the sign-up list."""
-    if not await _require_admin(update, context):
+    if not await require_admin(update, context):
         return
     user = update.effective_user
     assert user is not None
@@ -185,7 +185,7 @@ async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/chuatraloi: the most recent questions the assistant declined, to improve the knowledge base."""
-    if not await _require_admin(update, context):
+    if not await require_admin(update, context):
         return
     core = get_core(context)
     with core.sessions.begin() as session:

@@ -24,6 +24,12 @@ _KINDS: dict[str, re.Pattern[str]] = {
     "fb": re.compile(r"^\d{1,12}\.(?:up|down)$", re.ASCII),  # question log id . feedback
     "approve": re.compile(r"^\d{1,12}$", re.ASCII),  # contact id
     "reject": re.compile(r"^\d{1,12}$", re.ASCII),
+    "ritem": re.compile(r"^[a-z0-9-]{1,40}(?:@\d{4})?$", re.ASCII),  # an item key to report on
+    "rstate": re.compile(r"^(?:chua_thuc_hien|dang_thuc_hien|hoan_thanh|vuong_mac)$", re.ASCII),
+    "rnote": re.compile(r"^skip$", re.ASCII),
+    "rconfirm": re.compile(r"^(?:yes|no)$", re.ASCII),
+    "rreply": re.compile(r"^\d{1,12}$", re.ASCII),  # status id an admin answers
+    "missing": re.compile(r"^[a-z0-9-]{1,20}\.[a-z0-9-]{1,40}(?:@\d{4})?$", re.ASCII),  # plan . item
 }
 
 

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from bot.services import audit, contacts, units, users
+from bot.services import audit, contacts, drafts, units, users
 from handlers import callbacks, texts
 from handlers.common import Button, button_press, escape, notify, reply
 
@@ -222,4 +222,8 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         had_step = row is not None and row.step is not None
         if had_step:
             users.set_step(session, row, None)
+        had_draft = drafts.get_draft(session, user.id) is not None
+        if had_draft:
+            drafts.clear_draft(session, user.id)
+        had_step = had_step or had_draft
     await reply(update, context, texts.CANCELLED if had_step else texts.NOTHING_TO_CANCEL)

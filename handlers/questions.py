@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
 from bot.services import contacts, questions, users
-from handlers import callbacks, onboarding, texts
+from handlers import callbacks, onboarding, reports, texts
 from handlers.common import Button, button_press, reply, short_label, user_state
 from knowledge.answers import Answer
 from knowledge.render import to_html
@@ -31,6 +31,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = user_state(context)
     if state.step == onboarding.AWAITING_UNIT_NAME:
         await onboarding.receive_unit_name(update, context)
+        return
+    if state.step in (reports.REPORT_NOTE, reports.REPORT_CONFIRM):  # a typed note (again)
+        await reports.receive_note(update, context)
+        return
+    if state.step is not None and state.step.startswith(reports.REPLY_PREFIX):
+        await reports.receive_reply(update, context)
         return
     if core.settings.registered_only:
         with core.sessions.begin() as session:

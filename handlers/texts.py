@@ -12,6 +12,7 @@ COMMANDS = [
     ("help", "Hướng dẫn sử dụng"),
     ("nhiemvu", "Nhiệm vụ của đơn vị tôi"),
     ("hanchot", "Hạn chót sắp tới và đã quá hạn của đơn vị tôi"),
+    ("baocao", "Báo cáo tiến độ một nhiệm vụ của đơn vị"),
     ("lienhe", "Liên hệ cơ quan Thường trực"),
     ("donvi", "Đổi đơn vị"),
     ("huy", "Hủy thao tác đang làm"),
@@ -21,6 +22,8 @@ ADMIN_COMMANDS = [
     ("moi", "Tạo liên kết mời cho một đơn vị"),
     ("themdonvi", "Thêm đơn vị (ví dụ một xã, phường)"),
     ("chuatraloi", "Câu hỏi gần đây chưa trả lời được"),
+    ("tonghop", "Tổng hợp tiến độ theo kế hoạch"),
+    ("xuat", "Xuất bảng trạng thái (Excel, CSV) và biểu đồ"),
 ]
 
 # --- onboarding -----------------------------------------------------------------------------------
@@ -87,6 +90,7 @@ HELP = (
     "Các lệnh:\n"
     "/nhiemvu — nhiệm vụ của đơn vị tôi\n"
     "/hanchot — hạn chót sắp tới và đã quá hạn\n"
+    "/baocao — báo cáo tiến độ một nhiệm vụ (/baocao lichsu: các báo cáo đã gửi)\n"
     "/lienhe — liên hệ cơ quan Thường trực\n"
     "/donvi — đổi đơn vị · /start — chọn lại kế hoạch · /huy — hủy thao tác\n\n"
     "Kế hoạch đang chọn: <b>{plan}</b>. Đơn vị: <b>{unit}</b>.\n\n"
@@ -95,7 +99,8 @@ HELP = (
 )
 HELP_ADMIN = (
     "\n\n<b>Quản trị viên</b>: /duyet — duyệt đầu mối · /moi &lt;đơn vị&gt; — liên kết mời · "
-    "/themdonvi &lt;tên&gt; — thêm đơn vị · /chuatraloi — câu hỏi chưa trả lời được"
+    "/themdonvi &lt;tên&gt; — thêm đơn vị · /chuatraloi — câu hỏi chưa trả lời được · "
+    "/tonghop [kế hoạch] — tổng hợp tiến độ · /xuat [kế hoạch] — bảng Excel, CSV và biểu đồ"
 )
 NO_PLAN = "chưa chọn"
 NO_UNIT = "chưa đăng ký"

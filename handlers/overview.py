@@ -1,0 +1,139 @@
+"""The standing office's view of progress: /tonghop (per deadline, with who has not reported) and
+/xuat (the status table as XLSX and CSV, and a completion chart).
+
+Export files are written to a temporary directory that is removed as soon as they are sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import exports
+from bot.core import Core, get_core
+from bot.services import audit, statuses
+from handlers import admin, callbacks, onboarding
+from handlers import report_texts as rt
+from handlers.common import Button, button_press, escape, reply, short_label, user_state
+
+__all__ = ["export", "missing_units", "overview"]
+
+logger = logging.getLogger(__name__)
+
+BAR_WIDTH = 10
+
+
+def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> tuple[str, int]:
+    """A text bar and the percentage done ("▓▓▓░░░░░░░", 30)."""
+    percent = round(100 * done / total) if total else 0
+    filled = round(width * done / total) if total else 0
+    return "▓" * filled + "░" * (width - filled), percent
+
+
+def _plan_of(core: Core, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    args = list(context.args or [])
+    if args:
+        return args[0].lower() if args[0].lower() in core.kb.plans else None
+    return user_state(context).plan or core.settings.default_plan
+
+
+async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/tonghop [plan]: per deadline, counts by state, a progress bar, and who has not reported."""
+    if not await admin.require_admin(update, context):
+        return
+    core = get_core(context)
+    plan = _plan_of(core, context)
+    if plan is None:
+        await reply(update, context, rt.PLAN_USAGE.format(command="tonghop", plans=", ".join(core.kb.plans)))
+        return
+    with core.sessions.begin() as session:
+        rows = statuses.overview(session, core.kb, plan, core.today())
+    if not rows:
+        await reply(update, context, rt.NO_DEADLINE_ITEMS)
+        return
+    parts = [rt.OVERVIEW_HEADER.format(plan=onboarding.plan_name(core, plan),
+                                       today=f"{core.today():%d/%m/%Y}")]
+    buttons: list[list[Button]] = []
+    for number, row in enumerate(rows, 1):
+        total = len(row.done) + len(row.in_progress) + len(row.blocked) + len(row.not_reported)
+        bar, percent = progress_bar(len(row.done), total)
+        parts.append(rt.OVERVIEW_ITEM.format(
+            number=number, title=escape(row.item.title), due=f"{row.item.due:%d/%m/%Y}", bar=bar,
+            percent=percent, done=len(row.done), doing=len(row.in_progress), blocked=len(row.blocked),
+            missing=len(row.not_reported)))
+        if row.not_reported:
+            label = rt.MISSING_BUTTON.format(number=number, count=len(row.not_reported))
+            buttons.append([(short_label(label), callbacks.make("missing", f"{plan}.{row.item.key}"))])
+    await reply(update, context, "\n".join(parts), buttons)
+
+
+async def missing_units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A «Chưa báo cáo» button: the units that have not reported on that deadline."""
+    query, user, core, data = button_press(update, context)
+    if not admin.is_admin(core, user.id):
+        logger.warning("Non-admin %s pressed %s", user.id, query.data)
+        await query.answer(rt.REFUSED["not_allowed"], show_alert=True)
+        return
+    plan, _, key = data.arg.partition(".")
+    rows = []
+    if plan in core.kb.plans:
+        with core.sessions.begin() as session:
+            rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key)
+    if not rows:
+        await query.answer(rt.STATUS_GONE, show_alert=True)
+        return
+    await query.answer()
+    row = rows[0]
+    title, due = escape(row.item.title), f"{row.item.due:%d/%m/%Y}"
+    if not row.not_reported:
+        await reply(update, context, rt.NOBODY_MISSING.format(title=title))
+        return
+    lines = [rt.MISSING_HEADER.format(title=title, due=due, count=len(row.not_reported))]
+    lines.extend(f"• {escape(name)}" for name in row.not_reported)
+    await reply(update, context, "\n".join(lines))
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/xuat [plan]: the status table as XLSX and CSV files and a completion chart, then deleted."""
+    if not await admin.require_admin(update, context):
+        return
+    core = get_core(context)
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    plan = _plan_of(core, context)
+    if plan is None:
+        await reply(update, context, rt.PLAN_USAGE.format(command="xuat", plans=", ".join(core.kb.plans)))
+        return
+    today = core.today()
+    plan_label = onboarding.plan_name(core, plan)
+    with tempfile.TemporaryDirectory(prefix="bmnn-export-") as tmp:
+        folder = Path(tmp)
+        xlsx, csv_path, chart = (folder / f"trang-thai-{plan}-{today:%Y%m%d}.{ext}"
+                                 for ext in ("xlsx", "csv", "png"))
+        with core.sessions.begin() as session:
+            rows = statuses.status_rows(session, core.kb, plan, today)
+            history = statuses.history_rows(session, core.kb, plan, today)
+            summary = statuses.overview(session, core.kb, plan, today)
+            audit.record(session, "status_exported", now=core.now(), actor_id=user.id, plan=plan,
+                         rows=len(rows))
+        exports.write_xlsx(rows, history, xlsx)
+        exports.write_csv(rows, csv_path)
+        exports.completion_chart(summary, chart, title=plan_label)
+        try:
+            for path, caption in ((xlsx, rt.EXPORT_CAPTION_XLSX), (csv_path, rt.EXPORT_CAPTION_CSV)):
+                with path.open("rb") as handle:
+                    await context.bot.send_document(
+                        chat.id, handle, filename=path.name,
+                        caption=caption.format(plan=plan_label, today=f"{today:%d/%m/%Y}"))
+            with chart.open("rb") as handle:
+                await context.bot.send_photo(chat.id, handle, caption=rt.EXPORT_CAPTION_CHART.format(
+                    plan=plan_label, today=f"{today:%d/%m/%Y}"))
+        except TelegramError as exc:
+            logger.warning("Export not delivered: %s", exc)
+            await reply(update, context, rt.EXPORT_FAILED)

@@ -1,0 +1,389 @@
+"""/baocao: a unit contact reports progress on one of the unit's items, in a few taps or one line.
+
+Item → state → optional note → confirm → receipt. The draft lives in the database, so a restart
+in the middle loses nothing; the same service as the CLI validates, applies the leak guard to the
+note and records the version. "Vướng mắc" reaches the admins at once with a reply button.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.items import Item, find_item, unit_items
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.core import Core, get_core
+from bot.services import contacts, drafts, statuses, units, users
+from handlers import callbacks, onboarding, texts
+from handlers import report_texts as rt
+from handlers.common import Button, button_press, escape, notify, reply, short_label, user_state
+from knowledge.units import ResolvedUnit
+
+__all__ = [
+    "REPORT_CONFIRM",
+    "REPORT_NOTE",
+    "choose_item",
+    "choose_state",
+    "confirm",
+    "receive_note",
+    "receive_reply",
+    "reply_to_unit",
+    "report",
+    "skip_note",
+]
+
+logger = logging.getLogger(__name__)
+
+REPORT_NOTE = "report_note"
+REPORT_CONFIRM = "report_confirm"
+REPLY_PREFIX = "reply:"
+MAX_ITEM_BUTTONS = 20
+
+
+@dataclass(frozen=True)
+class _Reporter:
+    plan: str
+    unit_id: int
+    unit_name: str
+    approved: bool
+    memberships: frozenset[str]
+
+
+def _reporter(core: Core, user_id: int) -> _Reporter | None:
+    with core.sessions.begin() as session:
+        contact = contacts.current_contact(session, user_id)
+        if contact is None:
+            return None
+        record = units.get_unit(session, contact.unit_id)
+        if record is None:
+            return None
+        return _Reporter(contact.plan, record.id, record.name, contact.state == "approved",
+                         units.memberships(record, core.kb.registry))
+
+
+def _items(core: Core, who: _Reporter) -> list[Item]:
+    resolved = ResolvedUnit(who.unit_name, None, who.memberships)
+    return unit_items(core.kb, who.plan, resolved, core.today(), core.signed)
+
+
+def _due(item: Item, prefix: str = " — hạn ") -> str:
+    return f"{prefix}{item.due:%d/%m/%Y}" if item.due is not None else ""
+
+
+async def _require_reporter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> _Reporter | None:
+    user = update.effective_user
+    assert user is not None
+    who = _reporter(get_core(context), user.id)
+    if who is None:
+        await reply(update, context, texts.NEED_UNIT)
+        return None
+    if not who.approved:
+        await reply(update, context, rt.NEED_APPROVED.format(unit=escape(who.unit_name)))
+        return None
+    return who
+
+
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/baocao: my unit's items as buttons; `/baocao <item> <state> [note]` in one line; `lichsu`."""
+    who = await _require_reporter(update, context)
+    if who is None:
+        return
+    args = list(context.args or [])
+    if args and args[0].lower() in ("lichsu", "lịch sử", "lịchsử"):
+        await _history(update, context, who)
+    elif args:
+        await _one_line(update, context, who, args)
+    else:
+        await _list_items(update, context, who)
+
+
+async def _list_items(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _Reporter) -> None:
+    core = get_core(context)
+    user = update.effective_user
+    assert user is not None
+    items = _items(core, who)
+    unit = escape(who.unit_name)
+    if not items:
+        await reply(update, context, rt.NO_ITEMS.format(unit=unit))
+        return
+    with core.sessions.begin() as session:
+        latest = statuses.latest_for_unit(session, who.plan, who.unit_id)
+        drafts.save_draft(session, user.id, who.plan, who.unit_id, core.now(), item=None, state=None,
+                          note=None)
+        row = users.get_user(session, user.id)
+        if row is not None:
+            users.set_step(session, row, None)
+    buttons: list[list[Button]] = []
+    for number, item in enumerate(items[:MAX_ITEM_BUTTONS], 1):
+        record = latest.get(item.key)
+        icon = rt.STATE_ICONS[record.state] + " " if record is not None else ""
+        due = f"{item.due:%d/%m} · " if item.due is not None else ""
+        label = rt.ITEM_LINE.format(number=number, icon=icon, due=due, title=item.title)
+        buttons.append([(short_label(label), callbacks.make("ritem", item.key))])
+    text = rt.CHOOSE_ITEM.format(unit=unit, plan=onboarding.plan_name(core, who.plan))
+    if len(items) > MAX_ITEM_BUTTONS:
+        text += "\n" + rt.MORE_ITEMS.format(count=len(items) - MAX_ITEM_BUTTONS)
+    await reply(update, context, text, buttons)
+
+
+async def choose_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An item button: re-checked against my unit's items, then the states."""
+    query, user, core, data = button_press(update, context)
+    who = _reporter(core, user.id)
+    item = None
+    if who is not None and who.approved:
+        item = next((i for i in _items(core, who) if i.key == data.arg), None)
+    if who is None or item is None:
+        logger.warning("User %s pressed item %s that is not theirs", user.id, data.arg)
+        await query.answer(rt.ITEM_GONE, show_alert=True)
+        return
+    with core.sessions.begin() as session:
+        drafts.save_draft(session, user.id, who.plan, who.unit_id, core.now(), item=item.key, state=None,
+                          note=None)
+        current = statuses.latest_for_unit(session, who.plan, who.unit_id).get(item.key)
+    await query.answer()
+    label = statuses.STATE_LABELS[current.state] if current is not None else rt.NOT_REPORTED
+    buttons = [[(f"{rt.STATE_ICONS[s]} {statuses.STATE_LABELS[s]}", callbacks.make("rstate", s))]
+               for s in statuses.STATES]
+    await reply(update, context, rt.CHOOSE_STATE.format(title=escape(item.title), due=_due(item),
+                                                        current=label), buttons)
+
+
+async def choose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A state button: remembered in the draft; then the note is asked for."""
+    query, user, core, data = button_press(update, context)
+    with core.sessions.begin() as session:
+        draft = drafts.get_draft(session, user.id)
+        ok = draft is not None and draft.item is not None
+        if ok:
+            drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), state=data.arg)
+            row = users.get_user(session, user.id)
+            assert row is not None
+            users.set_step(session, row, REPORT_NOTE)
+    if not ok:
+        await query.answer(rt.DRAFT_GONE, show_alert=True)
+        return
+    await query.answer()
+    await reply(update, context, rt.ASK_NOTE.format(limit=statuses.NOTE_MAX),
+                [[(rt.SKIP_NOTE, callbacks.make("rnote", "skip"))]])
+
+
+async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """«Bỏ qua»: no note; on to the confirmation."""
+    query, _user, _core, _data = button_press(update, context)
+    await query.answer()
+    await _ask_confirmation(update, context, None)
+
+
+async def receive_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The note typed after the state (marked text never gets here: the leak guard stops it)."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    note = message.text.strip()
+    if len(note) > statuses.NOTE_MAX:
+        await reply(update, context, rt.NOTE_TOO_LONG.format(length=len(note), limit=statuses.NOTE_MAX),
+                    [[(rt.SKIP_NOTE, callbacks.make("rnote", "skip"))]])
+        return
+    await _ask_confirmation(update, context, note or None)
+
+
+async def _ask_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, note: str | None) -> None:
+    user = update.effective_user
+    assert user is not None
+    core = get_core(context)
+    with core.sessions.begin() as session:
+        draft = drafts.get_draft(session, user.id)
+        ok = draft is not None and draft.item is not None and draft.state is not None
+        if ok:
+            drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), note=note)
+            row = users.get_user(session, user.id)
+            assert row is not None
+            users.set_step(session, row, REPORT_CONFIRM)
+            plan, item_key, state = draft.plan, draft.item, draft.state
+            unit_name = units.get_unit(session, draft.unit_id).name
+    if not ok:
+        await reply(update, context, rt.DRAFT_GONE)
+        return
+    item = find_item(core.kb, plan, item_key, core.today(), core.signed)
+    title = item.title if item is not None else item_key
+    text = rt.CONFIRM.format(unit=escape(unit_name), title=escape(title),
+                             due=_due(item) if item is not None else "",
+                             state=statuses.STATE_LABELS[state], note=escape(note) if note else rt.NO_NOTE)
+    await reply(update, context, text, [[(rt.CONFIRM_YES, callbacks.make("rconfirm", "yes")),
+                                         (rt.CONFIRM_NO, callbacks.make("rconfirm", "no"))]])
+
+
+async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Confirm: submit through the service and reply with the receipt (or cancel the draft)."""
+    query, user, core, data = button_press(update, context)
+    with core.sessions.begin() as session:
+        draft = drafts.get_draft(session, user.id)
+        if draft is not None:
+            draft_values = (draft.plan, draft.unit_id, draft.item, draft.state, draft.note)
+            drafts.clear_draft(session, user.id)
+            row = users.get_user(session, user.id)
+            if row is not None:
+                users.set_step(session, row, None)
+    if draft is None or draft_values[2] is None or draft_values[3] is None:
+        await query.answer(rt.DRAFT_GONE, show_alert=True)
+        return
+    await query.answer()
+    if data.arg == "no":
+        await reply(update, context, rt.REPORT_CANCELLED)
+        return
+    plan, unit_id, item_key, state, note = draft_values
+    await submit(update, context, plan, unit_id, item_key, state, note)
+
+
+async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, unit_id: int,
+                 item_key: str, state: str, note: str | None) -> None:
+    """Record the status; tell the user the receipt or why it was refused; alert admins of a block."""
+    user = update.effective_user
+    assert user is not None
+    core = get_core(context)
+    with core.sessions.begin() as session:
+        admin = users.is_admin(users.get_user(session, user.id), core.settings.admin_ids)
+        try:
+            record = statuses.submit_status(
+                session, core.kb, plan=plan, unit_id=unit_id, item_key=item_key, state=state, note=note,
+                actor_id=user.id, admin=admin, now=core.now(), via="chat", today=core.today())
+        except statuses.StatusRefused as exc:
+            refusal = exc.reason
+        else:
+            refusal = None
+            receipt, status_id, when = record.receipt, record.id, record.created_at
+            unit_name = units.get_unit(session, unit_id).name
+            admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
+    if refusal is not None:
+        await reply(update, context, rt.REFUSED.get(refusal, rt.REFUSED["unknown_item"]))
+        return
+    item = find_item(core.kb, plan, item_key, core.today(), core.signed)
+    title = item.title if item is not None else item_key
+    await reply(update, context, rt.RECEIPT.format(
+        receipt=receipt, when=f"{core.local(when):%H:%M %d/%m/%Y}", title=escape(title),
+        state=statuses.STATE_LABELS[state]))
+    if state == "vuong_mac":
+        alert = rt.BLOCKED_FOR_ADMINS.format(
+            unit=escape(unit_name), plan=onboarding.plan_name(core, plan), title=escape(title),
+            note=escape(note) if note else rt.NO_NOTE, name=escape(user.full_name), receipt=receipt)
+        for admin_id in admin_ids:
+            await notify(context, admin_id, alert, [[(rt.REPLY_BUTTON, callbacks.make("rreply", status_id))]])
+
+
+def _split_state(words: list[str]) -> tuple[str | None, list[str]]:
+    """The longest leading run of up to three words that names a state, and the words after it."""
+    for size in (3, 2, 1):
+        if len(words) >= size:
+            state = statuses.parse_state(" ".join(words[:size]))
+            if state is not None:
+                return state, words[size:]
+    return None, words
+
+
+async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _Reporter,
+                    args: list[str]) -> None:
+    """`/baocao <number or id> <state> [note]`, forgiving about diacritics and synonyms."""
+    core = get_core(context)
+    if len(args) < 2:
+        await reply(update, context, rt.ONE_LINE_USAGE)
+        return
+    wanted = args[0]
+    items = _items(core, who)
+    item = None
+    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= min(len(items), MAX_ITEM_BUTTONS):
+        item = items[int(wanted) - 1]
+    else:
+        item = next((i for i in items if i.key == wanted.lower()), None)
+        if item is None:
+            found = find_item(core.kb, who.plan, wanted.lower(), core.today(), core.signed)
+            item = found if found is not None and any(i.key == found.key for i in items) else None
+    if item is None:
+        await reply(update, context, rt.UNKNOWN_ITEM.format(item=escape(wanted[:60])))
+        return
+    state, rest = _split_state(args[1:])
+    if state is None:
+        await reply(update, context, rt.UNKNOWN_STATE.format(state=escape(" ".join(args[1:3])[:60])))
+        return
+    note = " ".join(rest).strip() or None
+    if note is not None and len(note) > statuses.NOTE_MAX:
+        await reply(update, context, rt.NOTE_TOO_LONG.format(length=len(note), limit=statuses.NOTE_MAX))
+        return
+    await submit(update, context, who.plan, who.unit_id, item.key, state, note)
+
+
+async def _history(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _Reporter) -> None:
+    core = get_core(context)
+    with core.sessions.begin() as session:
+        records = statuses.history(session, who.plan, who.unit_id, limit=20)
+        lines = []
+        for record in records:
+            item = find_item(core.kb, who.plan, record.item, core.today(), core.signed)
+            lines.append(rt.HISTORY_LINE.format(
+                when=f"{core.local(record.created_at):%d/%m/%Y %H:%M}", icon=rt.STATE_ICONS[record.state],
+                title=escape(item.title if item is not None else record.item),
+                state=statuses.STATE_LABELS[record.state], receipt=record.receipt,
+                note=f" — {escape(record.note)}" if record.note else ""))
+    if not lines:
+        await reply(update, context, rt.NO_HISTORY)
+        return
+    header = rt.HISTORY_HEADER.format(unit=escape(who.unit_name), plan=onboarding.plan_name(core, who.plan))
+    await reply(update, context, "\n".join([header, *lines]))
+
+
+async def reply_to_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An admin's «Trả lời đơn vị» button under a blocked report: the next text goes to the unit."""
+    query, user, core, data = button_press(update, context)
+    with core.sessions.begin() as session:
+        row = users.get_user(session, user.id)
+        admin = users.is_admin(row, core.settings.admin_ids)
+        record = statuses.get_status(session, int(data.arg)) if admin else None
+        if record is not None and row is not None:
+            users.set_step(session, row, f"{REPLY_PREFIX}{record.id}")
+            unit_name = units.get_unit(session, record.unit_id).name
+    if not admin:
+        logger.warning("Non-admin %s pressed %s", user.id, query.data)
+        await query.answer(texts.NOT_YOURS, show_alert=True)
+        return
+    if record is None:
+        await query.answer(rt.STATUS_GONE, show_alert=True)
+        return
+    await query.answer()
+    await reply(update, context, rt.TYPE_REPLY.format(unit=escape(unit_name)))
+
+
+async def receive_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The admin's reply text: sent to every active approved contact of the unit."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and message.text is not None and user is not None
+    core = get_core(context)
+    status_id = int(user_state(context).step.removeprefix(REPLY_PREFIX))  # type: ignore[union-attr]
+    with core.sessions.begin() as session:
+        row = users.get_user(session, user.id)
+        if row is not None:
+            users.set_step(session, row, None)
+        record = statuses.get_status(session, status_id)
+        if record is None or not users.is_admin(row, core.settings.admin_ids):
+            targets, unit_name, receipt, item_key, plan = [], "", "", "", ""
+        else:
+            unit_name = units.get_unit(session, record.unit_id).name
+            receipt, item_key, plan = record.receipt, record.item, record.plan
+            targets = [
+                c.user_id for c in contacts.contacts_of_plan(session, record.plan)
+                if c.unit_id == record.unit_id
+                and (u := users.get_user(session, c.user_id)) is not None and u.active
+            ]
+    if not receipt:
+        await reply(update, context, rt.STATUS_GONE)
+        return
+    if not targets:
+        await reply(update, context, rt.REPLY_NOBODY.format(unit=escape(unit_name)))
+        return
+    item = find_item(core.kb, plan, item_key, core.today(), core.signed)
+    text = rt.REPLY_TO_UNIT.format(title=escape(item.title if item else item_key), receipt=receipt,
+                                   text=escape(message.text.strip()))
+    for target in targets:
+        await notify(context, target, text)
+    await reply(update, context, rt.REPLY_SENT.format(count=len(targets), unit=escape(unit_name)))
