@@ -2,6 +2,10 @@
 
 Runs in the first handler group; `ApplicationHandlerStop` ends processing of an update that
 was already handled (Telegram may deliver one twice), that floods, or that comes from a group.
+
+The update id is claimed (committed) before any feature runs: at most once. A process killed
+in the middle of an update does not handle it again when Telegram redelivers it; the user sees
+no answer and asks again, which is better than a status recorded or an approval sent twice.
 """
 
 from __future__ import annotations

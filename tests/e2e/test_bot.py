@@ -121,3 +121,27 @@ async def test_the_harness_notices_a_bot_that_stopped_answering(bot_app, client)
     await client.send_message(LAN, "Bí mật nhà nước là gì?")
     with pytest.raises(NoReplyError):
         await client.replies(LAN, count=1, timeout=0.5)
+
+
+async def test_a_contact_reports_progress_and_gets_a_receipt(bot_app, client):
+    async with running(bot_app):
+        await client.send_command(ADMIN, "/moi lang-son Sở Y tế")
+        [invite] = await client.replies(ADMIN)
+        await client.send_command(MINH, "/start " + invite["text"].split("?start=")[1].split()[0])
+        await client.replies(MINH)
+
+        await client.send_command(MINH, "/baocao")
+        [items] = await client.replies(MINH)
+        await client.press_button(MINH, items, data_of(items, "Hạn kiểm tra an ninh"))
+        [states] = await client.replies(MINH)
+        await client.press_button(MINH, states, data_of(states, "Hoàn thành"))
+        [ask_note] = await client.replies(MINH)
+        await client.press_button(MINH, ask_note, data_of(ask_note, "Bỏ qua"))
+        [confirm] = await client.replies(MINH)
+        await client.press_button(MINH, confirm, data_of(confirm, "Gửi báo cáo"))
+        [receipt] = await client.replies(MINH)
+        assert "Đã ghi nhận báo cáo <b>BC-" in receipt["text"]
+
+        await client.send_command(MINH, "/baocao 2 dang lam dự thảo xong 80%")
+        [second] = await client.replies(MINH)
+        assert "BC-" in second["text"]
