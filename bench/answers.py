@@ -181,26 +181,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="development question set")
     parser.add_argument("--repeat", type=int, default=20, help="passes over the questions")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--only", choices=["answers", "telegram"], help="run one benchmark")
+    parser.add_argument("--only", choices=["answers", "telegram", "statuses"], help="run one benchmark")
     parser.add_argument("--updates", type=int, default=2000, help="question updates for the throughput")
+    parser.add_argument("--submissions", type=int, default=2000, help="status submissions to time")
+    parser.add_argument("--units", type=int, default=2000, help="units of the exported plan")
     args = parser.parse_args(argv)
-    if not args.dev.is_file():
+    if args.only != "statuses" and not args.dev.is_file():
         print(f"development set not found: {args.dev}")
         return 2
-    if args.repeat < 1 or args.updates < 1:
-        print("--repeat and --updates must be at least 1")
+    if min(args.repeat, args.updates, args.submissions, args.units) < 1:
+        print("--repeat, --updates, --submissions and --units must be at least 1")
         return 2
-    from bench.telegram import print_throughput, run_throughput  # needs the bot's dependencies
+    from bench.statuses import print_statuses, run_statuses  # needs the bot's dependencies
+    from bench.telegram import print_throughput, run_throughput
 
     result = {}
-    if args.only != "telegram":
+    if args.only in (None, "answers"):
         result = run(args.dev, args.repeat)
         if not args.json:
             print_table(result)
-    if args.only != "answers":
+    if args.only in (None, "telegram"):
         result["telegram"] = run_throughput(args.dev, args.updates)
         if not args.json:
             print_throughput(result["telegram"])
+    if args.only in (None, "statuses"):
+        result["statuses"] = run_statuses(args.submissions, args.units)
+        if not args.json:
+            print_statuses(result["statuses"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0

@@ -21,17 +21,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
 from telegram import Update
 
 from bot.app import build_application
+from bot.models import StatusRecord
 from bot.serve import freeze_startup_objects, open_core
+from bot.services import contacts, units, users
 from bot.settings import Settings
 from bot.transport import LOCAL_TOKEN, LocalBotApi, LocalUser
 from knowledge.answers import Assistant
 from knowledge.loader import DEFAULT_ROOT, load_knowledge
 from knowledge.render import to_html
 
-__all__ = ["run_throughput"]
+__all__ = ["run_submissions", "run_throughput"]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -91,6 +94,51 @@ async def _run(questions: list[str], updates: int, users: int, db_dir: Path, col
         "lookup_per_update_ms": assistant.lookup_seconds / updates * 1000,
         "replies": replies,
     }
+
+
+async def _submissions(count: int, contacts_count: int, db_dir: Path) -> dict:
+    """One-line `/baocao` reports from approved contacts, each committed durably (SQLite WAL)."""
+    settings = Settings(database_url=f"sqlite:///{db_dir / 'reports.sqlite3'}", flood_limit=10**9)
+    core = open_core(settings, DEFAULT_ROOT)
+    freeze_startup_objects()
+    api = LocalBotApi()
+    application = build_application(core, request=api, token=LOCAL_TOKEN, rate_limit=False, updater=False)
+    people = [LocalUser(300000 + i, f"Đầu mối {i}") for i in range(contacts_count)]
+    now = core.now()
+    with core.sessions.begin() as session:
+        for i, person in enumerate(people):
+            users.touch_user(session, person.id, person.first_name, None, now)
+            record = units.find_or_add_unit(session, f"UBND xã Thử Nghiệm {i}", "lang-son",
+                                            core.kb.registry, "admin", None, now)
+            invite = contacts.create_invite(session, "lang-son", record.id, None, now)
+            contacts.redeem_invite(session, invite.code, person.id, now)
+    states = ["dang lam", "xong", "vuong mac kinh phí", "chua lam"]
+    async with application:
+        batch = [Update.de_json(api.text_update(people[i % contacts_count],
+                                                f"/baocao ls-dl-gui-ke-hoach {states[i % 4]}"),
+                                application.bot) for i in range(count)]
+        latencies = []
+        for update in batch:
+            t0 = time.perf_counter()
+            await application.process_update(update)
+            latencies.append(time.perf_counter() - t0)
+    with core.sessions.begin() as session:
+        stored = session.scalar(select(func.count()).select_from(StatusRecord))
+    total = sum(latencies)
+    return {"submissions": count, "stored": stored, "per_s": count / total,
+            "p50_ms": statistics.median(latencies) * 1000, "p99_ms": _percentile(latencies, 0.99) * 1000}
+
+
+def run_submissions(count: int = 1000, contacts_count: int = 50) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        return asyncio.run(_submissions(count, contacts_count, Path(tmp)))
+
+
+def print_submissions(result: dict) -> None:
+    print(f"\nStatus reports through the full Application (/baocao one line, one durable SQLite commit "
+          f"each): {result['submissions']} reports, {result['stored']} stored")
+    print(f"{'reports/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s}")
+    print(f"{result['per_s']:10.0f} {result['p50_ms']:8.3f} {result['p99_ms']:8.3f}")
 
 
 def run_throughput(dev_path: Path, updates: int = 2000, users: int = 50) -> dict:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import cli_db, messages
+from bot import cli_db, cli_status, messages
 from bot.clock import local_today
 from bot.settings import Settings, SettingsError
 from knowledge.answers import Answer, Assistant, UnknownPlan
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines.add_argument("--json", action="store_true", help="in JSON")
 
     cli_db.add_commands(sub)
+    cli_status.add_commands(sub)
 
     kb = sub.add_parser("kb", help="kiểm tra cơ sở tri thức")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="SUBCOMMAND")
@@ -100,6 +101,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
         if args.command in ("console", "run"):
             return _serve(assistant, args, root, stdin, stdout)
         handled = cli_db.run_command(args, lambda: assistant.kb, stdout)
+        if handled is not None:
+            return handled
+        handled = cli_status.run_command(args, lambda: assistant.kb, stdout)
         if handled is not None:
             return handled
     except SettingsError as exc:

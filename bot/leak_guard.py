@@ -278,7 +278,9 @@ def _stamp_inline(text: str) -> _Hit | None:
         if _WORD_BEFORE.search(text, max(0, start - 24), start):
             continue
         stamp = m[0]
-        if _level(stamp) == "mat" and _WORD_AFTER.match(text, end):
+        after = _WORD_AFTER.match(text, end)
+        # "MẬT KHẨU" is a compound in capitals; "MẬT danh sách…" is a stamp before prose.
+        if _level(stamp) == "mat" and after and after[0].strip().upper() == after[0].strip():
             continue
         return start, Marking("stamp-inline", _level(stamp))
     return None

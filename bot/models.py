@@ -1,10 +1,12 @@
-"""The tables of the bot: users, units, contacts and invites, processed updates, questions, audit.
+"""The tables of the bot: users, units, contacts and invites, processed updates, questions, audit,
+status reports and report drafts.
 
 Nothing here stores message content except `QuestionLog.question` (questions are what the bot is
-for, and the leak guard refuses marked text before anything is logged). Times are aware UTC
-datetimes in Python whatever the database; Telegram ids are 64-bit.
+for, and the leak guard refuses marked text before anything is logged) and the short progress
+notes of status reports and their drafts (checked by the same leak guard before they are kept).
+Times are aware UTC datetimes in Python whatever the database; Telegram ids are 64-bit.
 
-`bot/migrations/versions/0001_initial.py` creates exactly these tables; a test compares the two.
+The migrations under `bot/migrations/versions/` create exactly these tables; a test compares the two.
 """
 
 from __future__ import annotations
@@ -37,13 +39,19 @@ __all__ = [
     "CONTACT_VIA",
     "CURRENT_CONTACT_STATES",
     "FEEDBACK_VALUES",
+    "ITEM_KINDS",
+    "NOTE_MAX",
     "ROLES",
+    "STATUS_STATES",
+    "STATUS_VIA",
     "UNIT_SOURCES",
     "AuditEntry",
     "Contact",
     "Invite",
     "ProcessedUpdate",
     "QuestionLog",
+    "ReportDraft",
+    "StatusRecord",
     "UTCDateTime",
     "UnitRecord",
     "User",
@@ -55,6 +63,10 @@ CONTACT_STATES = ("pending", "approved", "rejected", "replaced")
 CURRENT_CONTACT_STATES = ("pending", "approved")
 CONTACT_VIA = ("request", "invite")
 FEEDBACK_VALUES = ("up", "down")
+STATUS_STATES = ("chua_thuc_hien", "dang_thuc_hien", "hoan_thanh", "vuong_mac")
+STATUS_VIA = ("chat", "cli")
+ITEM_KINDS = ("deadline", "duty")
+NOTE_MAX = 500  # characters of a status note
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -247,3 +259,59 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class StatusRecord(Base):
+    """One version of a unit's status on one item of a plan (a deadline occurrence or a duty).
+
+    A correction is a new row with the next `version`; the highest version counts. The unique
+    constraint (plan, unit_id, item, version) is also the index that finds the latest version
+    per (plan, unit, item), and what makes two concurrent submissions of one version impossible.
+    `receipt` is derived from the local date and the id ("BC-20261123-000042"). `submitted_by`
+    None means the command line (a report the standing office took by phone).
+    """
+
+    __tablename__ = "statuses"
+    __table_args__ = (
+        UniqueConstraint("plan", "unit_id", "item", "version"),
+        Index("ix_statuses_created_at", "created_at"),
+        CheckConstraint(_one_of("state", STATUS_STATES), name="state"),
+        CheckConstraint(_one_of("item_kind", ITEM_KINDS), name="item_kind"),
+        CheckConstraint(_one_of("via", STATUS_VIA), name="via"),
+        CheckConstraint("version >= 1", name="version"),
+    )
+
+    id: Mapped[BigIntPK]
+    plan: Mapped[PlanSlug]
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item: Mapped[str] = mapped_column(String(100))
+    item_kind: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int | None]
+    state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
+    version: Mapped[int]
+    receipt: Mapped[str] = mapped_column(String(40), unique=True)
+    submitted_by: Mapped[TelegramId | None]
+    via: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[UTCTime]
+
+    unit: Mapped[UnitRecord] = relationship()
+
+
+class ReportDraft(Base):
+    """A status report being composed in the chat (item, state, note), one per user.
+
+    Kept in the database so a restart in the middle of the conversation loses nothing.
+    """
+
+    __tablename__ = "report_drafts"
+    __table_args__ = (CheckConstraint(_one_of("state", STATUS_STATES), name="state"),)
+
+    user_id: Mapped[TelegramId] = mapped_column(
+        ForeignKey("users.id"), primary_key=True, autoincrement=False)
+    plan: Mapped[PlanSlug]
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
+    updated_at: Mapped[UTCTime]

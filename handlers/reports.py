@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.items import Item, find_item, unit_items
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
+from bot.items import Item, find_item, unit_items
 from bot.services import contacts, drafts, statuses, units, users
 from handlers import callbacks, onboarding, texts
 from handlers import report_texts as rt
@@ -255,7 +255,8 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, 
             refusal = None
             receipt, status_id, when = record.receipt, record.id, record.created_at
             unit_name = units.get_unit(session, unit_id).name
-            admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
+            admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids)
+                         if a.active] if state == "vuong_mac" else []
     if refusal is not None:
         await reply(update, context, rt.REFUSED.get(refusal, rt.REFUSED["unknown_item"]))
         return

@@ -5,7 +5,8 @@ matters. They flush but never commit (the caller owns the transaction: ``with
 factory.begin() as session``), and they fail with a `ServiceError` subclass carrying a short
 `reason` code — never user-facing text, which lives with the handlers.
 
-Modules: `users`, `units`, `contacts`, `updates`, `questions`, `audit`.
+Modules: `users`, `units`, `contacts`, `updates`, `questions`, `audit`, `statuses` (status
+reports, overview, export rows), `drafts` (the chat's report in progress).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class ServiceError(Exception):
     ├── units.UnitNotFound
     ├── contacts.ContactError
     │   └── contacts.InviteError
+    ├── statuses.StatusRefused
     └── audit.AuditError
     """
 

@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import CheckConstraint, Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.db import MIGRATIONS_DIR, Base, make_engine, make_session_factory, upgrade_database
@@ -47,6 +47,18 @@ def test_the_migration_builds_exactly_the_models(file_engine):
         connection.execute(text("DROP INDEX ix_audit_log_at"))
         assert compare_metadata(context, Base.metadata) != []
         connection.rollback()
+
+
+def test_the_migrations_build_the_models_check_constraints(file_engine):
+    # compare_metadata does not look at CHECK constraints; compare names and conditions here.
+    upgrade_database(file_engine)
+    with file_engine.connect() as connection:
+        inspector = inspect(connection)
+        for table in Base.metadata.sorted_tables:
+            built = {(c["name"], c["sqltext"]) for c in inspector.get_check_constraints(table.name)}
+            modelled = {(str(c.name), str(c.sqltext)) for c in table.constraints
+                        if isinstance(c, CheckConstraint)}
+            assert built == modelled, table.name
 
 
 def test_upgrading_twice_is_harmless_and_keeps_data(file_engine):
@@ -155,3 +167,20 @@ def test_a_naive_datetime_never_reaches_the_database(file_engine):
     upgrade_database(file_engine)
     with pytest.raises(StatementError, match="naive"), make_session_factory(file_engine).begin() as s:
         s.add(User(id=9, first_name="A", created_at=dt.datetime(2026, 1, 1)))
+
+
+def test_the_statuses_revision_downgrades_and_upgrades_again(file_engine):
+    from alembic import command
+
+    upgrade_database(file_engine)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with file_engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    with file_engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+    assert "statuses" not in tables and "report_drafts" not in tables and "units" in tables
+    upgrade_database(file_engine)
+    with file_engine.connect() as connection:
+        assert {"statuses", "report_drafts"} <= set(inspect(connection).get_table_names())

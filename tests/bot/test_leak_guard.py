@@ -25,6 +25,9 @@ def nfd(text: str) -> str:
 
 # (text, level) — texts that carry a classification marking.
 MARKED = [
+    # A capital stamp before lowercase prose, even when the next word could make a compound.
+    ("MẬT danh sách cán bộ tham gia đề án", "mat"),
+    ("Gửi anh bản MẬT khẩu trương trước 17h", "mat"),
     # Document headers, stamp on its own line.
     ("ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN\nMẬT\nSố: 12/KH-UBND", "mat"),
     ("UBND TỈNH ĐỒNG NAI\nSỞ NỘI VỤ\nTỐI MẬT\nSố: 45/BC-SNV\n"

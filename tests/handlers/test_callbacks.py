@@ -23,6 +23,14 @@ VALID = [
     ("approve", 7),
     ("approve", "999999999999"),
     ("reject", 7),
+    ("ritem", "ls-dl-kiem-tra-thiet-bi"),
+    ("ritem", "ls-dl-bao-cao-hang-nam@2026"),
+    ("rstate", "vuong_mac"),
+    ("rnote", "skip"),
+    ("rconfirm", "yes"),
+    ("rconfirm", "no"),
+    ("rreply", 42),
+    ("missing", "lang-son.ls-dl-bao-cao-hang-nam@2026"),
 ]
 
 

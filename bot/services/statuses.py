@@ -1,0 +1,428 @@
+"""Status reports: a unit's progress on the items of a plan, versioned, with receipts.
+
+A status is (plan, unit, item, state, short note, who, when, receipt), where the item is a
+deadline occurrence or a duty (`bot.items`). A correction is a new version; every version is
+kept and the latest counts. A yearly deadline's status belongs to its occurrence: a report for
+"id@2026" says nothing about "id@2027".
+
+Who may report: an approved contact of exactly that plan and unit, an admin, or the command line
+(`actor_id` None: the standing office entering a report taken by phone). Every submission,
+correction and refusal leaves an audit entry with ids and codes only. The leak guard applies to
+notes: a note carrying a classification marking is refused and nothing is stored but the audit
+entry saying so (never the note).
+
+Refusals raise `StatusRefused` *after* adding their audit entry to the session: callers catch it
+inside their transaction (``with factory.begin() as s: try: submit_status(s, …) except
+StatusRefused: …``) so the entry is committed with the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.clock import timezone
+from bot.items import Item, find_item, plan_items, signed_dates
+from bot.leak_guard import find_marking
+from bot.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
+from bot.services import ServiceError, audit
+from bot.services.units import memberships, units_for_plan
+from knowledge.loader import KnowledgeBase
+from knowledge.model import Deadline, Duty
+from knowledge.text import fold, nfc
+
+__all__ = [
+    "NOTE_MAX",
+    "STATES",
+    "STATE_LABELS",
+    "ItemOverview",
+    "StatusRefused",
+    "StatusRow",
+    "clean_note",
+    "expected_units",
+    "get_status",
+    "history",
+    "history_rows",
+    "latest_for_unit",
+    "make_receipt",
+    "overview",
+    "parse_state",
+    "status_rows",
+    "submit_status",
+]
+
+STATES = STATUS_STATES
+STATE_LABELS = {
+    "chua_thuc_hien": "Chưa thực hiện",
+    "dang_thuc_hien": "Đang thực hiện",
+    "hoan_thanh": "Hoàn thành",
+    "vuong_mac": "Vướng mắc",
+}
+
+# Folded words (see `knowledge.text.fold`) → state. Codes and labels come first; then synonyms.
+_SYNONYMS = {
+    "hoan_thanh": ("hoan thanh", "da hoan thanh", "xong", "da xong", "hoan tat", "da hoan tat",
+                   "done", "ok"),
+    "dang_thuc_hien": ("dang thuc hien", "dang lam", "dang", "dang trien khai"),
+    "chua_thuc_hien": ("chua thuc hien", "chua", "chua lam", "chua trien khai"),
+    "vuong_mac": ("vuong mac", "vuong", "kho khan", "gap kho khan", "co vuong mac"),
+}
+_STATE_WORDS = {words: state for state, all_words in _SYNONYMS.items() for words in all_words}
+_PUNCTUATION = re.compile(r"[\s_\-.,;:!?\"'“”()\[\]]+")
+
+
+class StatusRefused(ServiceError):
+    """A status that cannot be recorded.
+
+    reason: "not_allowed" | "unknown_item" | "not_responsible" | "unknown_state" |
+    "note_too_long" | "marking" | "unknown_unit".
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOverview:
+    """Who has reported what on one deadline item; unit names sorted (diacritics folded).
+
+    `not_reported` holds the units with no report *and* those whose latest report is "chưa thực
+    hiện" (nothing done yet is, for the standing office, the same as nothing to show);
+    `not_started` is the subset of `not_reported` that did report "chưa thực hiện".
+    """
+
+    item: Item
+    done: list[str]
+    in_progress: list[str]
+    blocked: list[str]
+    not_reported: list[str]
+    not_started: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.done) + len(self.in_progress) + len(self.blocked) + len(self.not_reported)
+
+    @property
+    def percent_done(self) -> float:
+        return 100 * len(self.done) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """One line of the status table (or of its history): a unit, an item, a report or none."""
+
+    unit_id: int
+    unit_name: str
+    item_key: str
+    item_kind: str
+    title: str
+    due: dt.date | None
+    state: str | None = None
+    reported_at: dt.datetime | None = None  # aware UTC
+    note: str | None = None
+    submitted_by: int | None = None
+    submitter: str | None = None  # the user's name as Telegram gave it, with @username
+    via: str | None = None
+    receipt: str | None = None
+    version: int | None = None
+
+
+def parse_state(text: str) -> str | None:
+    """The state code a user or an operator typed, or None.
+
+    Forgiving: the codes, the Vietnamese labels with or without diacritics, any case, and
+    synonyms ("xong", "đã xong", "hoàn tất", "done" → hoan_thanh; "đang làm" → dang_thuc_hien;
+    "chưa", "chưa làm" → chua_thuc_hien; "vướng", "khó khăn" → vuong_mac).
+    """
+    words = _PUNCTUATION.sub(" ", fold(text)).strip()
+    return _STATE_WORDS.get(words)
+
+
+def make_receipt(created_at: dt.datetime, status_id: int) -> str:
+    """"BC-20261123-000042": the local date of the report and its id."""
+    return f"BC-{created_at.astimezone(timezone()):%Y%m%d}-{status_id:06d}"
+
+
+def _refuse(session: Session, reason: str, *, now: dt.datetime, actor_id: int | None, plan: str,
+            unit_id: int, via: str) -> StatusRefused:
+    # Ids and codes only: never the note, nor the item text a user typed.
+    audit.record(session, "status_refused", now=now, actor_id=actor_id, reason=reason, plan=plan,
+                 unit_id=unit_id, via=via)
+    return StatusRefused(reason, plan=plan, unit_id=unit_id)
+
+
+def clean_note(note: str | None) -> str | None:
+    """The note as stored: NFC, trimmed; empty means none."""
+    if note is None:
+        return None
+    cleaned = nfc(note).strip()
+    return cleaned or None
+
+
+def submit_status(
+    session: Session,
+    kb: KnowledgeBase,
+    *,
+    plan: str,
+    unit_id: int,
+    item_key: str,
+    state: str,
+    note: str | None,
+    actor_id: int | None,
+    admin: bool,
+    now: dt.datetime,
+    via: str,
+    today: dt.date,
+) -> StatusRecord:
+    """Record a unit's status on an item; return the new version with its receipt.
+
+    Checks, in order (the first failing one raises `StatusRefused` with that reason, after
+    adding a "status_refused" audit entry): the state ("unknown_state"; a code, or any form
+    `parse_state` reads); the note's length ("note_too_long", over `NOTE_MAX` characters);
+    the leak guard ("marking": nothing of the note is kept); the unit exists and belongs to the
+    plan or to any plan ("unknown_unit"); the item (`bot.items.find_item`: an occurrence key,
+    a one-off deadline or duty id, or a bare yearly id for the current occurrence;
+    "unknown_item"); the unit is responsible for it ("not_responsible" — for admins and the
+    command line too); the actor may report for the unit ("not_allowed": `actor_id` None is the
+    command line, `admin` True an admin, anyone else must be an approved contact of exactly
+    this plan and unit).
+
+    The version is the latest + 1. On SQLite the transaction holds the write lock from its
+    first statement (BEGIN IMMEDIATE), so two submissions cannot read the same latest; on
+    PostgreSQL the unique (plan, unit, item, version) constraint catches the race and the insert
+    is retried once inside a savepoint.
+    """
+    if via not in STATUS_VIA:
+        raise ValueError(f"unknown channel {via!r}")
+
+    def refuse(reason: str) -> StatusRefused:
+        return _refuse(session, reason, now=now, actor_id=actor_id, plan=plan, unit_id=unit_id,
+                       via=via)
+
+    code = state if state in STATES else parse_state(state)
+    if code is None:
+        raise refuse("unknown_state")
+    note = clean_note(note)
+    if note is not None and len(note) > NOTE_MAX:
+        raise refuse("note_too_long")
+    if note is not None and find_marking(note) is not None:
+        raise refuse("marking")
+    unit = session.get(UnitRecord, unit_id)
+    if unit is None or unit.plan not in (None, plan):
+        raise refuse("unknown_unit")
+    item = find_item(kb, plan, item_key, today, signed_dates(kb))
+    if item is None:
+        raise refuse("unknown_item")
+    if memberships(unit, kb.registry).isdisjoint(item.units):
+        raise refuse("not_responsible")
+    if not (actor_id is None or admin or _is_contact(session, actor_id, plan, unit_id)):
+        raise refuse("not_allowed")
+
+    record = _insert_next_version(session, dict(
+        plan=plan, unit_id=unit_id, item=item.key, item_kind=item.kind, year=item.year, state=code,
+        note=note, submitted_by=actor_id, via=via, created_at=now))
+    record.receipt = make_receipt(now, record.id)
+    session.flush()
+    audit.record(session, "status_submitted" if record.version == 1 else "status_corrected",
+                 now=now, actor_id=actor_id, target=record.receipt, plan=plan, unit_id=unit_id,
+                 item=item.key, state=code, version=record.version, via=via)
+    return record
+
+
+def _is_contact(session: Session, user_id: int, plan: str, unit_id: int) -> bool:
+    stmt = select(Contact.id).where(Contact.user_id == user_id, Contact.plan == plan,
+                                    Contact.unit_id == unit_id, Contact.state == "approved")
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def _latest_version(session: Session, plan: str, unit_id: int, item: str) -> int:
+    stmt = select(func.max(StatusRecord.version)).where(
+        StatusRecord.plan == plan, StatusRecord.unit_id == unit_id, StatusRecord.item == item)
+    return session.scalar(stmt) or 0
+
+
+def _insert_next_version(session: Session, values: dict[str, Any]) -> StatusRecord:
+    for attempt in (1, 2):
+        version = _latest_version(session, values["plan"], values["unit_id"], values["item"]) + 1
+        # A unique placeholder until the id is known; replaced before the transaction ends.
+        record = StatusRecord(**values, version=version, receipt=f"pending-{secrets.token_hex(12)}")
+        try:
+            with session.begin_nested():
+                session.add(record)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            continue
+        return record
+    raise AssertionError("unreachable")
+
+
+def get_status(session: Session, status_id: int) -> StatusRecord | None:
+    """One status version by id (e.g. from an admin's reply button)."""
+    return session.get(StatusRecord, status_id)
+
+
+def _latest_ids(plan: str, unit_id: int | None = None):
+    """Subquery: (unit_id, item, highest version) per (unit, item) of the plan."""
+    conditions = [StatusRecord.plan == plan]
+    if unit_id is not None:
+        conditions.append(StatusRecord.unit_id == unit_id)
+    return (select(StatusRecord.unit_id, StatusRecord.item,
+                   func.max(StatusRecord.version).label("version"))
+            .where(*conditions)
+            .group_by(StatusRecord.unit_id, StatusRecord.item)
+            .subquery())
+
+
+def _join_latest(latest):
+    return and_(StatusRecord.unit_id == latest.c.unit_id, StatusRecord.item == latest.c.item,
+                StatusRecord.version == latest.c.version)
+
+
+def latest_for_unit(session: Session, plan: str, unit_id: int) -> dict[str, StatusRecord]:
+    """Item key → the unit's latest status on it."""
+    latest = _latest_ids(plan, unit_id)
+    stmt = select(StatusRecord).join(latest, _join_latest(latest)).where(StatusRecord.plan == plan)
+    return {record.item: record for record in session.scalars(stmt)}
+
+
+def history(session: Session, plan: str, unit_id: int, limit: int = 20) -> list[StatusRecord]:
+    """The unit's status versions on the plan, newest first."""
+    stmt = (select(StatusRecord)
+            .where(StatusRecord.plan == plan, StatusRecord.unit_id == unit_id)
+            .order_by(StatusRecord.created_at.desc(), StatusRecord.id.desc())
+            .limit(limit))
+    return list(session.scalars(stmt))
+
+
+def _reportable_ids(kb: KnowledgeBase, plan: str) -> frozenset[str]:
+    return frozenset(u for e in kb.entries if e.plan == plan and isinstance(e, Deadline | Duty)
+                     for u in e.units)
+
+
+def expected_units(session: Session, kb: KnowledgeBase,
+                   plan: str) -> list[tuple[UnitRecord, frozenset[str]]]:
+    """The units expected to report on `plan`, with their memberships, in folded-name order.
+
+    The plan's KB units (every registry unit whose memberships meet the unit and group ids the
+    plan's deadlines and duties name) and the records added for the plan or for any plan
+    (`units.units_for_plan`), keeping those responsible for at least one of those entries.
+    """
+    registry = kb.registry
+    used = _reportable_ids(kb, plan)
+    kb_ids = {uid for uid in registry.units
+              if uid in used or not used.isdisjoint(registry.ancestors(uid))}
+    out = []
+    for record in units_for_plan(session, plan, kb_ids):
+        member_of = memberships(record, registry)
+        if not member_of.isdisjoint(used):
+            out.append((record, member_of))
+    return out
+
+
+_REPORT_COLUMNS = (StatusRecord.unit_id, StatusRecord.item, StatusRecord.state,
+                   StatusRecord.created_at, StatusRecord.note, StatusRecord.submitted_by,
+                   StatusRecord.via, StatusRecord.receipt, StatusRecord.version)
+
+
+def _submitter(first_name: str | None, username: str | None) -> str | None:
+    if first_name is None and username is None:
+        return None
+    return " ".join(filter(None, (first_name, f"@{username}" if username else None))) or None
+
+
+def _latest_reports(session: Session, plan: str) -> dict[tuple[int, str], Any]:
+    """(unit id, item key) → the latest report's columns, for the whole plan in one query."""
+    latest = _latest_ids(plan)
+    stmt = (select(*_REPORT_COLUMNS, User.first_name, User.username)
+            .join(latest, _join_latest(latest))
+            .outerjoin(User, User.id == StatusRecord.submitted_by)
+            .where(StatusRecord.plan == plan))
+    return {(row.unit_id, row.item): row for row in session.execute(stmt)}
+
+
+def overview(session: Session, kb: KnowledgeBase, plan: str, today: dt.date,
+             item_key: str | None = None) -> list[ItemOverview]:
+    """Per deadline item of the plan (`plan_items` order): the responsible units by latest state.
+
+    With `item_key` (any key `find_item` takes), only that deadline item; an unknown key or a
+    duty gives []. A unit whose latest report is "chưa thực hiện" is listed in `not_reported`
+    (and in `not_started`), see `ItemOverview`. Two queries whatever the number of units.
+    """
+    signed = signed_dates(kb)
+    if item_key is None:
+        items = [i for i in plan_items(kb, plan, today, signed) if i.kind == "deadline"]
+    else:
+        found = find_item(kb, plan, item_key, today, signed)
+        items = [found] if found is not None and found.kind == "deadline" else []
+    if not items:
+        return []
+    units = expected_units(session, kb, plan)
+    states = {key: row.state for key, row in _latest_reports(session, plan).items()}
+    out = []
+    for item in items:
+        buckets: dict[str | None, list[str]] = {state: [] for state in (None, *STATES)}
+        for record, member_of in units:
+            if not member_of.isdisjoint(item.units):
+                buckets[states.get((record.id, item.key))].append(record.name)
+        out.append(ItemOverview(
+            item=item, done=_by_name(buckets["hoan_thanh"]),
+            in_progress=_by_name(buckets["dang_thuc_hien"]), blocked=_by_name(buckets["vuong_mac"]),
+            not_reported=_by_name(buckets[None] + buckets["chua_thuc_hien"]),
+            not_started=_by_name(buckets["chua_thuc_hien"])))
+    return out
+
+
+def _by_name(names: Iterable[str]) -> list[str]:
+    return sorted(names, key=lambda name: (fold(name), name))
+
+
+def _row(record_id: int, record_name: str, item: Item | None, item_key: str, item_kind: str,
+         report: Any) -> StatusRow:
+    if report is None:
+        assert item is not None
+        return StatusRow(record_id, record_name, item.key, item.kind, item.title, item.due)
+    return StatusRow(
+        record_id, record_name, item_key, item_kind,
+        item.title if item is not None else item_key, item.due if item is not None else None,
+        state=report.state, reported_at=report.created_at, note=report.note,
+        submitted_by=report.submitted_by, submitter=_submitter(report.first_name, report.username),
+        via=report.via, receipt=report.receipt, version=report.version)
+
+
+def status_rows(session: Session, kb: KnowledgeBase, plan: str, today: dt.date) -> list[StatusRow]:
+    """The status table: one row per expected unit × item it is responsible for (`plan_items`),
+    with the latest report or none; by unit, then in item order. Two queries in all."""
+    items = plan_items(kb, plan, today, signed_dates(kb))
+    reports = _latest_reports(session, plan)
+    rows = []
+    for record, member_of in expected_units(session, kb, plan):
+        for item in items:
+            if not member_of.isdisjoint(item.units):
+                report = reports.get((record.id, item.key))
+                rows.append(_row(record.id, record.name, item, item.key, item.kind, report))
+    return rows
+
+
+def history_rows(session: Session, kb: KnowledgeBase, plan: str, today: dt.date) -> list[StatusRow]:
+    """Every status version of the plan, newest first, for the export's history sheet."""
+    signed = signed_dates(kb)
+    stmt = (select(*_REPORT_COLUMNS, StatusRecord.item_kind, UnitRecord.name.label("unit_name"),
+                   User.first_name, User.username)
+            .join(UnitRecord, UnitRecord.id == StatusRecord.unit_id)
+            .outerjoin(User, User.id == StatusRecord.submitted_by)
+            .where(StatusRecord.plan == plan)
+            .order_by(StatusRecord.created_at.desc(), StatusRecord.id.desc()))
+    found: dict[str, Item | None] = {}
+    rows = []
+    for report in session.execute(stmt):
+        if report.item not in found:
+            found[report.item] = find_item(kb, plan, report.item, today, signed)
+        rows.append(_row(report.unit_id, report.unit_name, found[report.item], report.item,
+                         report.item_kind, report))
+    return rows
