@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         print("--repeat, --updates, --submissions and --units must be at least 1")
         return 2
     from bench.statuses import print_statuses, run_statuses  # needs the bot's dependencies
-    from bench.telegram import print_throughput, run_throughput
+    from bench.telegram import print_submissions, print_throughput, run_submissions, run_throughput
 
     result = {}
     if args.only in (None, "answers"):
@@ -206,8 +206,10 @@ def main(argv: list[str] | None = None) -> int:
             print_throughput(result["telegram"])
     if args.only in (None, "statuses"):
         result["statuses"] = run_statuses(args.submissions, args.units)
+        result["statuses"]["application"] = run_submissions(args.submissions)
         if not args.json:
             print_statuses(result["statuses"])
+            print_submissions(result["statuses"]["application"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0

@@ -32,10 +32,11 @@ BUTTON_LABEL_MAX = 60
 
 @dataclass(frozen=True, slots=True)
 class UserState:
-    """The user's plan and chat step as they were when their update arrived."""
+    """The user's plan, chat step and role as they were when their update arrived."""
 
     plan: str | None = None
     step: str | None = None
+    role: str = "user"
 
 
 def user_state(context: ContextTypes.DEFAULT_TYPE) -> UserState:

@@ -38,7 +38,7 @@ async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             if core.needs_touch(user.id):
                 users.touch_user(session, user.id, user.first_name, user.username, core.now())
             # What the features read about the user, loaded once per update.
-            context.user_state = UserState(*(users.chat_state(session, user.id) or (None, None)))
+            context.user_state = UserState(*(users.chat_state(session, user.id) or ()))
     chat = update.effective_chat
     if update.my_chat_member is not None:
         return  # membership changes are tracked whatever the chat

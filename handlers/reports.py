@@ -53,13 +53,11 @@ class _Reporter:
 
 def _reporter(core: Core, user_id: int) -> _Reporter | None:
     with core.sessions.begin() as session:
-        contact = contacts.current_contact(session, user_id)
-        if contact is None:
+        found = contacts.current_unit(session, user_id)
+        if found is None:
             return None
-        record = units.get_unit(session, contact.unit_id)
-        if record is None:
-            return None
-        return _Reporter(contact.plan, record.id, record.name, contact.state == "approved",
+        plan, state, record = found
+        return _Reporter(plan, record.id, record.name, state == "approved",
                          units.memberships(record, core.kb.registry))
 
 
@@ -243,8 +241,9 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, 
     user = update.effective_user
     assert user is not None
     core = get_core(context)
+    state_of_user = user_state(context)
+    admin = core.is_admin_id(user.id) or state_of_user.role == "admin"
     with core.sessions.begin() as session:
-        admin = users.is_admin(users.get_user(session, user.id), core.settings.admin_ids)
         try:
             record = statuses.submit_status(
                 session, core.kb, plan=plan, unit_id=unit_id, item_key=item_key, state=state, note=note,

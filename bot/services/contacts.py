@@ -27,6 +27,7 @@ __all__ = [
     "contacts_of_plan",
     "create_invite",
     "current_contact",
+    "current_unit",
     "decide_contact",
     "pending_contacts",
     "redeem_invite",
@@ -84,6 +85,15 @@ def current_contact(session: Session, user_id: int) -> Contact | None:
     stmt = (select(Contact).options(selectinload(Contact.unit))
             .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES)))
     return session.scalars(stmt).first()
+
+
+def current_unit(session: Session, user_id: int) -> tuple[str, str, UnitRecord] | None:
+    """(plan, state, unit) of the user's pending or approved contact, in one query."""
+    stmt = (select(Contact.plan, Contact.state, UnitRecord)
+            .join(UnitRecord, UnitRecord.id == Contact.unit_id)
+            .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES)).limit(1))
+    row = session.execute(stmt).first()
+    return (row[0], row[1], row[2]) if row is not None else None
 
 
 def pending_contacts(session: Session, limit: int = 20) -> list[Contact]:

@@ -65,14 +65,15 @@ def touch_user(
     return user
 
 
-def chat_state(session: Session, user_id: int) -> tuple[str | None, str | None] | None:
-    """(plan, step) of the user, read without loading the ORM object: it runs on every update.
+def chat_state(session: Session, user_id: int) -> tuple[str | None, str | None, str] | None:
+    """(plan, step, role) of the user, read without loading the ORM object: it runs on every update.
 
     Table columns, not ORM attributes: the plain Core statement costs a fifth as much.
     """
     table = User.__table__
-    row = session.execute(select(table.c.plan, table.c.step).where(table.c.id == user_id)).first()
-    return (row[0], row[1]) if row is not None else None
+    row = session.execute(
+        select(table.c.plan, table.c.step, table.c.role).where(table.c.id == user_id)).first()
+    return (row[0], row[1], row[2]) if row is not None else None
 
 
 def get_user(session: Session, user_id: int) -> User | None:
