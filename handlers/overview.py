@@ -112,6 +112,10 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     today = core.today()
     plan_label = onboarding.plan_name(core, plan)
+    args = list(context.args or [])
+    if len(args) >= 2:  # /xuat <plan> <item>: one deadline's chart
+        await _item_chart(update, context, plan, args[1].lower())
+        return
     with tempfile.TemporaryDirectory(prefix="bmnn-export-") as tmp:
         folder = Path(tmp)
         xlsx, csv_path, chart = (folder / f"trang-thai-{plan}-{today:%Y%m%d}.{ext}"
@@ -136,4 +140,27 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     plan=plan_label, today=f"{today:%d/%m/%Y}"))
         except TelegramError as exc:
             logger.warning("Export not delivered: %s", exc)
+            await reply(update, context, rt.EXPORT_FAILED)
+
+
+async def _item_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, key: str) -> None:
+    """How many of one deadline's units are in each state, as a chart."""
+    core = get_core(context)
+    chat = update.effective_chat
+    assert chat is not None
+    with core.sessions.begin() as session:
+        rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key)
+    if not rows:
+        await reply(update, context, rt.UNKNOWN_ITEM.format(item=escape(key[:60])))
+        return
+    plan_label = onboarding.plan_name(core, plan)
+    with tempfile.TemporaryDirectory(prefix="bmnn-export-") as tmp:
+        chart = Path(tmp) / f"{plan}-{rows[0].item.key}.png"
+        exports.unit_chart(rows[0], chart, title=plan_label)
+        try:
+            with chart.open("rb") as handle:
+                await context.bot.send_photo(chat.id, handle, caption=rt.ITEM_CHART_CAPTION.format(
+                    title=rows[0].item.title, today=f"{core.today():%d/%m/%Y}"))
+        except TelegramError as exc:
+            logger.warning("Chart not delivered: %s", exc)
             await reply(update, context, rt.EXPORT_FAILED)

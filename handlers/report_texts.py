@@ -77,7 +77,10 @@ REPLY_NOBODY = "Đơn vị {unit} chưa có đầu mối nào đang hoạt độ
 STATUS_GONE = "Không tìm thấy báo cáo này."
 
 # --- /tonghop, /xuat ----------------------------------------------------------------------------
-PLAN_USAGE = "Cách dùng: <code>/{command} &lt;kế hoạch&gt;</code>. Các kế hoạch: {plans}."
+PLAN_USAGE = (
+    "Cách dùng: <code>/{command} &lt;kế hoạch&gt;</code> (với /xuat có thể thêm mã một hạn chót để "
+    "xem biểu đồ riêng của nó). Các kế hoạch: {plans}."
+)
 OVERVIEW_HEADER = (
     "<b>Tổng hợp tiến độ — {plan}</b> (ngày {today})\n"
     "✅ hoàn thành · 🔄 đang làm · ⚠️ vướng mắc · ⏳ chưa báo cáo"
@@ -93,4 +96,5 @@ NOBODY_MISSING = "Mọi đơn vị đã báo cáo «{title}»."
 EXPORT_CAPTION_XLSX = "Bảng trạng thái {plan} (Excel), ngày {today}."
 EXPORT_CAPTION_CSV = "Bảng trạng thái {plan} (CSV, UTF-8)."
 EXPORT_CAPTION_CHART = "Tỷ lệ hoàn thành theo hạn chót — {plan}, ngày {today}."
+ITEM_CHART_CAPTION = "Tình hình các đơn vị — {title}, ngày {today}."
 EXPORT_FAILED = "Không tạo được tệp xuất; vui lòng thử lại sau."

@@ -191,3 +191,13 @@ async def test_exports_are_sent_as_files_and_a_chart_then_deleted(chat):
     assert len(documents) == 2 and len(photos) == 1
     assert set(Path(tempfile.gettempdir()).glob("bmnn-export-*")) == before
     assert [a for a in chat.rows(AuditEntry) if a.action == "status_exported"]
+
+
+async def test_one_deadlines_chart_is_sent_for_an_item(chat):
+    await _contact(chat, ALICE)
+    await chat.send(ALICE, f"/baocao {ITEM} xong")
+    calls = await chat.send(ADMIN, f"/xuat lang-son {ITEM}")
+    [photo] = [c for c in calls if c.method == "sendPhoto"]
+    assert "Hạn kiểm tra an ninh" in photo.text
+    calls = await chat.send(ADMIN, "/xuat lang-son khong-co")
+    assert "Không tìm thấy nhiệm vụ" in calls[0].text
