@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import secrets
+import socket
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
@@ -29,8 +32,11 @@ from telegram.request import BaseRequest
 
 from bot.core import Core
 from bot.services import updates, users
+from scheduler.delivery import schedule_delivery
+from scheduler.digest import schedule_digest
 from handlers import (
     admin,
+    announcements,
     callbacks,
     errors,
     gate,
@@ -39,6 +45,7 @@ from handlers import (
     onboarding,
     overview,
     questions,
+    reminders,
     reports,
     texts,
 )
@@ -62,6 +69,10 @@ BUTTONS = {
     "rconfirm": reports.confirm,
     "rreply": reports.reply_to_unit,
     "missing": overview.missing_units,
+    "nmute": reminders.toggle_all,
+    "nlead": reminders.change_lead,
+    "nitem": reminders.toggle_item,
+    "announce": announcements.confirm_announcement,
 }
 
 
@@ -95,6 +106,8 @@ def build_application(core: Core, *, request: BaseRequest | None = None,
         builder = builder.updater(None)
     application = builder.post_init(_post_init).build()
     application.bot_data["core"] = core
+    # Names this process in the delivery log (claims of reminders, digests, announcements).
+    application.bot_data["process"] = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     add_handlers(application)
     return application
 
@@ -122,6 +135,8 @@ def add_handlers(application: Application) -> None:
         "baocao": reports.report,
         "tonghop": overview.overview,
         "xuat": overview.export,
+        "nhacviec": reminders.settings,
+        "thongbao": announcements.announce,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
@@ -133,6 +148,9 @@ def add_handlers(application: Application) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(forget_old_updates, interval=PRUNE_EVERY, first=60,
                                             name="forget_old_updates")
+        core: Core = application.bot_data["core"]
+        schedule_delivery(application, core, process=application.bot_data.get("process"))
+        schedule_digest(application, core)
 
 
 # Telegram redelivers an update for at most 24 hours; ids older than this are never needed.

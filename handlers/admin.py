@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from bot.services import audit, contacts, questions, units, users
+from bot.services import audit, contacts, questions, subscriptions, units, users
 from handlers import callbacks, onboarding, texts
 from handlers.common import button_press, escape, notify, reply, user_state
 
@@ -92,6 +92,8 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             unit_name = units.get_unit(session, contact.unit_id).name
             name = requester.first_name if requester is not None else str(contact.user_id)
             outcome = (contact.user_id, contact.plan, unit_name, name)
+            if approve:  # an approved contact is reminded of the unit's deadlines
+                subscriptions.subscribe(session, contact.user_id, contact.plan, contact.unit_id, core.now())
             audit.record(session, "contact_approved" if approve else "contact_rejected", now=core.now(),
                          actor_id=user.id, target=str(contact.id))
     if outcome is None:

@@ -29,6 +29,10 @@ _KINDS: dict[str, re.Pattern[str]] = {
     "rnote": re.compile(r"^skip$", re.ASCII),
     "rconfirm": re.compile(r"^(?:yes|no)$", re.ASCII),
     "rreply": re.compile(r"^\d{1,12}$", re.ASCII),  # status id an admin answers
+    "nmute": re.compile(r"^\d{1,12}\.(?:on|off)$", re.ASCII),  # subscription id . mute all
+    "nlead": re.compile(r"^\d{1,12}\.\d{1,2}(?:-\d{1,2}){0,4}$", re.ASCII),  # subscription . lead days
+    "nitem": re.compile(r"^\d{1,12}\.[a-z0-9-]{1,40}$", re.ASCII),  # subscription . deadline id
+    "announce": re.compile(r"^(?:yes|no)$", re.ASCII),
     "missing": re.compile(r"^[a-z0-9-]{1,20}\.[a-z0-9-]{1,40}(?:@\d{4})?$", re.ASCII),  # plan . item
 }
 

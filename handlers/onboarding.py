@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from bot.services import audit, contacts, drafts, units, users
+from bot.services import audit, contacts, drafts, subscriptions, units, users
 from handlers import callbacks, texts
 from handlers.common import Button, button_press, escape, notify, reply
 
@@ -78,6 +78,8 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
             users.set_step(session, row, None)
             unit_name = units.get_unit(session, contact.unit_id).name
             plan = contact.plan
+            subscriptions.unsubscribe_user(session, user.id)  # a previous unit's reminders end
+            subscriptions.subscribe(session, user.id, plan, contact.unit_id, core.now())
             audit.record(session, "invite_redeemed", now=core.now(), actor_id=user.id, target=str(contact.id))
     if failure is not None:
         message = {"used": texts.INVITE_USED, "expired": texts.INVITE_EXPIRED}.get(
@@ -182,6 +184,7 @@ async def _request(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str
     core = get_core(context)
     with core.sessions.begin() as session:
         contact = contacts.request_contact(session, user.id, plan, unit_id, core.now())
+        subscriptions.unsubscribe_user(session, user.id)  # until the new unit is approved
         unit_name = units.get_unit(session, unit_id).name
         audit.record(session, "contact_requested", now=core.now(), actor_id=user.id, target=str(contact.id))
         admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]

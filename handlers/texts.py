@@ -13,6 +13,7 @@ COMMANDS = [
     ("nhiemvu", "Nhiệm vụ của đơn vị tôi"),
     ("hanchot", "Hạn chót sắp tới và đã quá hạn của đơn vị tôi"),
     ("baocao", "Báo cáo tiến độ một nhiệm vụ của đơn vị"),
+    ("nhacviec", "Nhắc việc: xem, tắt/bật, đổi số ngày nhắc"),
     ("lienhe", "Liên hệ cơ quan Thường trực"),
     ("donvi", "Đổi đơn vị"),
     ("huy", "Hủy thao tác đang làm"),
@@ -24,6 +25,7 @@ ADMIN_COMMANDS = [
     ("chuatraloi", "Câu hỏi gần đây chưa trả lời được"),
     ("tonghop", "Tổng hợp tiến độ theo kế hoạch"),
     ("xuat", "Xuất bảng trạng thái (Excel, CSV) và biểu đồ"),
+    ("thongbao", "Gửi thông báo tới mọi đầu mối của kế hoạch"),
 ]
 
 # --- onboarding -----------------------------------------------------------------------------------
@@ -91,6 +93,7 @@ HELP = (
     "/nhiemvu — nhiệm vụ của đơn vị tôi\n"
     "/hanchot — hạn chót sắp tới và đã quá hạn\n"
     "/baocao — báo cáo tiến độ một nhiệm vụ (/baocao lichsu: các báo cáo đã gửi)\n"
+    "/nhacviec — nhắc việc: xem, tắt/bật, đổi số ngày nhắc\n"
     "/lienhe — liên hệ cơ quan Thường trực\n"
     "/donvi — đổi đơn vị · /start — chọn lại kế hoạch · /huy — hủy thao tác\n\n"
     "Kế hoạch đang chọn: <b>{plan}</b>. Đơn vị: <b>{unit}</b>.\n\n"
@@ -100,7 +103,8 @@ HELP = (
 HELP_ADMIN = (
     "\n\n<b>Quản trị viên</b>: /duyet — duyệt đầu mối · /moi &lt;đơn vị&gt; — liên kết mời · "
     "/themdonvi &lt;tên&gt; — thêm đơn vị · /chuatraloi — câu hỏi chưa trả lời được · "
-    "/tonghop [kế hoạch] — tổng hợp tiến độ · /xuat [kế hoạch] — bảng Excel, CSV và biểu đồ"
+    "/tonghop [kế hoạch] — tổng hợp tiến độ · /xuat [kế hoạch] — bảng Excel, CSV và biểu đồ · "
+    "/thongbao [kế hoạch] &lt;nội dung&gt; — thông báo tới các đầu mối"
 )
 NO_PLAN = "chưa chọn"
 NO_UNIT = "chưa đăng ký"

@@ -31,6 +31,11 @@ VALID = [
     ("rconfirm", "no"),
     ("rreply", 42),
     ("missing", "lang-son.ls-dl-bao-cao-hang-nam@2026"),
+    ("nmute", "3.on"),
+    ("nlead", "3.14-7-3-1"),
+    ("nlead", "3.1"),
+    ("nitem", "3.ls-dl-bao-cao-hang-nam"),
+    ("announce", "yes"),
 ]
 
 

@@ -1,0 +1,131 @@
+"""/thongbao: a short announcement from the standing office to every contact of a plan.
+
+Typed, shown back with the number of recipients, confirmed with a button, then sent in the
+background through the rate limiter — each contact once (the delivery log's unique key).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.core import Core, get_core
+from bot.services import announcements, deliveries, users
+from handlers import admin, callbacks, onboarding
+from handlers import reminder_texts as rmt
+from handlers.common import button_press, escape, mark_blocked, reply, user_state
+
+__all__ = ["announce", "confirm_announcement"]
+
+logger = logging.getLogger(__name__)
+
+STEP_PREFIX = "announce:"
+
+
+async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/thongbao [plan] <text>: prepare an announcement and ask for confirmation."""
+    if not await admin.require_admin(update, context):
+        return
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None and message.text is not None
+    core = get_core(context)
+    body = message.text.split(maxsplit=1)[1] if len(message.text.split(maxsplit=1)) > 1 else ""
+    first, _, rest = body.strip().partition(" ")
+    if first.lower() in core.kb.plans:
+        plan, text = first.lower(), rest.strip()
+    else:
+        plan, text = user_state(context).plan or core.settings.default_plan, body.strip()
+    if plan is None or not text:
+        await reply(update, context, rmt.ANNOUNCE_USAGE.format(
+            limit=announcements.ANNOUNCEMENT_MAX, plans=", ".join(core.kb.plans)))
+        return
+    if len(text) > announcements.ANNOUNCEMENT_MAX:
+        await reply(update, context, rmt.ANNOUNCE_TOO_LONG.format(length=len(text),
+                                                                  limit=announcements.ANNOUNCEMENT_MAX))
+        return
+    with core.sessions.begin() as session:
+        count = len(announcements.recipients(session, plan))
+        if count:
+            draft = announcements.create_draft(session, plan, text, user.id, core.now())
+            row = users.get_user(session, user.id)
+            assert row is not None
+            users.set_step(session, row, f"{STEP_PREFIX}{draft.id}")
+    plan_label = onboarding.plan_name(core, plan)
+    if not count:
+        await reply(update, context, rmt.ANNOUNCE_NOBODY.format(plan=plan_label))
+        return
+    await reply(update, context, rmt.ANNOUNCE_CONFIRM.format(count=count, plan=plan_label, text=escape(text)),
+                [[(rmt.ANNOUNCE_YES, callbacks.make("announce", "yes")),
+                  (rmt.ANNOUNCE_NO, callbacks.make("announce", "no"))]])
+
+
+async def confirm_announcement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """📣 Gửi / ✖️ Hủy: send the prepared announcement once, or drop it."""
+    query, user, core, data = button_press(update, context)
+    step = user_state(context).step or ""
+    if not admin.is_admin(core, user.id) or not step.startswith(STEP_PREFIX):
+        await query.answer(rmt.ANNOUNCE_GONE, show_alert=True)
+        return
+    announcement_id = int(step.removeprefix(STEP_PREFIX))
+    with core.sessions.begin() as session:
+        row = users.get_user(session, user.id)
+        assert row is not None
+        users.set_step(session, row, None)
+        if data.arg == "no":
+            done = announcements.cancel(session, announcement_id, user.id)
+        else:
+            done = announcements.confirm(session, announcement_id, user.id, core.now())
+            draft = announcements.get(session, announcement_id)
+            plan, text = (draft.plan, draft.text) if draft is not None else ("", "")
+            targets = announcements.recipients(session, plan) if done else []
+    if not done:
+        await query.answer(rmt.ANNOUNCE_GONE, show_alert=True)
+        return
+    await query.answer()
+    if data.arg == "no":
+        await reply(update, context, rmt.ANNOUNCE_CANCELLED)
+        return
+    await reply(update, context, rmt.ANNOUNCE_SENDING.format(count=len(targets)))
+    body = rmt.ANNOUNCEMENT.format(plan=onboarding.plan_name(core, plan), text=escape(text))
+    context.application.create_task(
+        _send_all(core, context, announcement_id, targets, body, user.id),
+        update=update, name=f"announcement-{announcement_id}")
+
+
+async def _send_all(core: Core, context: ContextTypes.DEFAULT_TYPE, announcement_id: int,
+                    targets: list[int], body: str, admin_id: int) -> None:
+    """Each recipient once: claim the delivery key, send (through the rate limiter), mark."""
+    process = context.application.bot_data.get("process", "announce")
+    sent = 0
+    for target in targets:
+        key = f"announce:{announcement_id}:{target}"
+        with core.sessions.begin() as session:
+            if not deliveries.claim(session, key, user_id=target, kind="announcement", subscription_id=None,
+                                    process=process, now=core.now()):
+                continue
+        try:
+            await context.bot.send_message(target, body, parse_mode=ParseMode.HTML)
+        except Forbidden:
+            mark_blocked(core, target)
+            with core.sessions.begin() as session:
+                deliveries.mark_failed(session, key, "forbidden", core.now(), None)
+            continue
+        except TelegramError as exc:
+            logger.warning("Announcement %s to %s failed: %s", announcement_id, target, exc)
+            with core.sessions.begin() as session:
+                deliveries.mark_failed(session, key, type(exc).__name__, core.now(), None)
+            continue
+        with core.sessions.begin() as session:
+            deliveries.mark_sent(session, key, core.now())
+        sent += 1
+    with core.sessions.begin() as session:
+        announcements.finish(session, announcement_id, sent, core.now())
+    try:
+        await context.bot.send_message(admin_id, rmt.ANNOUNCE_DONE.format(sent=sent, count=len(targets)))
+    except TelegramError as exc:
+        logger.info("Could not report the announcement to admin %s: %s", admin_id, exc)
