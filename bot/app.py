@@ -14,6 +14,7 @@ import os
 import secrets
 import socket
 
+from scheduler.delivery import schedule_delivery
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -32,8 +33,6 @@ from telegram.request import BaseRequest
 
 from bot.core import Core
 from bot.services import updates, users
-from scheduler.delivery import schedule_delivery
-from scheduler.digest import schedule_digest
 from handlers import (
     admin,
     announcements,
@@ -49,6 +48,7 @@ from handlers import (
     reports,
     texts,
 )
+from scheduler.digest import schedule_digest
 
 __all__ = ["build_application"]
 
