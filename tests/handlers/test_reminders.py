@@ -129,6 +129,6 @@ async def test_the_weekly_digest_reaches_each_admin_once_on_monday(chat):
     assert chat.api.sent(ADMIN.id, since=mark) == []
 
 
-def test_the_reminder_jobs_are_scheduled(chat):
+async def test_the_reminder_jobs_are_scheduled(chat):
     names = {job.name for job in chat.application.job_queue.jobs()}
     assert {"deliver_reminders", "weekly_digest", "forget_old_updates"} <= names
