@@ -145,3 +145,31 @@ async def test_a_contact_reports_progress_and_gets_a_receipt(bot_app, client):
         await client.send_command(MINH, "/baocao 2 dang lam dự thảo xong 80%")
         [second] = await client.replies(MINH)
         assert "BC-" in second["text"]
+
+
+async def test_a_subscribed_contact_receives_a_reminder_when_the_clock_reaches_it(emulator, bot_token,
+                                                                                tmp_path, assistant, client):
+    import datetime as dt
+
+    from scheduler.delivery import deliver_due
+
+    clock = {"now": dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)}
+    settings = Settings(token=bot_token, api_base_url=emulator.base_url,
+                        database_url=f"sqlite:///{tmp_path / 'remind.sqlite3'}",
+                        admin_ids=frozenset({ADMIN.id}))
+    core = open_core(settings, DEFAULT_ROOT, now=lambda: clock["now"], assistant=assistant)
+    app = build_application(core, request=EmulatorRequest(), get_updates_request=EmulatorRequest())
+    async with running(app):
+        await client.send_command(ADMIN, "/moi lang-son Công an tỉnh")
+        [invite] = await client.replies(ADMIN)
+        await client.send_command(LAN, "/start " + invite["text"].split("?start=")[1].split()[0])
+        await client.replies(LAN)
+
+        clock["now"] = dt.datetime(2026, 12, 8, 1, 0, tzinfo=dt.UTC)  # 08:00 in Hà Nội, 7 days before
+        await deliver_due(core, app.bot, process="e2e")
+        [reminder] = await client.replies(LAN)
+        assert "15/12/2026" in reminder["text"]
+
+        await deliver_due(core, app.bot, process="e2e")  # the same minute again: nothing more
+        with pytest.raises(NoReplyError):
+            await client.replies(LAN, timeout=0.5)
