@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import cli_db, cli_status, messages
+from bot import cli_db, cli_reminders, cli_status, messages
 from bot.clock import local_today
 from bot.settings import Settings, SettingsError
 from knowledge.answers import Answer, Assistant, UnknownPlan
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_db.add_commands(sub)
     cli_status.add_commands(sub)
+    cli_reminders.add_commands(sub)
 
     kb = sub.add_parser("kb", help="kiểm tra cơ sở tri thức")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="SUBCOMMAND")
@@ -104,6 +105,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
         if handled is not None:
             return handled
         handled = cli_status.run_command(args, lambda: assistant.kb, stdout)
+        if handled is not None:
+            return handled
+        handled = cli_reminders.run_command(args, lambda: assistant.kb, stdout)
         if handled is not None:
             return handled
     except SettingsError as exc:

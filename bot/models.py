@@ -1,5 +1,5 @@
 """The tables of the bot: users, units, contacts and invites, processed updates, questions, audit,
-status reports and report drafts.
+status reports and report drafts, reminder subscriptions and the delivery log.
 
 Nothing here stores message content except `QuestionLog.question` (questions are what the bot is
 for, and the leak guard refuses marked text before anything is logged) and the short progress
@@ -38,6 +38,9 @@ __all__ = [
     "CONTACT_STATES",
     "CONTACT_VIA",
     "CURRENT_CONTACT_STATES",
+    "DEFAULT_LEAD_DAYS",
+    "DELIVERY_KINDS",
+    "DELIVERY_STATES",
     "FEEDBACK_VALUES",
     "ITEM_KINDS",
     "NOTE_MAX",
@@ -47,11 +50,13 @@ __all__ = [
     "UNIT_SOURCES",
     "AuditEntry",
     "Contact",
+    "Delivery",
     "Invite",
     "ProcessedUpdate",
     "QuestionLog",
     "ReportDraft",
     "StatusRecord",
+    "Subscription",
     "UTCDateTime",
     "UnitRecord",
     "User",
@@ -315,3 +320,70 @@ class ReportDraft(Base):
     state: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
     updated_at: Mapped[UTCTime]
+
+
+DEFAULT_LEAD_DAYS = (14, 7, 3, 1)  # days before the due date of the upcoming reminders
+DELIVERY_KINDS = ("reminder", "catch_up", "digest", "announcement")
+DELIVERY_STATES = ("claimed", "sent", "failed")
+
+
+def _default_lead_days() -> list[int]:
+    return list(DEFAULT_LEAD_DAYS)
+
+
+class Subscription(Base):
+    """A contact's deadline reminders for one unit of one plan, with their settings.
+
+    A subscription ends (row deleted) when its user stops being the unit's contact; ids are
+    never reused, so the delivery keys made of them stay unique. `paused` stops the reminders
+    after the user blocked the bot, until `subscribe` or `resume_user`; `muted` is the user's own
+    choice, `muted_items` holds deadline ids the user does not want reminders for.
+    """
+
+    __tablename__ = "subscriptions"
+    # AUTOINCREMENT: an id is never given again after a delete, so delivery keys stay unique.
+    __table_args__ = (UniqueConstraint("user_id", "plan", "unit_id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[TelegramId] = mapped_column(ForeignKey("users.id"))
+    plan: Mapped[PlanSlug]
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    lead_days: Mapped[list[int]] = mapped_column(JSON, default=_default_lead_days)
+    muted: Mapped[bool] = mapped_column(default=False)
+    muted_items: Mapped[list[str]] = mapped_column(JSON, default=list)
+    paused: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[UTCTime]
+    updated_at: Mapped[UTCTime]
+
+
+class Delivery(Base):
+    """One message the bot must send exactly once, claimed by its unique `key` before sending.
+
+    Keys: a reminder's "<subscription>:<occurrence>:<offset>", "catchup:<subscription>:<date>",
+    "digest:<user>:<YYYY-Www>", "announce:<announcement>:<user>". A reminder collapsed into a
+    catch-up message has the catch-up's key in `batch_key` and follows that row's state.
+    `last_error` is a short code ("forbidden", "network"…), never message text; the text is
+    rendered again from the key when a delivery is retried. No foreign keys: this is a log.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+        CheckConstraint(_one_of("kind", DELIVERY_KINDS), name="kind"),
+        CheckConstraint(_one_of("state", DELIVERY_STATES), name="state"),
+    )
+
+    id: Mapped[BigIntPK]
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[TelegramId]
+    subscription_id: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    batch_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    claimed_by: Mapped[str] = mapped_column(String(100))  # the process token
+    claimed_at: Mapped[UTCTime]
+    sent_at: Mapped[UTCTime | None]
+    attempts: Mapped[int] = mapped_column(default=1)
+    next_attempt_at: Mapped[UTCTime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[UTCTime] = mapped_column(index=True)
