@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import cli_db, cli_reminders, cli_status, messages
+from bot import cli_db, cli_reminders, cli_reminders_status, cli_status, messages
 from bot.clock import local_today
 from bot.settings import Settings, SettingsError
 from knowledge.answers import Answer, Assistant, UnknownPlan
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_db.add_commands(sub)
     cli_status.add_commands(sub)
-    cli_reminders.add_commands(sub)
+    cli_reminders_status.add_status_command(cli_reminders.add_commands(sub))
 
     kb = sub.add_parser("kb", help="kiểm tra cơ sở tri thức")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="SUBCOMMAND")
@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
         if handled is not None:
             return handled
         handled = cli_reminders.run_command(args, lambda: assistant.kb, stdout)
+        if handled is not None:
+            return handled
+        handled = cli_reminders_status.run_status(args, stdout)
         if handled is not None:
             return handled
     except SettingsError as exc:

@@ -387,3 +387,27 @@ class Delivery(Base):
     next_attempt_at: Mapped[UTCTime | None]
     last_error: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[UTCTime] = mapped_column(index=True)
+
+
+ANNOUNCEMENT_STATES = ("draft", "sending", "sent", "cancelled")
+
+
+class Announcement(Base):
+    """A short announcement of the standing office to every contact of a plan (/thongbao).
+
+    A draft until its author confirms it (once: a conditional UPDATE); each recipient's message
+    then goes through the delivery log ("announce:<id>:<user>").
+    """
+
+    __tablename__ = "announcements"
+    __table_args__ = (CheckConstraint(_one_of("state", ANNOUNCEMENT_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[TelegramId]
+    state: Mapped[str] = mapped_column(String(16))
+    sent_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[UTCTime]
+    confirmed_at: Mapped[UTCTime | None]
+    finished_at: Mapped[UTCTime | None]

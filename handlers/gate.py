@@ -17,7 +17,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.core import get_core
-from bot.services import audit, updates, users
+from bot.services import audit, subscriptions, updates, users
 from handlers import texts
 from handlers.common import UserState, reply
 
@@ -37,6 +37,7 @@ async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if user is not None and not user.is_bot:
             if core.needs_touch(user.id):
                 users.touch_user(session, user.id, user.first_name, user.username, core.now())
+                subscriptions.resume_user(session, user.id, core.now())  # if they had blocked the bot
             # What the features read about the user, loaded once per update.
             context.user_state = UserState(*(users.chat_state(session, user.id) or ()))
     chat = update.effective_chat

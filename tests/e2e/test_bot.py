@@ -165,10 +165,11 @@ async def test_a_subscribed_contact_receives_a_reminder_when_the_clock_reaches_i
         await client.send_command(LAN, "/start " + invite["text"].split("?start=")[1].split()[0])
         await client.replies(LAN)
 
-        clock["now"] = dt.datetime(2026, 12, 8, 1, 0, tzinfo=dt.UTC)  # 08:00 in Hà Nội, 7 days before
-        await deliver_due(core, app.bot, process="e2e")
-        [reminder] = await client.replies(LAN)
-        assert "15/12/2026" in reminder["text"]
+        for day, days_left in ((1, "14"), (8, "7")):  # 08:00 in Hà Nội, 14 then 7 days before
+            clock["now"] = dt.datetime(2026, 12, day, 1, 0, tzinfo=dt.UTC)
+            await deliver_due(core, app.bot, process="e2e")
+            [reminder] = await client.replies(LAN)
+            assert "15/12/2026" in reminder["text"] and days_left in reminder["text"]
 
         await deliver_due(core, app.bot, process="e2e")  # the same minute again: nothing more
         with pytest.raises(NoReplyError):
