@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="development question set")
     parser.add_argument("--repeat", type=int, default=20, help="passes over the questions")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--only", choices=["answers", "telegram", "statuses"], help="run one benchmark")
+    parser.add_argument("--only", choices=["answers", "telegram", "statuses", "reminders"],
+                        help="run one benchmark")
     parser.add_argument("--updates", type=int, default=2000, help="question updates for the throughput")
     parser.add_argument("--submissions", type=int, default=2000, help="status submissions to time")
     parser.add_argument("--units", type=int, default=2000, help="units of the exported plan")
@@ -210,6 +211,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             print_statuses(result["statuses"])
             print_submissions(result["statuses"]["application"])
+    if args.only in (None, "reminders"):
+        from bench.delivery import print_delivery, run_delivery
+        from bench.reminders import print_planning, run_planning
+
+        result["reminders"] = {"planning": run_planning(), "delivery": run_delivery()}
+        if not args.json:
+            print_planning(result["reminders"]["planning"])
+            print_delivery(result["reminders"]["delivery"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0

@@ -1,1 +1,1 @@
-"""Deadline occurrences (pure) now; reminder planning and delivery come with the reminders issue."""
+"""Deadlines in time: occurrences and reminder planning (pure), delivery and the weekly digest (jobs)."""

@@ -6,7 +6,8 @@ factory.begin() as session``), and they fail with a `ServiceError` subclass carr
 `reason` code — never user-facing text, which lives with the handlers.
 
 Modules: `users`, `units`, `contacts`, `updates`, `questions`, `audit`, `statuses` (status
-reports, overview, export rows), `drafts` (the chat's report in progress).
+reports, overview, export rows), `drafts` (the chat's report in progress), `subscriptions`
+(reminder settings), `deliveries` (the exactly-once delivery log), `announcements`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class ServiceError(Exception):
     ├── contacts.ContactError
     │   └── contacts.InviteError
     ├── statuses.StatusRefused
+    ├── subscriptions.SubscriptionError
+    ├── deliveries.DeliveryError
+    ├── announcements.AnnouncementError
     └── audit.AuditError
     """
 
