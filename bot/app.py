@@ -14,7 +14,6 @@ import os
 import secrets
 import socket
 
-from scheduler.delivery import schedule_delivery
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -48,6 +47,7 @@ from handlers import (
     reports,
     texts,
 )
+from scheduler.delivery import schedule_delivery
 from scheduler.digest import schedule_digest
 
 __all__ = ["build_application"]
