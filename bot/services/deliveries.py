@@ -81,8 +81,11 @@ def claim(session: Session, key: str, *, user_id: int, kind: str, subscription_i
     stmt = (dialect_insert(session)(Delivery.__table__)
             .values(**_row(key, user_id=user_id, kind=kind, subscription_id=subscription_id,
                            process=process, now=now))
-            .on_conflict_do_nothing(index_elements=["key"]))
-    return _rowcount(session.execute(stmt)) == 1
+            .on_conflict_do_nothing(index_elements=["key"])
+            # RETURNING, not rowcount: PostgreSQL reports -1 for an INSERT that returns rows, and
+            # SQLAlchemy adds an implicit RETURNING for the generated id there.
+            .returning(Delivery.__table__.c.id))
+    return session.execute(stmt).first() is not None
 
 
 def claim_many(session: Session, key: str, collapsed: Iterable[str], *, user_id: int,

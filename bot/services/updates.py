@@ -25,9 +25,9 @@ def claim_update(session: Session, update_id: int, now: dt.datetime) -> bool:
         dialect_insert(session)(table)
         .values(update_id=update_id, processed_at=now)
         .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(table.c.update_id)  # rowcount is not reliable for INSERT … RETURNING on PostgreSQL
     )
-    result = cast(CursorResult[Any], session.execute(stmt))
-    return result.rowcount == 1
+    return session.execute(stmt).first() is not None
 
 
 def prune_updates(session: Session, before: dt.datetime) -> int:
