@@ -70,6 +70,7 @@ def _accuracy(answer: Callable[[dict], dict], cases: list[dict], passes) -> dict
 
 def project_answerer(assistant: Assistant) -> Callable[[dict], dict]:
     def answer(case: dict) -> dict:
+        assistant.clear_answer_cache()  # time the lookup, not the cache of repeated questions
         a = assistant.find_answers(case["question"], case.get("plan"), TODAY)
         return {"answered": a.answered, "text": to_plain(a.markdown)}
     return answer
