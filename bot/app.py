@@ -31,7 +31,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.core import Core
-from bot.services import updates, users
+from bot.services import deliveries, updates, users
 from handlers import (
     admin,
     announcements,
@@ -156,14 +156,17 @@ def add_handlers(application: Application) -> None:
 # Telegram redelivers an update for at most 24 hours; ids older than this are never needed.
 KEEP_UPDATE_IDS = dt.timedelta(days=2)
 PRUNE_EVERY = dt.timedelta(hours=6)
+# Reminder planning looks back 30 days; finished deliveries older than this are never needed.
+KEEP_DELIVERIES = dt.timedelta(days=90)
 
 
 async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Keep the processed-update table small: drop ids Telegram can no longer redeliver."""
+    """Keep the log tables small: update ids Telegram can no longer redeliver, old deliveries."""
     core: Core = context.application.bot_data["core"]
     with core.sessions.begin() as session:
         removed = updates.prune_updates(session, core.now() - KEEP_UPDATE_IDS)
-    logger.info("Forgot %s processed update ids", removed)
+        finished = deliveries.prune(session, core.now() - KEEP_DELIVERIES)
+    logger.info("Forgot %s processed update ids and %s finished deliveries", removed, finished)
 
 
 async def _post_init(application: Application) -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "delivered_keys",
     "mark_failed",
     "mark_sent",
+    "prune",
     "reclaim",
 ]
 
@@ -233,3 +234,16 @@ def counts(session: Session) -> dict[str, int]:
             retrying = with_next
     out["retrying"] = retrying
     return out
+
+
+def prune(session: Session, before: dt.datetime) -> int:
+    """Forget finished deliveries created before `before`; return how many rows went.
+
+    Planning only asks for keys of the last 35 days (its look-back is 30), so rows well past that
+    can never be claimed again; rows still waiting for a retry are kept.
+    """
+    table = Delivery.__table__
+    stmt = delete(table).where(
+        table.c.created_at < before,
+        or_(table.c.state == "sent", and_(table.c.state == "failed", table.c.next_attempt_at.is_(None))))
+    return _rowcount(session.execute(stmt))

@@ -11,9 +11,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.app import KEEP_UPDATE_IDS, build_application, forget_old_updates
-from bot.models import ProcessedUpdate
+from bot.app import KEEP_DELIVERIES, KEEP_UPDATE_IDS, build_application, forget_old_updates
+from bot.models import Delivery, ProcessedUpdate
 from bot.serve import open_core, webhook_options
+from bot.services import deliveries
 from bot.settings import Settings, SettingsError
 from bot.transport import LOCAL_TOKEN, LocalBotApi, LocalUser
 from knowledge.loader import DEFAULT_ROOT
@@ -73,13 +74,20 @@ async def test_the_webhook_server_accepts_only_requests_with_the_secret(tmp_path
             await application.stop()
 
 
-async def test_old_processed_update_ids_are_forgotten(tmp_path, assistant):
+async def test_old_update_ids_and_finished_deliveries_are_forgotten(tmp_path, assistant):
     now = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}")
     core = open_core(settings, DEFAULT_ROOT, now=lambda: now, assistant=assistant)
     with core.sessions.begin() as session:
         session.add(ProcessedUpdate(update_id=1, processed_at=now - KEEP_UPDATE_IDS - dt.timedelta(hours=1)))
         session.add(ProcessedUpdate(update_id=2, processed_at=now - dt.timedelta(hours=1)))
+        old = now - KEEP_DELIVERIES - dt.timedelta(days=1)
+        for key, when in (("1:old:0", old), ("1:new:0", now), ("1:retry:0", old)):
+            deliveries.claim(session, key, user_id=5, kind="reminder", subscription_id=1, process="p",
+                             now=when)
+        deliveries.mark_sent(session, "1:old:0", old)
+        deliveries.mark_sent(session, "1:new:0", now)
+        deliveries.mark_failed(session, "1:retry:0", "network", old, now)
     application = build_application(core, request=LocalBotApi(), token=LOCAL_TOKEN, rate_limit=False)
     assert application.job_queue.get_jobs_by_name("forget_old_updates")
 
@@ -91,3 +99,4 @@ async def test_old_processed_update_ids_are_forgotten(tmp_path, assistant):
     await forget_old_updates(context)
     with core.sessions.begin() as session:
         assert list(session.scalars(select(ProcessedUpdate.update_id))) == [2]
+        assert sorted(session.scalars(select(Delivery.key))) == ["1:new:0", "1:retry:0"]
