@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
 from bot.flood import FloodLimiter
+from bot.items import signed_dates
 from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase
@@ -51,7 +52,8 @@ class Core:
 
     @cached_property
     def plan_unit_ids(self) -> dict[str, set[str]]:
-        """The registry units each plan assigns something to (offered as buttons at sign-up)."""
+        """The registry units each plan names (offered as buttons at sign-up; members of the groups
+        it names — every "Sở …" — are typed instead, see `units.plan_kb_ids` for those too)."""
         registry = self.kb.registry
         out: dict[str, set[str]] = {plan: set() for plan in self.kb.plans}
         for entry in self.kb.entries:
@@ -61,7 +63,7 @@ class Core:
 
     @cached_property
     def signed(self) -> dict[str, dt.date | None]:
-        return {d.plan: d.signed for d in self.kb.documents.values() if d.plan}
+        return signed_dates(self.kb)
 
     def needs_touch(self, user_id: int, interval: float = 300.0) -> bool:
         """True when the user's row should be refreshed (first sight, or `interval` s later)."""

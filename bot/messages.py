@@ -23,7 +23,6 @@ PAST = "đã qua"
 UPCOMING = "sắp tới"
 YEARLY = " (hằng năm)"
 SUGGESTIONS = "Câu hỏi liên quan (gõ số để chọn):"
-PICK_SUGGESTION = "Gõ số để chọn một câu hỏi gợi ý."
 BAD_CHOICE = "Hãy gõ một số từ 1 đến {count}, hoặc nhập câu hỏi mới."
 BAD_SETTING = "Lỗi cấu hình: {error}"
 NO_TOKEN_CONSOLE = "Chưa đặt TELEGRAM_BOT_TOKEN: mở chế độ console trên terminal."
@@ -31,12 +30,6 @@ CONSOLE_WELCOME = (
     "Trợ lý bảo vệ bí mật nhà nước — chế độ console.\n"
     "Gõ câu hỏi (có dấu hoặc không dấu). /kehoach <slug> để chọn kế hoạch ({plans}), "
     "/help để xem hướng dẫn, /thoat để thoát."
-)
-CONSOLE_HELP = (
-    "Hỏi về nhiệm vụ, hạn chót, liên hệ trong các kế hoạch ({plans}) và về Luật Bảo vệ bí mật "
-    "nhà nước. Ví dụ: \"Sở Tài chính có nhiệm vụ gì?\", \"hạn gửi kế hoạch là ngày nào?\", "
-    "\"thời hạn bảo vệ bí mật tối mật bao lâu\".\n"
-    "/kehoach <slug> chọn kế hoạch; /kehoach để bỏ chọn; /thoat để thoát."
 )
 PLAN_SET = "Đã chọn kế hoạch: {plan}."
 ALL_PLANS = "tất cả"

@@ -16,22 +16,17 @@ from telegram.ext import ContextTypes
 from bot.core import Core, get_core
 from bot.services import audit, contacts, questions, subscriptions, units, users
 from handlers import callbacks, onboarding, texts
-from handlers.common import button_press, escape, notify, reply, user_state
+from handlers.common import button_press, escape, is_admin, notify, reply, user_state
 
-__all__ = ["add_unit", "decide", "invite", "is_admin", "pending", "require_admin", "unanswered"]
+__all__ = ["add_unit", "decide", "invite", "pending", "require_admin", "unanswered"]
 
 logger = logging.getLogger(__name__)
-
-
-def is_admin(core: Core, user_id: int) -> bool:
-    with core.sessions.begin() as session:
-        return users.is_admin(users.get_user(session, user_id), core.settings.admin_ids)
 
 
 async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = update.effective_user
     assert user is not None
-    if is_admin(get_core(context), user.id):
+    if is_admin(get_core(context), context, user.id):
         return True
     logger.warning("User %s tried an admin command", user.id)
     await reply(update, context, texts.ADMIN_ONLY)
@@ -73,7 +68,7 @@ def _describe(core: Core, session, contact, user) -> str:
 async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An approve/reject button: only an admin's press counts; the requester is told."""
     query, user, core, data = button_press(update, context)
-    if not is_admin(core, user.id):
+    if not is_admin(core, context, user.id):
         logger.warning("Non-admin %s pressed %s", user.id, query.data)
         with core.sessions.begin() as session:
             audit.record(session, "forbidden_callback", now=core.now(), actor_id=user.id, kind=data.kind)

@@ -17,7 +17,7 @@ from bot.core import Core, get_core
 from bot.services import announcements, deliveries, users
 from handlers import admin, callbacks, onboarding
 from handlers import reminder_texts as rmt
-from handlers.common import button_press, escape, mark_blocked, reply, user_state
+from handlers.common import button_press, escape, is_admin, mark_blocked, reply, user_state
 
 __all__ = ["announce", "confirm_announcement"]
 
@@ -68,7 +68,7 @@ async def confirm_announcement(update: Update, context: ContextTypes.DEFAULT_TYP
     """📣 Gửi / ✖️ Hủy: send the prepared announcement once, or drop it."""
     query, user, core, data = button_press(update, context)
     step = user_state(context).step or ""
-    if not admin.is_admin(core, user.id) or not step.startswith(STEP_PREFIX):
+    if not is_admin(core, context, user.id) or not step.startswith(STEP_PREFIX):
         await query.answer(rmt.ANNOUNCE_GONE, show_alert=True)
         return
     announcement_id = int(step.removeprefix(STEP_PREFIX))

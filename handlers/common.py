@@ -17,12 +17,25 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from bot.services import audit, users
+from bot.services import audit, contacts, units, users
 from handlers import callbacks
 from knowledge.render import split_message
+from knowledge.units import ResolvedUnit
 
-__all__ = ["Button", "UserState", "button_press", "escape", "keyboard", "notify", "reply", "short_label",
-           "user_state"]
+__all__ = [
+    "Button",
+    "MyUnit",
+    "UserState",
+    "button_press",
+    "escape",
+    "is_admin",
+    "keyboard",
+    "my_unit",
+    "notify",
+    "reply",
+    "short_label",
+    "user_state",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +55,31 @@ class UserState:
 def user_state(context: ContextTypes.DEFAULT_TYPE) -> UserState:
     """The state `handlers.gate` loaded for this update (empty for a user it has not seen)."""
     return getattr(context, "user_state", None) or UserState()
+
+
+def is_admin(core: Core, context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+    """An admin by configuration (ADMIN_IDS) or by role (`python -m bot admin add`), as loaded
+    by the gate for this update — no extra query."""
+    return core.is_admin_id(user_id) or user_state(context).role == "admin"
+
+
+@dataclass(frozen=True)
+class MyUnit:
+    """The unit the user is (or asked to be) the contact of, in which plan."""
+
+    plan: str
+    unit_id: int
+    unit: ResolvedUnit
+    approved: bool
+
+
+def my_unit(core: Core, user_id: int) -> MyUnit | None:
+    with core.sessions.begin() as session:
+        found = contacts.current_unit(session, user_id)
+        if found is None:
+            return None
+        plan, state, record = found
+        return MyUnit(plan, record.id, units.as_resolved(record, core.kb.registry), state == "approved")
 
 
 def button_press(update: Update, context: ContextTypes.DEFAULT_TYPE

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from bot.services import contacts, units, users
 from handlers import onboarding, texts
-from handlers.common import escape, reply, user_state
+from handlers.common import escape, is_admin, my_unit, reply, user_state
 from knowledge.model import Contact
 from knowledge.render import to_html
-from knowledge.units import ResolvedUnit
 from scheduler.occurrences import DeadlineOccurrence, around
 
 __all__ = ["deadlines", "duties", "help_command", "office_contacts"]
@@ -21,33 +17,14 @@ __all__ = ["deadlines", "duties", "help_command", "office_contacts"]
 MAX_LISTED = 15
 
 
-@dataclass(frozen=True)
-class _MyUnit:
-    plan: str
-    unit: ResolvedUnit
-    approved: bool
-
-
-def _my_unit(core: Core, user_id: int) -> _MyUnit | None:
-    with core.sessions.begin() as session:
-        contact = contacts.current_contact(session, user_id)
-        if contact is None:
-            return None
-        record = units.get_unit(session, contact.unit_id)
-        return _MyUnit(contact.plan, units.as_resolved(record, core.kb.registry),
-                       contact.state == "approved")
-
-
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what the assistant does, the commands, and the user's current plan and unit."""
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
-        plan = row.plan if row is not None else None
-        admin = users.is_admin(row, core.settings.admin_ids)
-    mine = _my_unit(core, user.id)
+    plan = user_state(context).plan
+    admin = is_admin(core, context, user.id)
+    mine = my_unit(core, user.id)
     unit = texts.NO_UNIT
     if mine is not None:
         unit = escape(mine.unit.name) + ("" if mine.approved else texts.PENDING_SUFFIX)
@@ -61,7 +38,7 @@ async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    mine = _my_unit(core, user.id)
+    mine = my_unit(core, user.id)
     if mine is None:
         await reply(update, context, texts.NEED_UNIT)
         return
@@ -77,7 +54,7 @@ async def deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    mine = _my_unit(core, user.id)
+    mine = my_unit(core, user.id)
     if mine is None:
         await reply(update, context, texts.NEED_UNIT)
         return

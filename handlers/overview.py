@@ -19,7 +19,7 @@ from bot.core import Core, get_core
 from bot.services import audit, statuses
 from handlers import admin, callbacks, onboarding
 from handlers import report_texts as rt
-from handlers.common import Button, button_press, escape, reply, short_label, user_state
+from handlers.common import Button, button_press, escape, is_admin, reply, short_label, user_state
 
 __all__ = ["export", "missing_units", "overview"]
 
@@ -75,7 +75,7 @@ async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def missing_units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A «Chưa báo cáo» button: the units that have not reported on that deadline."""
     query, user, core, data = button_press(update, context)
-    if not admin.is_admin(core, user.id):
+    if not is_admin(core, context, user.id):
         logger.warning("Non-admin %s pressed %s", user.id, query.data)
         await query.answer(rt.REFUSED["not_allowed"], show_alert=True)
         return

@@ -8,10 +8,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.core import Core, get_core
-from bot.services import contacts, questions, users
+from bot.core import get_core
+from bot.services import questions
 from handlers import callbacks, onboarding, reports, texts
-from handlers.common import Button, button_press, reply, short_label, user_state
+from handlers.common import Button, button_press, is_admin, my_unit, reply, short_label, user_state
 from knowledge.answers import Answer
 from knowledge.render import to_html
 
@@ -38,10 +38,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if state.step is not None and state.step.startswith(reports.REPLY_PREFIX):
         await reports.receive_reply(update, context)
         return
-    if core.settings.registered_only:
-        with core.sessions.begin() as session:
-            allowed = _registered(core, session, user.id, users.get_user(session, user.id))
-        if not allowed:
+    if core.settings.registered_only and not is_admin(core, context, user.id):
+        mine = my_unit(core, user.id)
+        if mine is None or not mine.approved:
             await reply(update, context, texts.NEED_UNIT)
             return
     await answer(update, context, message.text or "", state.plan)
@@ -68,13 +67,6 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
             session, user.id, plan, question, result.answered, result.extra.get("coverage"),
             list(result.entry_ids), list(result.suggestions), core.now())
     await reply(update, context, to_html(result.markdown), answer_buttons(result, question_id))
-
-
-def _registered(core: Core, session, user_id: int, row) -> bool:
-    if users.is_admin(row, core.settings.admin_ids):
-        return True
-    contact = contacts.current_contact(session, user_id)
-    return contact is not None and contact.state == "approved"
 
 
 def answer_buttons(result: Answer, question_id: int) -> list[list[Button]]:

@@ -8,7 +8,6 @@ note and records the version. "Vướng mắc" reaches the admins at once with a
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -18,8 +17,18 @@ from bot.items import Item, find_item, unit_items
 from bot.services import contacts, drafts, statuses, units, users
 from handlers import callbacks, onboarding, texts
 from handlers import report_texts as rt
-from handlers.common import Button, button_press, escape, notify, reply, short_label, user_state
-from knowledge.units import ResolvedUnit
+from handlers.common import (
+    Button,
+    MyUnit,
+    button_press,
+    escape,
+    is_admin,
+    my_unit,
+    notify,
+    reply,
+    short_label,
+    user_state,
+)
 
 __all__ = [
     "REPORT_CONFIRM",
@@ -42,43 +51,23 @@ REPLY_PREFIX = "reply:"
 MAX_ITEM_BUTTONS = 20
 
 
-@dataclass(frozen=True)
-class _Reporter:
-    plan: str
-    unit_id: int
-    unit_name: str
-    approved: bool
-    memberships: frozenset[str]
-
-
-def _reporter(core: Core, user_id: int) -> _Reporter | None:
-    with core.sessions.begin() as session:
-        found = contacts.current_unit(session, user_id)
-        if found is None:
-            return None
-        plan, state, record = found
-        return _Reporter(plan, record.id, record.name, state == "approved",
-                         units.memberships(record, core.kb.registry))
-
-
-def _items(core: Core, who: _Reporter) -> list[Item]:
-    resolved = ResolvedUnit(who.unit_name, None, who.memberships)
-    return unit_items(core.kb, who.plan, resolved, core.today(), core.signed)
+def _items(core: Core, who: MyUnit) -> list[Item]:
+    return unit_items(core.kb, who.plan, who.unit, core.today(), core.signed)
 
 
 def _due(item: Item, prefix: str = " — hạn ") -> str:
     return f"{prefix}{item.due:%d/%m/%Y}" if item.due is not None else ""
 
 
-async def _require_reporter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> _Reporter | None:
+async def _require_reporter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> MyUnit | None:
     user = update.effective_user
     assert user is not None
-    who = _reporter(get_core(context), user.id)
+    who = my_unit(get_core(context), user.id)
     if who is None:
         await reply(update, context, texts.NEED_UNIT)
         return None
     if not who.approved:
-        await reply(update, context, rt.NEED_APPROVED.format(unit=escape(who.unit_name)))
+        await reply(update, context, rt.NEED_APPROVED.format(unit=escape(who.unit.name)))
         return None
     return who
 
@@ -97,12 +86,12 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _list_items(update, context, who)
 
 
-async def _list_items(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _Reporter) -> None:
+async def _list_items(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyUnit) -> None:
     core = get_core(context)
     user = update.effective_user
     assert user is not None
     items = _items(core, who)
-    unit = escape(who.unit_name)
+    unit = escape(who.unit.name)
     if not items:
         await reply(update, context, rt.NO_ITEMS.format(unit=unit))
         return
@@ -129,7 +118,7 @@ async def _list_items(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _
 async def choose_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An item button: re-checked against my unit's items, then the states."""
     query, user, core, data = button_press(update, context)
-    who = _reporter(core, user.id)
+    who = my_unit(core, user.id)
     item = None
     if who is not None and who.approved:
         item = next((i for i in _items(core, who) if i.key == data.arg), None)
@@ -241,8 +230,7 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, 
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    state_of_user = user_state(context)
-    admin = core.is_admin_id(user.id) or state_of_user.role == "admin"
+    admin = is_admin(core, context, user.id)
     with core.sessions.begin() as session:
         try:
             record = statuses.submit_status(
@@ -282,7 +270,7 @@ def _split_state(words: list[str]) -> tuple[str | None, list[str]]:
     return None, words
 
 
-async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _Reporter,
+async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyUnit,
                     args: list[str]) -> None:
     """`/baocao <number or id> <state> [note]`, forgiving about diacritics and synonyms."""
     core = get_core(context)
@@ -313,7 +301,7 @@ async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _Re
     await submit(update, context, who.plan, who.unit_id, item.key, state, note)
 
 
-async def _history(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _Reporter) -> None:
+async def _history(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyUnit) -> None:
     core = get_core(context)
     with core.sessions.begin() as session:
         records = statuses.history(session, who.plan, who.unit_id, limit=20)
@@ -328,16 +316,16 @@ async def _history(update: Update, context: ContextTypes.DEFAULT_TYPE, who: _Rep
     if not lines:
         await reply(update, context, rt.NO_HISTORY)
         return
-    header = rt.HISTORY_HEADER.format(unit=escape(who.unit_name), plan=onboarding.plan_name(core, who.plan))
+    header = rt.HISTORY_HEADER.format(unit=escape(who.unit.name), plan=onboarding.plan_name(core, who.plan))
     await reply(update, context, "\n".join([header, *lines]))
 
 
 async def reply_to_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An admin's «Trả lời đơn vị» button under a blocked report: the next text goes to the unit."""
     query, user, core, data = button_press(update, context)
+    admin = is_admin(core, context, user.id)
     with core.sessions.begin() as session:
         row = users.get_user(session, user.id)
-        admin = users.is_admin(row, core.settings.admin_ids)
         record = statuses.get_status(session, int(data.arg)) if admin else None
         if record is not None and row is not None:
             users.set_step(session, row, f"{REPLY_PREFIX}{record.id}")
@@ -365,7 +353,7 @@ async def receive_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if row is not None:
             users.set_step(session, row, None)
         record = statuses.get_status(session, status_id)
-        if record is None or not users.is_admin(row, core.settings.admin_ids):
+        if record is None or not is_admin(core, context, user.id):
             targets, unit_name, receipt, item_key, plan = [], "", "", "", ""
         else:
             unit_name = units.get_unit(session, record.unit_id).name
