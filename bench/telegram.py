@@ -7,15 +7,22 @@ limiter is off: it would cap replies at Telegram's 30 messages/s and hide the ha
 The knowledge lookup (`Assistant.find_answers`) is timed separately, so its share of the
 handling time is shown beside the total.
 
-Two rows: the development questions asked over and over by 50 users (answers and their HTML come
-from the caches, as for repeated questions in a deployment), and the same updates with both
-caches emptied before each one (every question new: the cost of a cold lookup).
+Three rows, 50 users each:
+- repeated: the development questions asked over and over (answers come from the answer cache,
+  as for the questions a whole province asks after the same meeting);
+- every one new: each update a question text never asked before (the development and regression
+  questions, each worded many ways: "Cho hỏi …", "… ạ", without diacritics), so every one is
+  looked up; the rendered entries are cached as in a running deployment, warmed by other
+  wordings of the same questions before timing;
+- first after start: the same new questions with every cache emptied before each update
+  (the worst case: the first answers after a restart).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import statistics
 import tempfile
 import time
@@ -33,13 +40,38 @@ from bot.transport import LOCAL_TOKEN, LocalBotApi, LocalUser
 from knowledge.answers import Assistant
 from knowledge.loader import DEFAULT_ROOT, load_knowledge
 from knowledge.render import to_html
+from knowledge.text import fold
 
-__all__ = ["run_submissions", "run_throughput"]
+__all__ = ["new_questions", "run_submissions", "run_throughput"]
+
+REGRESSION_SET = Path(__file__).resolve().parents[1] / "tests" / "regression" / "questions.jsonl"
+_OPENINGS = ("", "Cho hỏi ", "Xin hỏi, ", "Em muốn hỏi ", "Anh chị cho hỏi: ")
+_ENDINGS = ("", "?", " ạ", " vậy?")
 
 
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _questions(path: Path) -> list[str]:
+    return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def new_questions(bases: list[str], count: int, seed: int = 7) -> list[str]:
+    """`count` distinct wordings of `bases` (openings, endings, with or without diacritics)."""
+    wordings = []
+    for base in dict.fromkeys(b.strip().rstrip("?").strip() for b in bases):
+        for opening in _OPENINGS:
+            for ending in _ENDINGS:
+                text = f"{opening}{base[0].lower() + base[1:] if opening else base}{ending}"
+                wordings.extend((text, fold(text)))
+    unique = list(dict.fromkeys(wordings))
+    if count > len(unique):
+        raise ValueError(f"only {len(unique)} distinct wordings, {count} asked")
+    random.Random(seed).shuffle(unique)
+    return unique[:count]
 
 
 class _TimedAssistant(Assistant):
@@ -55,44 +87,44 @@ class _TimedAssistant(Assistant):
             self.lookup_seconds += time.perf_counter() - start
 
 
-async def _run(questions: list[str], updates: int, users: int, db_dir: Path, cold: bool) -> dict:
+async def _run(warm_up: list[str], timed: list[str], users: int, db_dir: Path,
+               empty_caches: bool) -> dict:
     settings = Settings(database_url=f"sqlite:///{db_dir / 'bench.sqlite3'}", flood_limit=10**9)
     assistant = _TimedAssistant(load_knowledge(DEFAULT_ROOT))
     core = open_core(settings, DEFAULT_ROOT, assistant=assistant)
+    to_html.cache_clear()
     freeze_startup_objects()  # as `python -m bot run` does
     api = LocalBotApi()
     application = build_application(core, request=api, token=LOCAL_TOKEN, rate_limit=False, updater=False)
     people = [LocalUser(200000 + i, f"Cán bộ {i}") for i in range(users)]
     async with application:
-        def make(i: int) -> Update:
-            return Update.de_json(api.text_update(people[i % users], questions[i % len(questions)]),
-                                  application.bot)
+        def make(i: int, text: str) -> Update:
+            return Update.de_json(api.text_update(people[i % users], text), application.bot)
 
-        for i in range(min(50, updates)):  # warm-up: caches, first inserts
-            await application.process_update(make(i))
-        batch = [make(i) for i in range(updates)]
+        for i, text in enumerate(warm_up):  # caches, first inserts, every user seen once
+            await application.process_update(make(i, text))
+        batch = [make(i, text) for i, text in enumerate(timed)]
         assistant.lookup_seconds = 0.0
+        sent_before = len(api.sent())
         latencies = []
-        total = 0.0
         for update in batch:
-            if cold:
+            if empty_caches:
                 assistant.clear_answer_cache()
                 to_html.cache_clear()
             t0 = time.perf_counter()
             await application.process_update(update)
             latencies.append(time.perf_counter() - t0)
-            total += latencies[-1]
-    replies = len(api.sent())
+    total = sum(latencies)
     return {
-        "updates": updates,
+        "updates": len(batch),
         "users": users,
         "seconds": total,
-        "updates_per_s": updates / total,
+        "updates_per_s": len(batch) / total,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": _percentile(latencies, 0.99) * 1000,
         "lookup_share": assistant.lookup_seconds / total,
-        "lookup_per_update_ms": assistant.lookup_seconds / updates * 1000,
-        "replies": replies,
+        "lookup_per_update_ms": assistant.lookup_seconds / len(batch) * 1000,
+        "replies": len(api.sent()) - sent_before,
     }
 
 
@@ -142,12 +174,18 @@ def print_submissions(result: dict) -> None:
 
 
 def run_throughput(dev_path: Path, updates: int = 2000, users: int = 50) -> dict:
-    questions = [json.loads(line)["question"] for line in dev_path.read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+    dev = _questions(dev_path)
+    repeated = [dev[i % len(dev)] for i in range(updates)]
+    bases = dev + (_questions(REGRESSION_SET) if REGRESSION_SET.exists() else [])
+    wordings = new_questions(bases, updates + len(bases))
+    # Warm-up: one other wording of each question, so the entries it shows have been rendered.
+    warm_new, timed_new = wordings[updates:], wordings[:updates]
+    runs = {"repeated": (repeated[:50], repeated, False), "new": (warm_new, timed_new, False),
+            "cold": (warm_new, timed_new, True)}
     out = {}
-    for name, cold in (("repeated", False), ("cold", True)):
+    for name, (warm_up, timed, empty_caches) in runs.items():
         with tempfile.TemporaryDirectory() as tmp:
-            out[name] = asyncio.run(_run(questions, updates, users, Path(tmp), cold))
+            out[name] = asyncio.run(_run(warm_up, timed, users, Path(tmp), empty_caches))
     return out
 
 
@@ -155,11 +193,12 @@ def print_throughput(result: dict) -> None:
     first = result["repeated"]
     print(f"\nQuestion updates through the full Application (in-process transport, SQLite, "
           f"rate limiter off): {first['updates']} updates from {first['users']} users")
-    print(f"{'questions':24s} {'updates/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s} {'lookup ms':>10s} "
+    print(f"{'questions':26s} {'updates/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s} {'lookup ms':>10s} "
           f"{'lookup share':>13s}")
     base = first["updates_per_s"]
-    for name, label in (("repeated", "repeated (cached)"), ("cold", "every one new (no cache)")):
+    for name, label in (("repeated", "repeated (answer cached)"), ("new", "every one new"),
+                        ("cold", "first after start")):
         row = result[name]
-        print(f"{label:24s} {row['updates_per_s']:10.0f} {row['p50_ms']:8.3f} {row['p99_ms']:8.3f} "
+        print(f"{label:26s} {row['updates_per_s']:10.0f} {row['p50_ms']:8.3f} {row['p99_ms']:8.3f} "
               f"{row['lookup_per_update_ms']:10.3f} {100 * row['lookup_share']:12.1f}%   "
               f"×{row['updates_per_s'] / base:.2f} of repeated")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
@@ -36,6 +38,14 @@ class Core:
     flood: FloodLimiter = field(default_factory=lambda: FloodLimiter(20))
     # When this process last recorded each user as seen (epoch seconds): saves a write per update.
     touched: dict[int, float] = field(default_factory=dict)
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A transaction on a bare connection, for the statements that run on every update.
+
+        Committed on leaving the block, rolled back on an exception, like `sessions.begin()`,
+        without the ORM session's own work (a third of the cost of those short transactions).
+        """
+        return self.sessions.kw["bind"].begin()
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -28,7 +28,9 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "MIGRATIONS_DIR",
     "Base",
+    "Db",
     "dialect_insert",
+    "dialect_name",
     "make_engine",
     "make_session_factory",
     "upgrade_database",
@@ -50,6 +52,11 @@ NAMING_CONVENTION = {
 
 # Any constant will do; it only has to be the same in every process of a deployment.
 _PG_MIGRATION_LOCK = 0x626D6E6E  # "bmnn"
+
+
+# What a service that runs on every update takes: an ORM session, or the bare connection of a
+# transaction (`engine.begin()`), which costs a third less per statement on the hot path.
+Db = Session | Connection
 
 
 class Base(DeclarativeBase):
@@ -127,9 +134,13 @@ def upgrade_database(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def dialect_insert(session: Session) -> Callable[..., Any]:
-    """The `insert` of the session's database, for `ON CONFLICT` clauses (SQLite or PostgreSQL)."""
-    name = session.get_bind().dialect.name
+def dialect_name(db: Db) -> str:
+    return (db.get_bind() if isinstance(db, Session) else db).dialect.name
+
+
+def dialect_insert(db: Db) -> Callable[..., Any]:
+    """The `insert` of the database behind `db`, for `ON CONFLICT` clauses (SQLite or PostgreSQL)."""
+    name = dialect_name(db)
     if name == "sqlite":
         return sqlite.insert
     if name == "postgresql":

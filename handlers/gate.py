@@ -30,16 +30,16 @@ async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Let through each update once, from a private chat, within the user's flood limit."""
     core = get_core(context)
     user = update.effective_user
-    with core.sessions.begin() as session:
-        if not updates.claim_update(session, update.update_id, core.now()):
+    with core.transaction() as db:
+        if not updates.claim_update(db, update.update_id, core.now()):
             logger.info("Update %s already processed; skipped", update.update_id)
             raise ApplicationHandlerStop
         if user is not None and not user.is_bot:
             if core.needs_touch(user.id):
-                users.touch_user(session, user.id, user.first_name, user.username, core.now())
-                subscriptions.resume_user(session, user.id, core.now())  # if they had blocked the bot
+                users.record_seen(db, user.id, user.first_name, user.username, core.now())
+                subscriptions.resume_user(db, user.id, core.now())  # if they had blocked the bot
             # What the features read about the user, loaded once per update.
-            context.user_state = UserState(*(users.chat_state(session, user.id) or ()))
+            context.user_state = UserState(*(users.chat_state(db, user.id) or ()))
     chat = update.effective_chat
     if update.my_chat_member is not None:
         return  # membership changes are tracked whatever the chat

@@ -9,7 +9,7 @@ from bot.core import Core, get_core
 from handlers import onboarding, texts
 from handlers.common import escape, is_admin, my_unit, reply, user_state
 from knowledge.model import Contact
-from knowledge.render import to_html
+from knowledge.render import blocks_to_html, to_html
 from scheduler.occurrences import DeadlineOccurrence, around
 
 __all__ = ["deadlines", "duties", "help_command", "office_contacts"]
@@ -43,7 +43,7 @@ async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, texts.NEED_UNIT)
         return
     result = core.assistant.unit_duties(mine.unit, mine.plan, core.today())
-    text = to_html(result.markdown)
+    text = blocks_to_html(result.blocks)
     if not mine.approved:
         text = texts.NEED_APPROVAL.format(unit=escape(mine.unit.name)) + "\n\n" + text
     await reply(update, context, text)

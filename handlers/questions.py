@@ -13,7 +13,7 @@ from bot.services import questions
 from handlers import callbacks, onboarding, reports, texts
 from handlers.common import Button, button_press, is_admin, my_unit, reply, short_label, user_state
 from knowledge.answers import Answer
-from knowledge.render import to_html
+from knowledge.render import blocks_to_html
 
 __all__ = ["feedback", "on_text", "pick_suggestion"]
 
@@ -62,11 +62,11 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         return
     plan = plan or core.settings.default_plan
     result = core.assistant.find_answers(question, plan, core.today())
-    with core.sessions.begin() as session:
+    with core.transaction() as db:
         question_id = questions.log_question(
-            session, user.id, plan, question, result.answered, result.extra.get("coverage"),
+            db, user.id, plan, question, result.answered, result.extra.get("coverage"),
             list(result.entry_ids), list(result.suggestions), core.now())
-    await reply(update, context, to_html(result.markdown), answer_buttons(result, question_id))
+    await reply(update, context, blocks_to_html(result.blocks), answer_buttons(result, question_id))
 
 
 def answer_buttons(result: Answer, question_id: int) -> list[list[Button]]:

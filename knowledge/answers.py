@@ -81,12 +81,19 @@ class Answer:
     """What the assistant replies: Markdown text, its sources, and follow-up suggestions."""
 
     answered: bool
-    markdown: str
+    # Markdown blocks, each complete in itself, shown one after the other (a blank line between).
+    # Kept apart so each renders (and is cached) on its own: an entry's body reads the same in
+    # every answer that shows it.
+    blocks: tuple[str, ...]
     sources: tuple[Source, ...] = ()
     suggestions: tuple[str, ...] = ()
     entry_ids: tuple[str, ...] = ()
     plan: str | None = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def markdown(self) -> str:
+        return "\n\n".join(self.blocks)
 
 
 @dataclass
@@ -247,7 +254,7 @@ class Assistant:
             raise UnknownPlan(plan)
         question = question.strip()
         if not question:
-            return Answer(False, texts.EMPTY_QUESTION)
+            return Answer(False, (texts.EMPTY_QUESTION,))
         return self._cached_answer(question, plan, today)
 
     def clear_answer_cache(self) -> None:
@@ -310,14 +317,14 @@ class Assistant:
     ) -> Answer:
         parts, sources = [], []
         for entry in shown:
-            block, entry_sources = self.render_entry(entry, today)
-            parts.append(block)
+            blocks, entry_sources = self.entry_blocks(entry, today)
+            parts.extend(blocks)
             sources.extend(entry_sources)
         parts.append(texts.LEGAL_NOTE)
         shown_ids = {e.id for e in shown}
         suggestions = self._suggestions(ranked, shown_ids)
         return Answer(
-            True, "\n\n".join(parts), tuple(dict.fromkeys(sources)), tuple(suggestions),
+            True, tuple(parts), tuple(dict.fromkeys(sources)), tuple(suggestions),
             tuple(e.id for e in shown), plan or shown[0].plan, {"coverage": round(coverage, 3)},
         )
 
@@ -337,7 +344,12 @@ class Assistant:
         return out
 
     def render_entry(self, entry: Entry, today: dt.date) -> tuple[str, list[Source]]:
-        """One entry as a Markdown block: title, the fact, dates, source line, law version."""
+        """One entry as Markdown: title, the fact, dates, source line, law version."""
+        blocks, sources = self.entry_blocks(entry, today)
+        return "\n\n".join(blocks), sources
+
+    def entry_blocks(self, entry: Entry, today: dt.date) -> tuple[list[str], list[Source]]:
+        """`render_entry` as separate blocks: title, the fact, dates, source line, law version."""
         doc = self.kb.documents[entry.doc_id]
         lines = [f"**{entry.title}**"]
         if entry.plan and doc.kind == "plan":
@@ -353,7 +365,7 @@ class Assistant:
         note = self.law_status_note(entry, today)
         if note:
             lines.append(note)
-        return "\n\n".join(lines), sources
+        return lines, sources
 
     def sources_of(self, entry: Entry) -> list[Source]:
         doc = self.kb.documents[entry.doc_id]
@@ -483,7 +495,7 @@ class Assistant:
             parts.append(texts.SOURCE_LINE.format(sources=f"{doc.short}, {refs}"))
         parts.append(texts.LEGAL_NOTE)
         listed = own[:MAX_LISTED_DUTIES] + shared[:MAX_LISTED_DUTIES]
-        return Answer(True, "\n\n".join(parts), tuple(dict.fromkeys(sources)),
+        return Answer(True, tuple(parts), tuple(dict.fromkeys(sources)),
                       tuple(self._suggestions(ranked or [], own_ids)), tuple(e.id for e in listed), plan)
 
     def _decline(
@@ -497,7 +509,7 @@ class Assistant:
         if suggestions:
             parts.append(texts.MAYBE_YOU_MEANT + "\n\n" + "\n".join(f"- {s}" for s in suggestions))
         parts.append(self.office_contact(plan))
-        return Answer(False, "\n\n".join(parts), (), tuple(suggestions), (), plan,
+        return Answer(False, tuple(parts), (), tuple(suggestions), (), plan,
                       {"coverage": round(coverage, 3)})
 
     def office_contact(self, plan: str | None) -> str:

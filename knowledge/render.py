@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 import html
 import threading
+from collections.abc import Iterable
 from html.parser import HTMLParser
 
 import markdown as md
 
-__all__ = ["TELEGRAM_LIMIT", "split_message", "to_html", "to_plain"]
+__all__ = ["TELEGRAM_LIMIT", "blocks_to_html", "split_message", "to_html", "to_plain"]
 
 TELEGRAM_LIMIT = 4096
 
@@ -105,14 +106,23 @@ def _convert(source: str, keep_tags: bool) -> str:
     return parser.result()
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=8192)
 def to_html(source: str) -> str:
     """Markdown → HTML using only tags Telegram accepts, with all text escaped.
 
     Cached: answers are composed from the same few hundred entries, and Markdown conversion
-    costs more than finding the answer.
+    costs about as much as finding the answer.
     """
     return _convert(source, keep_tags=True)
+
+
+def blocks_to_html(blocks: Iterable[str]) -> str:
+    """Markdown blocks (each complete in itself, as in `Answer.blocks`) → Telegram HTML.
+
+    The same as `to_html` of the blocks joined by blank lines, but each block is converted and
+    cached on its own, so a new question whose answer shows known entries converts nothing.
+    """
+    return "\n\n".join(html for html in map(to_html, blocks) if html)
 
 
 def to_plain(source: str) -> str:

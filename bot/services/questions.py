@@ -12,13 +12,19 @@ from collections.abc import Iterable
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from bot.db import Db
 from bot.models import FEEDBACK_VALUES, QuestionLog
 
 __all__ = ["get_question", "log_question", "record_feedback", "unanswered"]
 
 
+_log = QuestionLog.__table__
+# One statement object for every question (see `updates.claim_update` for why).
+_LOG_QUESTION = insert(_log).returning(_log.c.id)
+
+
 def log_question(
-    session: Session,
+    db: Db,
     user_id: int,
     plan: str | None,
     question: str,
@@ -30,12 +36,10 @@ def log_question(
 ) -> int:
     """Log a question the assistant handled (the caller has already refused marked text)."""
     # A Core INSERT: this runs for every question, and the ORM unit of work triples its cost.
-    table = QuestionLog.__table__
-    return session.execute(
-        insert(table).values(user_id=user_id, plan=plan, question=question, answered=answered,
-                             coverage=coverage, entry_ids=list(entry_ids),
-                             suggestions=list(suggestions), created_at=now)
-        .returning(table.c.id)).scalar_one()
+    return db.execute(_LOG_QUESTION, {
+        "user_id": user_id, "plan": plan, "question": question, "answered": answered,
+        "coverage": coverage, "entry_ids": list(entry_ids), "suggestions": list(suggestions),
+        "created_at": now}).scalar_one()
 
 
 def get_question(session: Session, question_id: int) -> QuestionLog | None:

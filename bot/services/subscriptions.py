@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import dialect_insert
+from bot.db import Db, dialect_insert
 from bot.models import DEFAULT_LEAD_DAYS, Contact, StatusRecord, Subscription, UnitRecord, User
 from bot.services import ServiceError
 from bot.services.units import as_resolved
@@ -175,13 +175,13 @@ def pause_user(session: Session, user_id: int, now: dt.datetime) -> int:
     return _rowcount(result)
 
 
-def resume_user(session: Session, user_id: int, now: dt.datetime) -> int:
+def resume_user(db: Db, user_id: int, now: dt.datetime) -> int:
     """The user is back (wrote again, or unblocked the bot): resume their paused subscriptions."""
-    result = session.execute(
-        update(Subscription)
-        .where(Subscription.user_id == user_id, Subscription.paused.is_(True))
+    table = Subscription.__table__
+    result = db.execute(
+        update(table)
+        .where(table.c.user_id == user_id, table.c.paused.is_(True))
         .values(paused=False, updated_at=now)
-        .execution_options(synchronize_session=False)
     )
     return _rowcount(result)
 

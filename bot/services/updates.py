@@ -7,27 +7,35 @@ cannot both win, and it commits together with whatever the handler changed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import CursorResult, Insert, delete
 from sqlalchemy.orm import Session
 
-from bot.db import dialect_insert
+from bot.db import Db, dialect_insert
 from bot.models import ProcessedUpdate
 
 __all__ = ["claim_update", "prune_updates"]
 
 
-def claim_update(session: Session, update_id: int, now: dt.datetime) -> bool:
-    """True the first time `update_id` is claimed, False ever after."""
+@functools.cache
+def _claim_statement(insert: Callable[..., Insert]) -> Insert:
+    # Built once per database kind (its `insert`) and reused: SQLAlchemy then finds the compiled
+    # form by the statement's memoised cache key instead of building and hashing one per update.
     table = ProcessedUpdate.__table__
-    stmt = (
-        dialect_insert(session)(table)
-        .values(update_id=update_id, processed_at=now)
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(table.c.update_id)  # rowcount is not reliable for INSERT … RETURNING on PostgreSQL
-    )
-    return session.execute(stmt).first() is not None
+    return (insert(table)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            # rowcount is not reliable for INSERT … RETURNING on PostgreSQL
+            .returning(table.c.update_id))
+
+
+def claim_update(db: Db, update_id: int, now: dt.datetime) -> bool:
+    """True the first time `update_id` is claimed, False ever after."""
+    result = db.execute(_claim_statement(dialect_insert(db)),
+                        {"update_id": update_id, "processed_at": now})
+    return result.first() is not None
 
 
 def prune_updates(session: Session, before: dt.datetime) -> int:

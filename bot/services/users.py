@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db import dialect_insert
+from bot.db import Db, dialect_insert
 from bot.models import ROLES, User
 from bot.services import ServiceError
 
@@ -22,6 +22,7 @@ __all__ = [
     "get_user",
     "is_admin",
     "mark_inactive",
+    "record_seen",
     "set_plan",
     "set_role",
     "set_step",
@@ -41,9 +42,9 @@ def _check_id(user_id: int) -> None:
         raise UserError("bad_user_id", user_id=user_id)
 
 
-def touch_user(
-    session: Session, user_id: int, first_name: str, username: str | None, now: dt.datetime
-) -> User:
+def record_seen(
+    db: Db, user_id: int, first_name: str, username: str | None, now: dt.datetime
+) -> None:
     """Record that the user wrote: insert or refresh name and last seen; re-activate.
 
     One upsert, so two updates of a new user handled at once by two processes both succeed.
@@ -51,7 +52,7 @@ def touch_user(
     _check_id(user_id)
     first_name = (first_name or "")[:200]
     username = username[:64] if username else None
-    stmt = dialect_insert(session)(User.__table__).values(
+    stmt = dialect_insert(db)(User.__table__).values(
         id=user_id, first_name=first_name, username=username, role="user", plan=None, step=None,
         active=True, created_at=now, last_seen_at=now,
     )
@@ -59,20 +60,31 @@ def touch_user(
         index_elements=["id"],
         set_={"first_name": first_name, "username": username, "last_seen_at": now, "active": True},
     )
-    session.execute(stmt)
+    db.execute(stmt)
+
+
+def touch_user(
+    session: Session, user_id: int, first_name: str, username: str | None, now: dt.datetime
+) -> User:
+    """`record_seen`, returning the user's row."""
+    record_seen(session, user_id, first_name, username, now)
     user = session.get(User, user_id, populate_existing=True)
     assert user is not None
     return user
 
 
-def chat_state(session: Session, user_id: int) -> tuple[str | None, str | None, str] | None:
+_users = User.__table__
+# One statement object for every update (see `updates.claim_update` for why).
+_CHAT_STATE = select(_users.c.plan, _users.c.step, _users.c.role).where(
+    _users.c.id == bindparam("user_id"))
+
+
+def chat_state(db: Db, user_id: int) -> tuple[str | None, str | None, str] | None:
     """(plan, step, role) of the user, read without loading the ORM object: it runs on every update.
 
     Table columns, not ORM attributes: the plain Core statement costs a fifth as much.
     """
-    table = User.__table__
-    row = session.execute(
-        select(table.c.plan, table.c.step, table.c.role).where(table.c.id == user_id)).first()
+    row = db.execute(_CHAT_STATE, {"user_id": user_id}).first()
     return (row[0], row[1], row[2]) if row is not None else None
 
 

@@ -2,7 +2,9 @@
 
 import re
 
-from knowledge.render import split_message, to_html, to_plain
+from knowledge.render import blocks_to_html, split_message, to_html, to_plain
+from knowledge.units import ResolvedUnit
+from tests.conftest import TODAY
 
 ALLOWED = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
 
@@ -52,3 +54,29 @@ def test_split_of_one_huge_line_balances_tags():
 
 def test_short_text_is_one_part():
     assert split_message("xin chào") == ["xin chào"]
+
+
+def _real_answers(assistant):
+    """Every kind of answer the real KB gives: entries, duties listings, declines."""
+    questions = ["Sở Tài chính có nhiệm vụ gì?", "hạn gửi báo cáo năm", "giá vàng hôm nay",
+                 "bí mật nhà nước là gì", "Điều 5 luật 2018", "số điện thoại liên hệ"]
+    out = [assistant.find_answers(q, plan) for q in questions for plan in (None, *assistant.kb.plans)]
+    for plan in assistant.kb.plans:
+        for uid in assistant.kb.registry.units:
+            unit = ResolvedUnit(assistant.kb.registry.name_of(uid), uid,
+                                frozenset({uid}) | assistant.kb.registry.ancestors(uid))
+            out.append(assistant.unit_duties(unit, plan, TODAY))
+    return out
+
+
+def test_blocks_render_as_the_whole_answer_would(assistant):
+    answers = _real_answers(assistant)
+    assert any(a.answered for a in answers) and any(not a.answered for a in answers)
+    for answer in answers:
+        assert blocks_to_html(answer.blocks) == to_html(answer.markdown)
+
+
+def test_every_entry_renders_block_by_block_as_a_whole(assistant):
+    for entry in assistant.kb.entries:
+        blocks, _ = assistant.entry_blocks(entry, TODAY)
+        assert blocks_to_html(blocks) == to_html("\n\n".join(blocks)), entry.id
