@@ -11,10 +11,11 @@ import datetime as dt
 import functools
 import heapq
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from knowledge import texts
 from knowledge.index import Analysis, SearchIndex
@@ -46,6 +47,9 @@ RANK_DEPTH = 60
 MAX_LISTED_DUTIES = 12
 # How many recent (question, plan, day) answers are kept.
 ANSWER_CACHE_SIZE = 2048
+# A question at least this alike (rapidfuzz ratio, 0–100) to an entry's title is boosted by how
+# far above it is.
+TITLE_LIKENESS = 70
 # Suggestions must score at least this share of the best entry.
 SUGGESTION_RATIO = 0.35
 
@@ -115,6 +119,7 @@ class Assistant:
             [" ".join(self.index.syllables_of(t)) for t in self._titles(e)] for e in self.index.entries
         ]
         self._cached_answer = functools.lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._find_answers)
+        self._allowed_by_plan: dict[str, set[int]] = {}
         self._by_plan: dict[str | None, set[int]] = {}
         for i, e in enumerate(self.index.entries):
             self._by_plan.setdefault(e.plan, set()).add(i)
@@ -180,9 +185,7 @@ class Assistant:
     # --- ranking -------------------------------------------------------------------------
 
     def _rank(self, analysis: Analysis, plan: str | None, today: dt.date) -> list[_Ranked]:
-        allowed = None
-        if plan is not None:
-            allowed = self._by_plan.get(plan, set()) | self._by_plan.get(None, set())
+        allowed = self._allowed(plan) if plan is not None else None
         scores = self.index.score(analysis.terms, allowed)
         key = analysis.key
         units = self.kb.registry.mentioned(key)
@@ -199,12 +202,13 @@ class Assistant:
         law_2025 = bool(_LAW_2025_CUE.search(key))
         ranked = []
         # Boosts and title likeness only matter among the best raw matches.
-        for idx, score in heapq.nlargest(RANK_DEPTH, scores.items(), key=lambda kv: kv[1]):
+        best = heapq.nlargest(RANK_DEPTH, scores.items(), key=lambda kv: kv[1])
+        likeness = self._title_likeness(key, [idx for idx, _ in best])
+        for idx, score in best:
             entry = self.index.entries[idx]
             doc = self.kb.documents[entry.doc_id]
             # A question worded like an entry's title (or FAQ question) is about that entry.
-            likeness = max(fuzz.ratio(key, t) for t in self._title_keys[idx])
-            score *= 1 + max(0.0, likeness - 70) / 60
+            score *= 1 + likeness.get(idx, 0.0) / 60
             if plan is None and entry.plan is not None:
                 # Without a plan in view, one province's plan is a weaker answer than the law.
                 score *= 0.8
@@ -237,6 +241,28 @@ class Assistant:
             ranked.append(_Ranked(entry, score))
         ranked.sort(key=lambda r: (-r.score, r.entry.id))
         return ranked
+
+    def _title_likeness(self, key: str, candidates: list[int]) -> dict[int, float]:
+        """How far above 70 % the question's likeness to each candidate's titles is (if it is).
+
+        One rapidfuzz call over every title of every candidate instead of one per title; titles
+        below the cut-off do not count, so they are not even scored in full.
+        """
+        owners = [idx for idx in candidates for _ in self._title_keys[idx]]
+        titles = [t for idx in candidates for t in self._title_keys[idx]]
+        out: dict[int, float] = {}
+        for _title, likeness, i in process.extract(key, titles, scorer=fuzz.ratio,
+                                                   score_cutoff=TITLE_LIKENESS, limit=None):
+            out[owners[i]] = max(out.get(owners[i], 0.0), likeness - TITLE_LIKENESS)
+        return out
+
+    def _allowed(self, plan: str) -> set[int]:
+        """The entries a question in `plan` may be answered from: the plan's own and the shared."""
+        allowed = self._allowed_by_plan.get(plan)
+        if allowed is None:
+            allowed = self._by_plan.get(plan, set()) | self._by_plan.get(None, set())
+            self._allowed_by_plan[plan] = allowed
+        return allowed
 
     # --- public API ----------------------------------------------------------------------
 
@@ -271,10 +297,10 @@ class Assistant:
         ranked = self._rank(analysis, plan, today)
         if not ranked:
             return self._decline(plan, [])
-        ignore = self._context_words(plan)
-        ranked = self._rerank_by_coverage(ranked, analysis, ignore)
+        coverage_of = self.index.coverage_of(analysis, self._context_words(plan))
+        ranked = self._rerank_by_coverage(ranked, coverage_of)
         best = ranked[0]
-        coverage = self.index.coverage(analysis, self._position[best.entry.id], ignore)
+        coverage = coverage_of(self._position[best.entry.id])
         if coverage < MIN_COVERAGE:
             return self._decline(plan, ranked, coverage)
 
@@ -294,12 +320,11 @@ class Assistant:
         return self._compose(shown, ranked, plan, today, coverage)
 
     def _rerank_by_coverage(
-        self, ranked: list[_Ranked], analysis: Analysis, ignore: set[str], depth: int = 10
+        self, ranked: list[_Ranked], coverage: Callable[[int], float], depth: int = 10
     ) -> list[_Ranked]:
         """Among the best few, prefer entries that contain more of what was asked."""
         head = [
-            _Ranked(r.entry, r.score * (0.6 + 0.8 * self.index.coverage(
-                analysis, self._position[r.entry.id], ignore)))
+            _Ranked(r.entry, r.score * (0.6 + 0.8 * coverage(self._position[r.entry.id])))
             for r in ranked[:depth]
         ]
         head.sort(key=lambda r: (-r.score, r.entry.id))

@@ -12,7 +12,7 @@ import heapq
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -137,18 +137,22 @@ class SearchIndex:
             factor = counts[term] * self.idf[term]
             postings = self.weights[term]
             if len(postings) <= self.common_df or len(scores) < MIN_CANDIDATES:
-                for idx, weight in postings.items():
-                    if allowed is None or idx in allowed:
+                if allowed is None:
+                    for idx, weight in postings.items():
                         scores[idx] += factor * weight
+                else:
+                    for idx, weight in postings.items():
+                        if idx in allowed:
+                            scores[idx] += factor * weight
             else:
                 if not pruned and len(scores) > MAX_CANDIDATES:
                     scores = defaultdict(float, heapq.nlargest(
                         MAX_CANDIDATES, scores.items(), key=lambda kv: kv[1]))
                 pruned = True
-                for idx in scores:
-                    weight = postings.get(idx)
-                    if weight:
-                        scores[idx] += factor * weight
+                # Only the candidates that have the term (a set intersection, in C); each gets
+                # one addition, so the order they are visited in changes nothing.
+                for idx in scores.keys() & postings.keys():
+                    scores[idx] += factor * postings[idx]
         return scores
 
     def coverage(self, analysis: Analysis, idx: int, ignore: set[str]) -> float:
@@ -159,22 +163,35 @@ class SearchIndex:
         syllables count at the highest idf, so a question about things the KB has never heard
         of ("giá vàng SJC") has low coverage and is declined.
         """
+        return self.coverage_of(analysis, ignore)(idx)
+
+    def coverage_of(self, analysis: Analysis, ignore: set[str]) -> Callable[[int], float]:
+        """`coverage` of any entry for one question, whose terms are looked up only once."""
         unigrams = [s for s in analysis.syllables if s not in STOPWORDS and s not in ignore]
         sylls = [s for s in analysis.syllables if s not in ignore]
         bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(sylls)
                    if not (a in STOPWORDS and b in STOPWORDS)]
-        return (self._share(unigrams, idx) + self._share(bigrams, idx, unigrams)) / 2
+        words, words_total = self._weighted(unigrams)
+        pairs, pairs_total = self._weighted(bigrams)
+        if not pairs:  # no bigram to match: the syllables count twice
+            pairs, pairs_total = words, words_total
 
-    def _share(self, query_terms: list[str], idx: int, fallback: list[str] | None = None) -> float:
-        total = matched = 0.0
+        def share(terms: list[tuple[float, dict[int, float]]], total: float, idx: int) -> float:
+            if not terms:
+                return 0.0
+            matched = 0.0
+            for idf, postings in terms:
+                if idx in postings:
+                    matched += idf
+            return matched / total
+
+        return lambda idx: (share(words, words_total, idx) + share(pairs, pairs_total, idx)) / 2
+
+    def _weighted(self, query_terms: list[str]) -> tuple[list[tuple[float, dict[int, float]]], float]:
+        """Each distinct term's idf (unknown terms: the highest) and postings; the idf total."""
+        out, total = [], 0.0
         for term in dict.fromkeys(query_terms):
             idf = self.idf.get(term, self.max_idf)
             total += idf
-            if idx in self._entry_terms(term):
-                matched += idf
-        if not total:
-            return self._share(fallback, idx) if fallback else 0.0
-        return matched / total
-
-    def _entry_terms(self, term: str) -> dict[int, float]:
-        return self.weights.get(term, {})
+            out.append((idf, self.weights.get(term, {})))
+        return out, total
