@@ -27,6 +27,9 @@ from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_knowledge
 from knowledge.render import to_plain
 from knowledge.text import terms
 
+# Distinct wordings `bench.telegram.new_questions` makes of the development and regression
+# questions, less one warm-up wording per question.
+MAX_UPDATES = 10_000
 DEV_SET = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev.jsonl"
 TODAY = dt.date(2026, 11, 23)
 
@@ -185,14 +188,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["answers", "telegram", "statuses", "reminders"],
                         help="run one benchmark")
     parser.add_argument("--updates", type=int, default=2000, help="question updates for the throughput")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of the throughput (the median is reported)")
     parser.add_argument("--submissions", type=int, default=2000, help="status submissions to time")
     parser.add_argument("--units", type=int, default=2000, help="units of the exported plan")
     args = parser.parse_args(argv)
     if args.only != "statuses" and not args.dev.is_file():
         print(f"development set not found: {args.dev}")
         return 2
-    if min(args.repeat, args.updates, args.submissions, args.units) < 1:
-        print("--repeat, --updates, --submissions and --units must be at least 1")
+    if min(args.repeat, args.updates, args.rounds, args.submissions, args.units) < 1:
+        print("--repeat, --updates, --rounds, --submissions and --units must be at least 1")
+        return 2
+    if args.updates > MAX_UPDATES:
+        print(f"--updates: at most {MAX_UPDATES} (the distinct question wordings available)")
         return 2
     from bench.statuses import print_statuses, run_statuses  # needs the bot's dependencies
     from bench.telegram import print_submissions, print_throughput, run_submissions, run_throughput
@@ -203,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             print_table(result)
     if args.only in (None, "telegram"):
-        result["telegram"] = run_throughput(args.dev, args.updates)
+        result["telegram"] = run_throughput(args.dev, args.updates, rounds=args.rounds)
         if not args.json:
             print_throughput(result["telegram"])
     if args.only in (None, "statuses"):
