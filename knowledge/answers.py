@@ -184,11 +184,12 @@ class Assistant:
 
     # --- ranking -------------------------------------------------------------------------
 
-    def _rank(self, analysis: Analysis, plan: str | None, today: dt.date) -> list[_Ranked]:
+    def _rank(self, analysis: Analysis, plan: str | None, today: dt.date,
+              units: list[str]) -> list[_Ranked]:
+        """Entries by score, boosted by what the question names (`units`: the units it names)."""
         allowed = self._allowed(plan) if plan is not None else None
         scores = self.index.score(analysis.terms, allowed)
         key = analysis.key
-        units = self.kb.registry.mentioned(key)
         unit_scope = set()
         for uid in units:
             unit_scope |= {uid} | self.kb.registry.ancestors(uid)
@@ -294,7 +295,8 @@ class Assistant:
                 plan = detected[0]
                 # The words naming the plan select it; they are not what is asked about.
                 analysis = self.index.analyse(_remove_phrase(analysis.key, detected[1]))
-        ranked = self._rank(analysis, plan, today)
+        units = self.kb.registry.mentioned(analysis.key)
+        ranked = self._rank(analysis, plan, today, units)
         if not ranked:
             return self._decline(plan, [])
         coverage_of = self.index.coverage_of(analysis, self._context_words(plan))
@@ -304,7 +306,6 @@ class Assistant:
         if coverage < MIN_COVERAGE:
             return self._decline(plan, ranked, coverage)
 
-        units = self.kb.registry.mentioned(analysis.key)
         if units and _DUTIES_CUE.search(analysis.key):
             listing = self._duties_answer(units[0], plan or best.entry.plan, ranked, today)
             if listing is not None:
