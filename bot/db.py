@@ -137,6 +137,7 @@ def upgrade_database(engine: Engine) -> None:
 
 
 def dialect_name(db: Db) -> str:
+    """"sqlite", "postgresql"…: the kind of database behind a session or a connection."""
     return (db.get_bind() if isinstance(db, Session) else db).dialect.name
 
 

@@ -159,7 +159,7 @@ class Assistant:
                 if name:
                     key = " ".join(self.index.syllables_of(name))
                     if len(key) >= 4:
-                        keys.append((key, doc.id))
+                        keys.append((f" {key} ", doc.id))  # spaced: whole-word matches
         return sorted(keys, key=lambda kv: len(kv[0]), reverse=True)
 
     def detect_plan(self, key: str) -> tuple[str, str] | None:
@@ -172,7 +172,7 @@ class Assistant:
 
     def _mentioned_docs(self, key: str) -> set[str]:
         padded = f" {key} "
-        return {doc_id for name, doc_id in self._doc_keys if f" {name} " in padded}
+        return {doc_id for spaced, doc_id in self._doc_keys if spaced in padded}
 
     def _context_words(self, plan: str | None) -> set[str]:
         """Syllables that only name the plan's province or the plan itself: context, not content."""

@@ -52,7 +52,9 @@ class UnitRegistry:
                 self._by_key.setdefault(self.key(name), record.id)
         self._keys = list(self._by_key)
         # Longest alias first, so "Sở Khoa học và Công nghệ" wins over "Sở".
-        self._mention_keys = sorted((k for k in self._keys if len(k) >= 4), key=len, reverse=True)
+        # Each with the spaces around it that make it a whole-word match (built once, not per question).
+        self._mention_keys = [(f" {k} ", k) for k in sorted(
+            (k for k in self._keys if len(k) >= 4), key=len, reverse=True)]
         self._prefixes = sorted(
             ((self.key(p), g.id) for g in self.groups.values() for p in g.prefixes),
             key=lambda pair: len(pair[0]),
@@ -128,10 +130,10 @@ class UnitRegistry:
         """Ids of units/groups named in a question given in its `key` form."""
         found: list[str] = []
         padded = f" {query_key} "
-        for key in self._mention_keys:
-            if f" {key} " in padded:
+        for spaced, key in self._mention_keys:
+            if spaced in padded:
                 uid = self._by_key[key]
                 if uid not in found:
                     found.append(uid)
-                padded = padded.replace(f" {key} ", " | ")
+                padded = padded.replace(spaced, " | ")
         return found

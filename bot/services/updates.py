@@ -1,7 +1,7 @@
 """Process each Telegram update once: Telegram redelivers updates after timeouts and restarts.
 
 The claim is one `INSERT … ON CONFLICT DO NOTHING`, so two processes racing on the same update
-cannot both win, and it commits together with whatever the handler changed.
+cannot both win. The gate commits it before any feature runs (see `handlers.gate`).
 """
 
 from __future__ import annotations

@@ -38,3 +38,12 @@ def test_prune_forgets_old_updates_only(session):
     assert updates.prune_updates(session, NOW - dt.timedelta(hours=24)) == 2
     assert updates.claim_update(session, 1, NOW) is True
     assert updates.claim_update(session, 3, NOW) is False
+
+
+def test_a_claim_on_a_bare_connection_is_the_same_claim(engine, factory):
+    # The gate claims on `Core.transaction()`'s connection; sessions must see that claim.
+    with engine.begin() as connection:
+        assert updates.claim_update(connection, 9, NOW)
+        assert not updates.claim_update(connection, 9, NOW)
+    with factory.begin() as session:
+        assert not updates.claim_update(session, 9, NOW)

@@ -98,3 +98,13 @@ def test_step_survives_in_the_database_and_is_bounded(factory):
         with pytest.raises(users.UserError) as err:
             users.set_step(session, user, "x" * 65)
         assert err.value.reason == "bad_step"
+
+
+def test_state_and_sightings_work_on_a_bare_connection(engine, factory):
+    with engine.begin() as connection:
+        users.record_seen(connection, 5, "Lan", "lan", NOW)
+        assert users.chat_state(connection, 5) == (None, None, "user")
+        assert users.chat_state(connection, 6) is None
+    with factory.begin() as session:
+        user = users.get_user(session, 5)
+        assert user is not None and user.first_name == "Lan" and user.last_seen_at is not None
