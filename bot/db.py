@@ -30,7 +30,6 @@ __all__ = [
     "Base",
     "Db",
     "dialect_insert",
-    "dialect_name",
     "make_engine",
     "make_session_factory",
     "upgrade_database",
@@ -136,14 +135,9 @@ def upgrade_database(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def dialect_name(db: Db) -> str:
-    """"sqlite", "postgresql"…: the kind of database behind a session or a connection."""
-    return (db.get_bind() if isinstance(db, Session) else db).dialect.name
-
-
 def dialect_insert(db: Db) -> Callable[..., Any]:
     """The `insert` of the database behind `db`, for `ON CONFLICT` clauses (SQLite or PostgreSQL)."""
-    name = dialect_name(db)
+    name = (db.get_bind() if isinstance(db, Session) else db).dialect.name
     if name == "sqlite":
         return sqlite.insert
     if name == "postgresql":

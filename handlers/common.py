@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
 from bot.services import audit, contacts, units, users
-from handlers import callbacks
+from handlers import callbacks, texts
 from knowledge.render import split_message
 from knowledge.units import ResolvedUnit
 
@@ -31,6 +31,7 @@ __all__ = [
     "is_admin",
     "keyboard",
     "my_unit",
+    "my_unit_or_ask",
     "notify",
     "reply",
     "short_label",
@@ -80,6 +81,16 @@ def my_unit(core: Core, user_id: int) -> MyUnit | None:
             return None
         plan, state, record = found
         return MyUnit(plan, record.id, units.as_resolved(record, core.kb.registry), state == "approved")
+
+
+async def my_unit_or_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> MyUnit | None:
+    """The user's unit, or None once they have been told to choose one first."""
+    user = update.effective_user
+    assert user is not None
+    mine = my_unit(get_core(context), user.id)
+    if mine is None:
+        await reply(update, context, texts.NEED_UNIT)
+    return mine
 
 
 def button_press(update: Update, context: ContextTypes.DEFAULT_TYPE

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
 from handlers import onboarding, texts
-from handlers.common import escape, is_admin, my_unit, reply, user_state
+from handlers.common import escape, is_admin, my_unit, my_unit_or_ask, reply, user_state
 from knowledge.model import Contact
 from knowledge.render import blocks_to_html, to_html
 from scheduler.occurrences import DeadlineOccurrence, around
@@ -35,12 +35,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nhiemvu: every duty of my unit in my plan, its own first, then its groups'."""
-    user = update.effective_user
-    assert user is not None
     core = get_core(context)
-    mine = my_unit(core, user.id)
+    mine = await my_unit_or_ask(update, context)
     if mine is None:
-        await reply(update, context, texts.NEED_UNIT)
         return
     result = core.assistant.unit_duties(mine.unit, mine.plan, core.today())
     text = blocks_to_html(result.blocks)
@@ -51,12 +48,9 @@ async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/hanchot: my unit's overdue (last year) and upcoming (next year) deadlines."""
-    user = update.effective_user
-    assert user is not None
     core = get_core(context)
-    mine = my_unit(core, user.id)
+    mine = await my_unit_or_ask(update, context)
     if mine is None:
-        await reply(update, context, texts.NEED_UNIT)
         return
     today = core.today()
     overdue, upcoming = around(core.kb.deadlines(), today, unit=mine.unit, plan=mine.plan,

@@ -24,6 +24,7 @@ from handlers.common import (
     escape,
     is_admin,
     my_unit,
+    my_unit_or_ask,
     notify,
     reply,
     short_label,
@@ -60,11 +61,8 @@ def _due(item: Item, prefix: str = " — hạn ") -> str:
 
 
 async def _require_reporter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> MyUnit | None:
-    user = update.effective_user
-    assert user is not None
-    who = my_unit(get_core(context), user.id)
+    who = await my_unit_or_ask(update, context)
     if who is None:
-        await reply(update, context, texts.NEED_UNIT)
         return None
     if not who.approved:
         await reply(update, context, rt.NEED_APPROVED.format(unit=escape(who.unit.name)))

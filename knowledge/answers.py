@@ -119,10 +119,12 @@ class Assistant:
             [" ".join(self.index.syllables_of(t)) for t in self._titles(e)] for e in self.index.entries
         ]
         self._cached_answer = functools.lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._find_answers)
-        self._allowed_by_plan: dict[str, set[int]] = {}
         self._by_plan: dict[str | None, set[int]] = {}
         for i, e in enumerate(self.index.entries):
             self._by_plan.setdefault(e.plan, set()).add(i)
+        # What a question in a plan may be answered from: the plan's own entries and the shared.
+        shared = self._by_plan.get(None, set())
+        self._allowed = {plan: self._by_plan.get(plan, set()) | shared for plan in kb.plans}
 
     @staticmethod
     def _titles(entry: Entry) -> list[str]:
@@ -187,7 +189,7 @@ class Assistant:
     def _rank(self, analysis: Analysis, plan: str | None, today: dt.date,
               units: list[str]) -> list[_Ranked]:
         """Entries by score, boosted by what the question names (`units`: the units it names)."""
-        allowed = self._allowed(plan) if plan is not None else None
+        allowed = self._allowed[plan] if plan is not None else None
         scores = self.index.score(analysis.terms, allowed)
         key = analysis.key
         unit_scope = set()
@@ -256,14 +258,6 @@ class Assistant:
                                                    score_cutoff=TITLE_LIKENESS, limit=None):
             out[owners[i]] = max(out.get(owners[i], 0.0), likeness - TITLE_LIKENESS)
         return out
-
-    def _allowed(self, plan: str) -> set[int]:
-        """The entries a question in `plan` may be answered from: the plan's own and the shared."""
-        allowed = self._allowed_by_plan.get(plan)
-        if allowed is None:
-            allowed = self._by_plan.get(plan, set()) | self._by_plan.get(None, set())
-            self._allowed_by_plan[plan] = allowed
-        return allowed
 
     # --- public API ----------------------------------------------------------------------
 
@@ -495,25 +489,26 @@ class Assistant:
         doc = self.kb.plan_document(plan)
         assert doc is not None
         parts = [texts.DUTIES_HEADER.format(unit=unit.name, plan=doc.short)]
-        sources = []
-        for e in own[:MAX_LISTED_DUTIES]:
-            line = f"- **{e.title}** ({e.ref}): {_one_paragraph(e.body)}"
-            if isinstance(e, Deadline):
-                line += " " + self.deadline_status(e, today)
-            parts.append(line)
-            sources.append(Source(doc.short, e.ref or ""))
-        if len(own) > MAX_LISTED_DUTIES:
-            parts.append(texts.MORE_DUTIES.format(count=len(own) - MAX_LISTED_DUTIES))
-        if shared:
-            parts.append(texts.GROUP_DUTIES_HEADER if own else texts.GROUP_DUTIES_ONLY)
-            for e in shared[:MAX_LISTED_DUTIES]:
-                line = f"- {e.title} ({e.ref})"
+        sources: list[Source] = []
+
+        def listing(duties: list[Duty | Deadline], full: bool) -> None:
+            """One line per duty (the unit's own in full, its groups' by title), then the rest counted."""
+            for e in duties[:MAX_LISTED_DUTIES]:
+                if full:
+                    line = f"- **{e.title}** ({e.ref}): {_one_paragraph(e.body)}"
+                else:
+                    line = f"- {e.title} ({e.ref})"
                 if isinstance(e, Deadline):
                     line += " " + self.deadline_status(e, today)
                 parts.append(line)
                 sources.append(Source(doc.short, e.ref or ""))
-            if len(shared) > MAX_LISTED_DUTIES:
-                parts.append(texts.MORE_DUTIES.format(count=len(shared) - MAX_LISTED_DUTIES))
+            if len(duties) > MAX_LISTED_DUTIES:
+                parts.append(texts.MORE_DUTIES.format(count=len(duties) - MAX_LISTED_DUTIES))
+
+        listing(own, full=True)
+        if shared:
+            parts.append(texts.GROUP_DUTIES_HEADER if own else texts.GROUP_DUTIES_ONLY)
+            listing(shared, full=False)
         if not own and not shared:
             parts.append(texts.NO_DUTIES)
         else:

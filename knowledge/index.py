@@ -155,18 +155,15 @@ class SearchIndex:
                     scores[idx] += factor * postings[idx]
         return scores
 
-    def coverage(self, analysis: Analysis, idx: int, ignore: set[str]) -> float:
-        """Share of the question's content that entry `idx` contains, from 0 to 1.
+    def coverage_of(self, analysis: Analysis, ignore: set[str]) -> Callable[[int], float]:
+        """For one question, the share of its content an entry (by index) contains, from 0 to 1.
 
         The mean of two idf-weighted shares: of the question's content syllables, and of its
         syllable bigrams (word order matters: "quyết định" is not "định … quyết"). Unknown
         syllables count at the highest idf, so a question about things the KB has never heard
-        of ("giá vàng SJC") has low coverage and is declined.
+        of ("giá vàng SJC") has low coverage and is declined. The question's terms are looked up
+        once, then each entry costs only membership tests.
         """
-        return self.coverage_of(analysis, ignore)(idx)
-
-    def coverage_of(self, analysis: Analysis, ignore: set[str]) -> Callable[[int], float]:
-        """`coverage` of any entry for one question, whose terms are looked up only once."""
         unigrams = [s for s in analysis.syllables if s not in STOPWORDS and s not in ignore]
         sylls = [s for s in analysis.syllables if s not in ignore]
         bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(sylls)

@@ -25,9 +25,10 @@ def test_asking_more_wordings_than_exist_is_an_error():
         new_questions(BASES, 10_000)
 
 
-@pytest.mark.parametrize("args", [["--rounds", "0"], ["--updates", "10001"]])
-def test_bench_refuses_bad_arguments(args, capsys, tmp_path):
+@pytest.mark.parametrize(("args", "named"), [(["--rounds", "0"], "--rounds"),
+                                             (["--updates", "10001"], "--updates: at most")])
+def test_bench_refuses_bad_arguments(args, named, capsys, tmp_path):
     dev = tmp_path / "dev.jsonl"
     dev.write_text('{"question": "Sở Tài chính có nhiệm vụ gì?"}\n', encoding="utf-8")
     assert main(["--only", "telegram", "--dev", str(dev), *args]) == 2
-    assert "--" in capsys.readouterr().out
+    assert named in capsys.readouterr().out
