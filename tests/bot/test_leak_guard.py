@@ -95,6 +95,8 @@ MARKED = [
     ("DO MAT: TOI MAT", "toi-mat"),
     ("TOI MAT\nSo: 12/KH-UBND\nKe hoach trien khai", "toi-mat"),
     ("ＴỐＩ ＭẬＴ", "toi-mat"),
+    # A stamp in capitals on a line of its own is a marking whatever follows.
+    ("TỐI MẬT\nbảo vệ bao lâu?", "toi-mat"),
 ]
 
 # Ordinary text, above all questions about secrecy levels.
@@ -133,7 +135,6 @@ ORDINARY = [
     "Độ mật: Mật là gì?",
     "Các độ mật gồm:\n- Mật\n- Tối mật\n- Tuyệt mật",
     "Cho em hỏi\ntối mật",
-    "TỐI MẬT\nbảo vệ bao lâu?",
     "MẬT - TỐI MẬT - TUYỆT MẬT",
     "Mật / Tối mật / Tuyệt mật",
     "Phân biệt MẬT, TỐI MẬT và TUYỆT MẬT",
