@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import cli_db, cli_reminders, cli_reminders_status, cli_status, messages
+from bot import cli_db, cli_reminders, cli_reminders_status, cli_status, leak_guard, messages
 from bot.clock import local_today
 from bot.settings import Settings, SettingsError
 from knowledge.answers import Answer, Assistant, UnknownPlan
@@ -162,6 +162,14 @@ def answer_json(answer: Answer, qid: object) -> dict:
     }
 
 
+def marked_json(assistant: Assistant, qid: object, plan: str | None) -> dict:
+    """The `ask` object for a question the leak guard refuses: not answered, the warning as text."""
+    return {"id": qid, "answered": False,
+            "text": messages.ASK_MARKED.format(**leak_guard.law_citations(assistant.kb)),
+            "sources": [], "suggestions": [], "blocks": [], "plan": plan, "entries": [],
+            "coverage": None, "refused": "marking"}
+
+
 def _ask(assistant: Assistant, args: argparse.Namespace, today: dt.date, stdout: TextIO) -> int:
     if args.batch is not None:
         if args.question:
@@ -172,6 +180,10 @@ def _ask(assistant: Assistant, args: argparse.Namespace, today: dt.date, stdout:
     if not question:
         raise UsageError(messages.EMPTY_QUESTION)
     _check_plan(assistant, args.plan)
+    if leak_guard.find_marking(question) is not None:  # the same guard as the chat: not answered
+        refused = marked_json(assistant, None, args.plan)
+        print(json.dumps(refused, ensure_ascii=False) if args.json else refused["text"], file=stdout)
+        return 0
     answer = assistant.find_answers(question, args.plan, today)
     if args.json:
         print(json.dumps(answer_json(answer, None), ensure_ascii=False), file=stdout)
@@ -202,8 +214,12 @@ def _ask_batch(assistant: Assistant, path: Path, default_plan: str | None, as_js
                 raise ValueError(messages.BATCH_NO_QUESTION)
             if plan is not None and not isinstance(plan, str):
                 raise ValueError(messages.BATCH_BAD_PLAN)
-            answer = assistant.find_answers(question, plan, today)
-            result = answer_json(answer, qid)
+            if plan is not None and plan not in assistant.kb.plans:
+                raise UnknownPlan(plan)
+            if leak_guard.find_marking(question) is not None:
+                result = marked_json(assistant, qid, plan)
+            else:
+                result = answer_json(assistant.find_answers(question, plan, today), qid)
         except UnknownPlan as exc:
             failed += 1
             result = _error_json(qid, messages.UNKNOWN_PLAN.format(

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
+from bot import leak_guard
 from bot.db import DEFAULT_DATABASE_URL, make_engine, make_session_factory, upgrade_database
 from bot.models import UnitRecord, User
 from bot.services import audit, units, users
@@ -72,6 +73,8 @@ UNIT_INVALID = "Lỗi: tên đơn vị {name!r} không hợp lệ: cần có ch�
 UNIT_GROUP = ("Lỗi: {name!r} là tên một nhóm đơn vị, không phải một đơn vị cụ thể. "
               "Hãy nhập tên đầy đủ, ví dụ \"UBND phường Đông Kinh\".")
 UNIT_UNKNOWN = "Lỗi: không nhận ra đơn vị {name!r}. Gần giống: {close}."
+UNIT_MARKED = ("Từ chối: tên đơn vị có dấu chỉ độ mật (MẬT, TỐI MẬT, TUYỆT MẬT, \"Độ mật:\"…) nên "
+               "không được lưu. Không đưa nội dung bí mật nhà nước vào hệ thống này.")
 ANY_PLAN = "mọi kế hoạch"
 PLAN_LABEL = "kế hoạch {plan}"
 IMPORT_ADDED = "Đã thêm {count} đơn vị:"
@@ -84,6 +87,7 @@ IMPORT_REASONS = {
     "unknown": "không nhận ra đơn vị",
     "unknown_plan": "không có kế hoạch này",
     "columns": "thừa cột (chỉ dùng cột name và plan)",
+    "marking": "có dấu chỉ độ mật (MẬT, TỐI MẬT, TUYỆT MẬT, \"Độ mật:\"…) nên không được nhập",
 }
 UNITS_NONE = "Chưa có đơn vị nào."
 SOURCES = {"kb": "cơ sở tri thức", "admin": "quản trị viên", "csv": "tệp CSV",
@@ -263,6 +267,11 @@ def _units_add(session: Session, kb: KnowledgeBase, name: str, plan: str | None,
         if exc.reason == "group":
             raise _Usage(UNIT_GROUP.format(name=name)) from None
         raise _Usage(UNIT_UNKNOWN.format(name=name, close=", ".join(exc.suggestions) or "—")) from None
+    except leak_guard.MarkedText as exc:  # refused, not a usage error: exit 1, the name not echoed
+        audit.record(session, "refused_marking", now=now, via="cli", rule=exc.marking.kind,
+                     command="units add")
+        print(UNIT_MARKED, file=sys.stderr)
+        return 1
     label = _plan_label(record.plan)
     if not added:
         print(UNIT_EXISTS.format(name=record.name, id=record.id, plan=label), file=stdout)

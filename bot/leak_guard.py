@@ -52,8 +52,20 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-__all__ = ["MarkedText", "Marking", "check", "find_marking", "normalise"]
+from knowledge.model import Provision
+
+if TYPE_CHECKING:
+    from knowledge.loader import KnowledgeBase
+
+__all__ = ["LAW_BEFORE", "LAW_NOW", "MarkedText", "Marking", "check", "find_marking", "law_citations",
+           "normalise"]
+
+# The knowledge-base entries a refusal cites: Luật Bảo vệ bí mật nhà nước 2025 (Điều 5 khoản 4,
+# in force from 01/3/2026) and 2018 (Điều 5 khoản 6, before it). `tests/bot` checks they exist.
+LAW_NOW = "l117-d5-k4"
+LAW_BEFORE = "l29-d5-k6"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +95,19 @@ def check(text: str | None) -> None:
         marking = find_marking(text)
         if marking is not None:
             raise MarkedText(marking)
+
+
+def law_citations(kb: KnowledgeBase) -> dict[str, str]:
+    """{"law_new", "law_old"}: the provisions a refusal cites, as "Khoản 4 Điều 5 <title> (<short>)"."""
+
+    def cite(entry_id: str) -> str:
+        entry = kb.by_id[entry_id]
+        if not isinstance(entry, Provision):
+            raise LookupError(f"{entry_id} is not a provision")
+        doc = kb.documents[entry.doc_id]
+        return f"{entry.citation_ref} {doc.title} ({doc.short})"
+
+    return {"law_new": cite(LAW_NOW), "law_old": cite(LAW_BEFORE)}
 
 
 # --- normalisation ------------------------------------------------------------------------------

@@ -22,6 +22,13 @@ NO_DEADLINES = "Không có hạn chót nào phù hợp."
 PAST = "đã qua"
 UPCOMING = "sắp tới"
 YEARLY = " (hằng năm)"
+ASK_MARKED = (
+    "⚠️ Câu hỏi có dấu chỉ độ mật nên không được trả lời và không được lưu. Không đưa nội dung bí "
+    "mật nhà nước vào hệ thống này: {law_new} nghiêm cấm thu thập, trao đổi, cung cấp, chuyển giao "
+    "bí mật nhà nước trái pháp luật (trước ngày 01/3/2026, {law_old} cấm truyền đưa bí mật nhà nước "
+    "trên phương tiện thông tin, viễn thông trái quy định về cơ yếu). Nếu muốn hỏi về độ mật, hãy "
+    "hỏi mà không chép nội dung tài liệu, ví dụ: \"tài liệu tối mật được bảo vệ bao lâu?\""
+)
 SUGGESTIONS = "Câu hỏi liên quan (gõ số để chọn):"
 BAD_CHOICE = "Hãy gõ một số từ 1 đến {count}, hoặc nhập câu hỏi mới."
 BAD_SETTING = "Lỗi cấu hình: {error}"

@@ -16,7 +16,16 @@ from telegram.ext import ContextTypes
 from bot.core import Core, get_core
 from bot.services import audit, contacts, questions, subscriptions, units, users
 from handlers import callbacks, onboarding, texts
-from handlers.common import button_press, escape, is_admin, notify, reply, user_state
+from handlers.common import (
+    after_words,
+    button_press,
+    command_text,
+    escape,
+    is_admin,
+    notify,
+    reply,
+    user_state,
+)
 
 __all__ = ["add_unit", "decide", "invite", "pending", "require_admin", "unanswered"]
 
@@ -108,12 +117,19 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("Could not update the approval message: %s", exc)
 
 
-def _plan_and_rest(core: Core, context: ContextTypes.DEFAULT_TYPE) -> tuple[str | None, str]:
+def _given_plan(core: Core, update: Update) -> tuple[str | None, str]:
+    """`[plan] text…` after the command: the plan if given first, and the rest as typed."""
+    body = command_text(update.effective_message)
+    first = body.split(maxsplit=1)[0] if body else ""
+    if first.lower() in core.kb.plans:
+        return first.lower(), after_words(body, 1)
+    return None, body
+
+
+def _plan_and_rest(core: Core, update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str | None, str]:
     """`[plan] name…`: the plan given first, else the admin's own plan, else DEFAULT_PLAN."""
-    args = list(context.args or [])
-    if args and args[0].lower() in core.kb.plans:
-        return args[0].lower(), " ".join(args[1:]).strip()
-    return user_state(context).plan or core.settings.default_plan, " ".join(args).strip()
+    plan, rest = _given_plan(core, update)
+    return plan or user_state(context).plan or core.settings.default_plan, rest
 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -123,7 +139,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    plan, name = _plan_and_rest(core, context)
+    plan, name = _plan_and_rest(core, update, context)
     if plan is None or not name:
         await reply(update, context, texts.INVITE_USAGE.format(plans=", ".join(core.kb.plans)))
         return
@@ -156,9 +172,7 @@ async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    args = list(context.args or [])
-    plan = args.pop(0).lower() if args and args[0].lower() in core.kb.plans else None
-    name = " ".join(args).strip()
+    plan, name = _given_plan(core, update)  # a marked name raises in the service: refused
     if not name:
         await reply(update, context, texts.ADD_UNIT_USAGE)
         return

@@ -15,9 +15,18 @@ from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
 from bot.services import announcements, deliveries, users
-from handlers import admin, callbacks, onboarding
+from handlers import admin, callbacks, guard, onboarding
 from handlers import reminder_texts as rmt
-from handlers.common import button_press, escape, is_admin, mark_blocked, reply, user_state
+from handlers.common import (
+    after_words,
+    button_press,
+    command_text,
+    escape,
+    is_admin,
+    mark_blocked,
+    reply,
+    user_state,
+)
 
 __all__ = ["announce", "confirm_announcement"]
 
@@ -34,12 +43,12 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert user is not None and message is not None and message.text is not None
     core = get_core(context)
-    body = message.text.split(maxsplit=1)[1] if len(message.text.split(maxsplit=1)) > 1 else ""
-    first, _, rest = body.strip().partition(" ")
+    body = command_text(message)
+    first = body.split(maxsplit=1)[0] if body else ""
     if first.lower() in core.kb.plans:
-        plan, text = first.lower(), rest.strip()
+        plan, text = first.lower(), after_words(body, 1)
     else:
-        plan, text = user_state(context).plan or core.settings.default_plan, body.strip()
+        plan, text = user_state(context).plan or core.settings.default_plan, body
     if plan is None or not text:
         await reply(update, context, rmt.ANNOUNCE_USAGE.format(
             limit=announcements.ANNOUNCEMENT_MAX, plans=", ".join(core.kb.plans)))
@@ -48,13 +57,13 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, rmt.ANNOUNCE_TOO_LONG.format(length=len(text),
                                                                   limit=announcements.ANNOUNCEMENT_MAX))
         return
-    with core.sessions.begin() as session:
-        count = len(announcements.recipients(session, plan))
-        if count:
-            draft = announcements.create_draft(session, plan, text, user.id, core.now())
+    with core.sessions.begin() as session:  # a marked text raises here: the error handler refuses it
+        prepared = announcements.prepare(session, plan, text, user.id, core.now())
+        count = prepared.recipients
+        if prepared.draft is not None:
             row = users.get_user(session, user.id)
             assert row is not None
-            users.set_step(session, row, f"{STEP_PREFIX}{draft.id}")
+            users.set_step(session, row, f"{STEP_PREFIX}{prepared.draft.id}")
     plan_label = onboarding.plan_name(core, plan)
     if not count:
         await reply(update, context, rmt.ANNOUNCE_NOBODY.format(plan=plan_label))
@@ -72,6 +81,7 @@ async def confirm_announcement(update: Update, context: ContextTypes.DEFAULT_TYP
         await query.answer(rmt.ANNOUNCE_GONE, show_alert=True)
         return
     announcement_id = int(step.removeprefix(STEP_PREFIX))
+    refused = False
     with core.sessions.begin() as session:
         row = users.get_user(session, user.id)
         assert row is not None
@@ -79,10 +89,17 @@ async def confirm_announcement(update: Update, context: ContextTypes.DEFAULT_TYP
         if data.arg == "no":
             done = announcements.cancel(session, announcement_id, user.id)
         else:
-            done = announcements.confirm(session, announcement_id, user.id, core.now())
+            try:
+                done = announcements.confirm(session, announcement_id, user.id, core.now())
+            except announcements.AnnouncementError:  # marked: cancelled, nothing sent
+                done, refused = False, True
             draft = announcements.get(session, announcement_id)
             plan, text = (draft.plan, draft.text) if draft is not None else ("", "")
             targets = announcements.recipients(session, plan) if done else []
+    if refused:
+        await query.answer()
+        await guard.refuse_marked(update, context, None)
+        return
     if not done:
         await query.answer(rmt.ANNOUNCE_GONE, show_alert=True)
         return

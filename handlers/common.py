@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,7 +27,9 @@ __all__ = [
     "Button",
     "MyUnit",
     "UserState",
+    "after_words",
     "button_press",
+    "command_text",
     "escape",
     "is_admin",
     "keyboard",
@@ -35,6 +38,7 @@ __all__ = [
     "notify",
     "reply",
     "short_label",
+    "strip_command",
     "user_state",
 ]
 
@@ -42,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 Button = tuple[str, str]  # (label, callback data)
 BUTTON_LABEL_MAX = 60
+
+_COMMAND = re.compile(r"\A\s*/\S*")
+_WORD = re.compile(r"\s*\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,33 @@ def button_press(update: Update, context: ContextTypes.DEFAULT_TYPE
     data = callbacks.parse(query.data)
     assert data is not None
     return query, user, get_core(context), data
+
+
+def strip_command(text: str) -> str:
+    """`text` without a leading "/command" (or "/command@bot"); other text unchanged."""
+    return _COMMAND.sub("", text, count=1)
+
+
+def after_words(text: str, count: int) -> str:
+    """What follows the first `count` words of `text`, stripped, its lines left as written.
+
+    Handlers take free text this way instead of re-joining `context.args`, which would fold
+    every line into one and hide a stamp that stood on a line of its own from the leak guard.
+    """
+    pos = 0
+    for _ in range(count):
+        match = _WORD.match(text, pos)
+        if match is None:
+            return ""
+        pos = match.end()
+    return text[pos:].strip()
+
+
+def command_text(message: Message | None, skip: int = 0) -> str:
+    """The raw text the user wrote after the command word and `skip` argument words."""
+    if message is None or message.text is None:
+        return ""
+    return after_words(strip_command(message.text), skip)
 
 
 def escape(text: str | None) -> str:

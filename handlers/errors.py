@@ -9,7 +9,8 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.core import get_core
-from handlers import texts
+from bot.leak_guard import MarkedText
+from handlers import guard, texts
 from handlers.common import escape, mark_blocked, reply
 
 __all__ = ["on_error", "stale_button", "unknown_command"]
@@ -35,8 +36,15 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its update, and tell the user politely that it did not work."""
+    """Log the error with its update and tell the user politely that it did not work; marked text
+    a service refused gets the leak guard's refusal instead."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, MarkedText) and isinstance(update, Update):
+        # A service refused text it was about to keep or send; its transaction rolled back.
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await guard.refuse_marked(update, context, context.error.marking)
+        return
     if isinstance(context.error, Forbidden) and isinstance(update, Update) and update.effective_user:
         mark_blocked(get_core(context), update.effective_user.id)
         return

@@ -3,6 +3,13 @@
 SPEC § A sensitive domain: Telegram is an ordinary telecom channel, so the assistant must not
 become a way to pass state secrets. Nothing here downloads a file or stores refused content;
 the audit log records only that a refusal happened and of what kind.
+
+Two layers, one rule (`bot.leak_guard`): the filter below judges every text message (a
+command's text without the command word) before any handler runs; the services judge again the
+exact text they are about to keep or send (a command's argument, an announcement at sending),
+and the `MarkedText` they raise ends in `refuse_marked` through the error handler. Either
+way the user sees the same warning, the message is deleted where Telegram allows, and nothing
+of the text is stored.
 """
 
 from __future__ import annotations
@@ -13,29 +20,30 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
+from bot import leak_guard
 from bot.core import Core, get_core
-from bot.leak_guard import find_marking
 from bot.services import audit
 from handlers import texts
-from handlers.common import reply
+from handlers.common import reply, strip_command
 
-__all__ = ["MARKED_TEXT", "NOT_PLAIN_TEXT", "refuse_attachment", "refuse_marked_text"]
+__all__ = ["MARKED_TEXT", "NOT_PLAIN_TEXT", "law_citation", "refuse_attachment", "refuse_marked",
+           "refuse_marked_text"]
 
 logger = logging.getLogger(__name__)
-
-# Provisions the warning cites; `tests/handlers` checks they exist in the knowledge base.
-LAW_NOW = "l117-d5-k4"
-LAW_BEFORE = "l29-d5-k6"
 
 _ATTACHMENT_FIELDS = ("photo", "document", "voice", "audio", "video", "video_note", "animation",
                       "sticker", "contact", "location")
 
 
 class _MarkedText(filters.MessageFilter):
-    """Text (or an edited text) carrying a classification marking."""
+    """Text (or an edited text) carrying a classification marking, a command's after its word."""
 
     def filter(self, message: Message) -> bool:
-        return bool(message.text) and find_marking(message.text) is not None
+        return bool(message.text) and _marking(message) is not None
+
+
+def _marking(message: Message) -> leak_guard.Marking | None:
+    return leak_guard.find_marking(strip_command(message.text or ""))
 
 
 MARKED_TEXT = _MarkedText(name="MarkedText")
@@ -45,14 +53,7 @@ NOT_PLAIN_TEXT = filters.FORWARDED | (~filters.TEXT & ~filters.StatusUpdate.ALL)
 
 def law_citation(core: Core) -> str:
     """The prohibition the warnings cite, with citations taken from the knowledge base."""
-    kb = core.kb
-
-    def cite(entry_id: str) -> str:
-        entry = kb.by_id[entry_id]
-        doc = kb.documents[entry.doc_id]
-        return f"{entry.citation_ref} {doc.title} ({doc.short})"  # type: ignore[attr-defined]
-
-    return texts.LEAK_LAW.format(law_new=cite(LAW_NOW), law_old=cite(LAW_BEFORE))
+    return texts.LEAK_LAW.format(**leak_guard.law_citations(core.kb))
 
 
 def attachment_kind(message: Message) -> str:
@@ -90,16 +91,26 @@ async def refuse_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def refuse_marked_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Text with a classification marking is not stored, is deleted, and the user is warned."""
     message = update.effective_message
-    assert message is not None and message.text is not None
+    assert message is not None
+    await refuse_marked(update, context, _marking(message))
+    raise ApplicationHandlerStop
+
+
+async def refuse_marked(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                        marking: leak_guard.Marking | None) -> None:
+    """The one refusal of marked text: delete the user's message, audit that it happened, warn.
+
+    Called by the filter and, for a `MarkedText` a service raised, by the error handler; for a
+    button press (an announcement judged again at sending) there is no user message to delete.
+    """
     core = get_core(context)
-    marking = find_marking(message.text)
-    deleted = await _delete(message)
+    message = update.message or update.edited_message
+    deleted = await _delete(message) if message is not None else False
     with core.sessions.begin() as session:
         audit.record(session, "refused_marking", now=core.now(), actor_id=_user_id(update),
                      rule=marking.kind if marking else None, deleted=deleted)
     await reply(update, context, texts.LEAK_MARKED.format(
         deleted=texts.LEAK_DELETED if deleted else "", law=law_citation(core)))
-    raise ApplicationHandlerStop
 
 
 def _user_id(update: Update) -> int | None:

@@ -19,8 +19,6 @@ __all__ = ["feedback", "on_text", "pick_suggestion"]
 
 logger = logging.getLogger(__name__)
 
-QUESTION_MAX = 1000
-
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Plain text: the unit name when one was asked for, otherwise a question to answer."""
@@ -56,9 +54,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     if not question:
         await reply(update, context, texts.EMPTY_TEXT)
         return
-    if len(question) > QUESTION_MAX:
+    if len(question) > questions.QUESTION_MAX:
         await reply(update, context, texts.QUESTION_TOO_LONG.format(length=len(question),
-                                                                    limit=QUESTION_MAX))
+                                                                    limit=questions.QUESTION_MAX))
         return
     plan = plan or core.settings.default_plan
     result = core.assistant.find_answers(question, plan, core.today())

@@ -12,15 +12,17 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot import leak_guard
 from bot.core import Core, get_core
 from bot.items import Item, find_item, unit_items
-from bot.services import contacts, drafts, statuses, units, users
-from handlers import callbacks, onboarding, texts
+from bot.services import drafts, statuses, units, users
+from handlers import callbacks, guard, onboarding, texts
 from handlers import report_texts as rt
 from handlers.common import (
     Button,
     MyUnit,
     button_press,
+    command_text,
     escape,
     is_admin,
     my_unit,
@@ -178,16 +180,27 @@ async def _ask_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     user = update.effective_user
     assert user is not None
     core = get_core(context)
+    refusal = None
     with core.sessions.begin() as session:
         draft = drafts.get_draft(session, user.id)
         ok = draft is not None and draft.item is not None and draft.state is not None
         if ok:
-            drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), note=note)
+            try:
+                drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), note=note)
+            except statuses.StatusRefused as exc:  # caught here: its audit entry is kept
+                refusal = exc.reason
+        if ok and refusal is None:
             row = users.get_user(session, user.id)
             assert row is not None
             users.set_step(session, row, REPORT_CONFIRM)
             plan, item_key, state = draft.plan, draft.item, draft.state
             unit_name = units.get_unit(session, draft.unit_id).name
+    if refusal == "marking":
+        await guard.refuse_marked(update, context, None)
+        return
+    if refusal is not None:
+        await reply(update, context, rt.REFUSED.get(refusal, rt.REFUSED["unknown_item"]))
+        return
     if not ok:
         await reply(update, context, rt.DRAFT_GONE)
         return
@@ -242,6 +255,9 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, 
             unit_name = units.get_unit(session, unit_id).name
             admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids)
                          if a.active] if state == "vuong_mac" else []
+    if refusal == "marking":
+        await guard.refuse_marked(update, context, None)
+        return
     if refusal is not None:
         await reply(update, context, rt.REFUSED.get(refusal, rt.REFUSED["unknown_item"]))
         return
@@ -258,14 +274,14 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, 
             await notify(context, admin_id, alert, [[(rt.REPLY_BUTTON, callbacks.make("rreply", status_id))]])
 
 
-def _split_state(words: list[str]) -> tuple[str | None, list[str]]:
-    """The longest leading run of up to three words that names a state, and the words after it."""
+def _split_state(words: list[str]) -> tuple[str | None, int]:
+    """The longest leading run of up to three words that names a state, and its length."""
     for size in (3, 2, 1):
         if len(words) >= size:
             state = statuses.parse_state(" ".join(words[:size]))
             if state is not None:
-                return state, words[size:]
-    return None, words
+                return state, size
+    return None, 0
 
 
 async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyUnit,
@@ -288,11 +304,12 @@ async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyU
     if item is None:
         await reply(update, context, rt.UNKNOWN_ITEM.format(item=escape(wanted[:60])))
         return
-    state, rest = _split_state(args[1:])
+    state, size = _split_state(args[1:4])
     if state is None:
         await reply(update, context, rt.UNKNOWN_STATE.format(state=escape(" ".join(args[1:3])[:60])))
         return
-    note = " ".join(rest).strip() or None
+    # The note as typed, lines intact (the leak guard judges it so), not a re-join of the words.
+    note = command_text(update.effective_message, skip=1 + size) or None
     if note is not None and len(note) > statuses.NOTE_MAX:
         await reply(update, context, rt.NOTE_TOO_LONG.format(length=len(note), limit=statuses.NOTE_MAX))
         return
@@ -346,30 +363,31 @@ async def receive_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert message is not None and message.text is not None and user is not None
     core = get_core(context)
     status_id = int(user_state(context).step.removeprefix(REPLY_PREFIX))  # type: ignore[union-attr]
+    text = message.text.strip()
+    marked: leak_guard.MarkedText | None = None
+    found = None
     with core.sessions.begin() as session:
         row = users.get_user(session, user.id)
         if row is not None:
             users.set_step(session, row, None)
-        record = statuses.get_status(session, status_id)
-        if record is None or not is_admin(core, context, user.id):
-            targets, unit_name, receipt, item_key, plan = [], "", "", "", ""
-        else:
-            unit_name = units.get_unit(session, record.unit_id).name
-            receipt, item_key, plan = record.receipt, record.item, record.plan
-            targets = [
-                c.user_id for c in contacts.contacts_of_plan(session, record.plan)
-                if c.unit_id == record.unit_id
-                and (u := users.get_user(session, c.user_id)) is not None and u.active
-            ]
-    if not receipt:
+        if is_admin(core, context, user.id):
+            try:
+                found = statuses.unit_reply(session, status_id, text)
+            except leak_guard.MarkedText as exc:  # caught here: the step is cleared all the same
+                marked = exc
+    if marked is not None:
+        await guard.refuse_marked(update, context, marked.marking)
+        return
+    if found is None or not found.receipt:
         await reply(update, context, rt.STATUS_GONE)
         return
+    plan, item_key, receipt, targets = found.plan, found.item, found.receipt, found.targets
     if not targets:
-        await reply(update, context, rt.REPLY_NOBODY.format(unit=escape(unit_name)))
+        await reply(update, context, rt.REPLY_NOBODY.format(unit=escape(found.unit_name)))
         return
     item = find_item(core.kb, plan, item_key, core.today(), core.signed)
-    text = rt.REPLY_TO_UNIT.format(title=escape(item.title if item else item_key), receipt=receipt,
-                                   text=escape(message.text.strip()))
+    body = rt.REPLY_TO_UNIT.format(title=escape(item.title if item else item_key), receipt=receipt,
+                                   text=escape(text))
     for target in targets:
-        await notify(context, target, text)
-    await reply(update, context, rt.REPLY_SENT.format(count=len(targets), unit=escape(unit_name)))
+        await notify(context, target, body)
+    await reply(update, context, rt.REPLY_SENT.format(count=len(targets), unit=escape(found.unit_name)))

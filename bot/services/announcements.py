@@ -1,37 +1,64 @@
 """Announcements of the standing office to every contact of a plan (/thongbao).
 
 A draft is confirmed once (a conditional UPDATE), then sent through the delivery log so each
-contact gets it exactly once even if two processes or two presses try.
+contact gets it exactly once even if two processes or two presses try. The leak guard judges
+the text before a draft is kept and again when it is confirmed for sending.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from bot import leak_guard
 from bot.models import Announcement, Contact, User
 from bot.services import ServiceError
 
-__all__ = ["ANNOUNCEMENT_MAX", "AnnouncementError", "cancel", "confirm", "create_draft", "finish",
-           "get", "recipients"]
+__all__ = ["ANNOUNCEMENT_MAX", "AnnouncementError", "Prepared", "cancel", "confirm", "create_draft",
+           "finish", "get", "prepare", "recipients"]
 
 ANNOUNCEMENT_MAX = 1000
 
 
 class AnnouncementError(ServiceError):
-    """reason: "empty" | "too_long"."""
+    """reason: "empty" | "too_long" | "marking" (at confirmation; the draft is cancelled)."""
 
 
-def create_draft(session: Session, plan: str, text: str, admin_id: int, now: dt.datetime) -> Announcement:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What `prepare` did: the draft kept (None when nobody would receive it) and the count."""
+
+    draft: Announcement | None
+    recipients: int
+
+
+def _checked(text: str) -> str:
     text = text.strip()
     if not text:
         raise AnnouncementError("empty")
     if len(text) > ANNOUNCEMENT_MAX:
         raise AnnouncementError("too_long")
-    row = Announcement(plan=plan, text=text, created_by=admin_id, created_at=now, state="draft")
+    leak_guard.check(text)
+    return text
+
+
+def prepare(session: Session, plan: str, text: str, admin_id: int, now: dt.datetime) -> Prepared:
+    """Judge the text (whoever would receive it), then keep a draft if the plan has recipients.
+
+    Raises `AnnouncementError` "empty"/"too_long", or `leak_guard.MarkedText`: nothing kept.
+    """
+    text = _checked(text)
+    count = len(recipients(session, plan))
+    return Prepared(create_draft(session, plan, text, admin_id, now) if count else None, count)
+
+
+def create_draft(session: Session, plan: str, text: str, admin_id: int, now: dt.datetime) -> Announcement:
+    """Keep a draft; the same checks as `prepare`."""
+    row = Announcement(plan=plan, text=_checked(text), created_by=admin_id, created_at=now, state="draft")
     session.add(row)
     session.flush()
     return row
@@ -42,7 +69,17 @@ def get(session: Session, announcement_id: int) -> Announcement | None:
 
 
 def confirm(session: Session, announcement_id: int, admin_id: int, now: dt.datetime) -> bool:
-    """Draft → sending, once: True only for the press that made the change."""
+    """Draft → sending, once: True only for the press that made the change.
+
+    The text is judged again first (a draft kept before a stricter guard, or written to the
+    table by other means, is not sent): a marked draft is cancelled and `AnnouncementError`
+    "marking" raised — catch it inside the transaction so that the cancellation is kept.
+    """
+    draft = session.get(Announcement, announcement_id)
+    if (draft is not None and draft.state == "draft" and draft.created_by == admin_id
+            and leak_guard.find_marking(draft.text) is not None):
+        cancel(session, announcement_id, admin_id)
+        raise AnnouncementError("marking")
     result = cast(CursorResult[Any], session.execute(
         update(Announcement)
         .where(Announcement.id == announcement_id, Announcement.created_by == admin_id,

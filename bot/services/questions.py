@@ -12,10 +12,14 @@ from collections.abc import Iterable
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from bot import leak_guard
 from bot.db import Db
 from bot.models import FEEDBACK_VALUES, QuestionLog
 
-__all__ = ["get_question", "log_question", "record_feedback", "unanswered"]
+__all__ = ["QUESTION_MAX", "get_question", "log_question", "record_feedback", "unanswered"]
+
+# Longer texts are refused before the lookup (a question is a sentence or two, not a document).
+QUESTION_MAX = 1000
 
 
 _log = QuestionLog.__table__
@@ -34,7 +38,8 @@ def log_question(
     suggestions: Iterable[str],
     now: dt.datetime,
 ) -> int:
-    """Log a question the assistant handled (the caller has already refused marked text)."""
+    """Log a question the assistant handled; `leak_guard.MarkedText` for marked text, unlogged."""
+    leak_guard.check(question)
     # A Core INSERT: this runs for every question, and the ORM unit of work triples its cost.
     return db.execute(_LOG_QUESTION, {
         "user_id": user_id, "plan": plan, "question": question, "answered": answered,

@@ -29,6 +29,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import leak_guard
 from bot.clock import timezone
 from bot.items import Item, find_item, plan_items, signed_dates
 from bot.leak_guard import find_marking
@@ -46,6 +47,7 @@ __all__ = [
     "ItemOverview",
     "StatusRefused",
     "StatusRow",
+    "UnitReply",
     "clean_note",
     "expected_units",
     "get_status",
@@ -57,6 +59,7 @@ __all__ = [
     "parse_state",
     "status_rows",
     "submit_status",
+    "unit_reply",
 ]
 
 STATES = STATUS_STATES
@@ -278,6 +281,36 @@ def _insert_next_version(session: Session, values: dict[str, Any]) -> StatusReco
 def get_status(session: Session, status_id: int) -> StatusRecord | None:
     """One status version by id (e.g. from an admin's reply button)."""
     return session.get(StatusRecord, status_id)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReply:
+    """Where an admin's reply to a status report goes: the unit's active approved contacts."""
+
+    plan: str
+    unit_name: str
+    receipt: str
+    item: str
+    targets: list[int]
+
+
+def unit_reply(session: Session, status_id: int, text: str) -> UnitReply | None:
+    """The recipients of an admin's reply to status `status_id` (None if it is gone).
+
+    The reply is sent on to the unit, so the leak guard judges it first: `leak_guard.MarkedText`.
+    """
+    leak_guard.check(text)
+    record = session.get(StatusRecord, status_id)
+    if record is None:
+        return None
+    unit = session.get(UnitRecord, record.unit_id)
+    targets = session.scalars(
+        select(Contact.user_id).join(User, User.id == Contact.user_id)
+        .where(Contact.plan == record.plan, Contact.unit_id == record.unit_id,
+               Contact.state == "approved", User.active.is_(True))
+        .distinct().order_by(Contact.user_id))
+    return UnitReply(record.plan, unit.name if unit is not None else "", record.receipt or "",
+                     record.item, list(targets))
 
 
 def _latest_ids(plan: str, unit_id: int | None = None):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from bot import leak_guard
 from bot.models import UNIT_SOURCES, UnitRecord
 from bot.services import ServiceError
 from knowledge.loader import KnowledgeBase
@@ -188,9 +189,14 @@ def add_unit(
     *,
     allow_unclassified: bool = False,
 ) -> tuple[UnitRecord, bool]:
-    """`find_or_add_unit` that also says whether the record is new (for messages and audit)."""
+    """`find_or_add_unit` that also says whether the record is new (for messages and audit).
+
+    The raw name is judged by the leak guard first (`leak_guard.MarkedText`): a name is shown
+    to every admin and contact, and typed names arrive with their lines as written.
+    """
     if source not in UNIT_SOURCES:
         raise ValueError(f"unknown unit source {source!r}")
+    leak_guard.check(name)
     cleaned = clean_name(name)
     key = registry.key(cleaned) if _valid(cleaned) else ""
     if not key:
@@ -254,7 +260,7 @@ def import_units_csv(
     """Add units from CSV text (admins): a header `name[,plan]`, or one column without header.
 
     `plans` are the known plan slugs; an empty plan cell means `default_plan`. A bad line is
-    reported as (line number, reason) — "invalid", "group", "unknown_plan", "columns" — and
+    reported as (line number, reason) — "invalid", "group", "unknown_plan", "columns", "marking" — and
     changes nothing; the other lines are still imported.
     """
     text = text.removeprefix("\ufeff")
@@ -291,6 +297,9 @@ def import_units_csv(
                                      now, allow_unclassified=True)
         except UnitNotFound as exc:
             result.errors.append((line, exc.reason))
+            continue
+        except leak_guard.MarkedText:
+            result.errors.append((line, "marking"))
             continue
         (result.added if added else result.existing).append(record.name)
     return result

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from handlers import guard, texts
+from bot import leak_guard
+from handlers import texts
 from tests.handlers.conftest import ALICE, text_of
 
 PHOTO = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
@@ -79,6 +80,6 @@ async def test_questions_about_secrecy_levels_are_answered(chat):
 
 
 def test_the_warning_cites_provisions_that_are_in_the_knowledge_base(kb):
-    for entry_id in (guard.LAW_NOW, guard.LAW_BEFORE):
+    for entry_id in (leak_guard.LAW_NOW, leak_guard.LAW_BEFORE):
         entry = kb.by_id[entry_id]
         assert entry.article == 5
