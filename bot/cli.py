@@ -195,7 +195,8 @@ def _ask(assistant: Assistant, args: argparse.Namespace, today: dt.date, stdout:
 def _ask_batch(assistant: Assistant, path: Path, default_plan: str | None, as_json: bool,
                today: dt.date, stdout: TextIO) -> int:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # JSON Lines are split at "\n" only: a question may hold U+2028 and other line breaks.
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(messages.BATCH_UNREADABLE.format(path=path, error=exc)) from None
     failed = 0

@@ -202,7 +202,7 @@ def _spelled(word: str) -> str:
 
 
 _SPACED = re.compile(
-    rf"(?<!\w)(?:(?P<high>{_spelled('TUY[ỆE]T')}|{_spelled('T[ỐO]I')})[^\w\n]{{0,8}})?"
+    rf"(?<!\w)(?:(?P<high>{_spelled('TUY[ỆE]T')}|{_spelled('T[ỐO]I')})(?:[^\w\n]|_){{0,16}})?"
     rf"{_spelled('M[ẬA]T')}(?!\w)",
     re.IGNORECASE,
 )

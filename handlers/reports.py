@@ -258,6 +258,9 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, 
     if refusal == "marking":
         await guard.refuse_marked(update, context, None)
         return
+    if refusal == "note_too_long" and note is not None:
+        await reply(update, context, rt.NOTE_TOO_LONG.format(length=len(note), limit=statuses.NOTE_MAX))
+        return
     if refusal is not None:
         await reply(update, context, rt.REFUSED.get(refusal, rt.REFUSED["unknown_item"]))
         return
@@ -309,10 +312,7 @@ async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyU
         await reply(update, context, rt.UNKNOWN_STATE.format(state=escape(" ".join(args[1:3])[:60])))
         return
     # The note as typed, lines intact (the leak guard judges it so), not a re-join of the words.
-    note = command_text(update.effective_message, skip=1 + size) or None
-    if note is not None and len(note) > statuses.NOTE_MAX:
-        await reply(update, context, rt.NOTE_TOO_LONG.format(length=len(note), limit=statuses.NOTE_MAX))
-        return
+    note = command_text(update.effective_message, skip=1 + size) or None  # the service checks it
     await submit(update, context, who.plan, who.unit_id, item.key, state, note)
 
 

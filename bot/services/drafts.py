@@ -55,12 +55,12 @@ def save_draft(
         raise StatusRefused("unknown_state")
     if not isinstance(note, _Unset):
         note = clean_note(note)
-        if note is not None and len(note) > NOTE_MAX:
-            raise StatusRefused("note_too_long")
         if note is not None and find_marking(note) is not None:
             audit.record(session, "status_refused", now=now, actor_id=user_id, reason="marking",
                          plan=plan, unit_id=unit_id, via="chat", draft=True)
             raise StatusRefused("marking")
+        if note is not None and len(note) > NOTE_MAX:
+            raise StatusRefused("note_too_long")
     # The row exists after this statement whatever another transaction did (no lost race on
     # PostgreSQL); then it is locked (FOR UPDATE, a no-op on SQLite) and updated.
     insert = dialect_insert(session)

@@ -211,10 +211,10 @@ def submit_status(
     if code is None:
         raise refuse("unknown_state")
     note = clean_note(note)
+    if note is not None and find_marking(note) is not None:  # first: a long marked note is still marked
+        raise refuse("marking")
     if note is not None and len(note) > NOTE_MAX:
         raise refuse("note_too_long")
-    if note is not None and find_marking(note) is not None:
-        raise refuse("marking")
     unit = session.get(UnitRecord, unit_id)
     if unit is None or unit.plan not in (None, plan):
         raise refuse("unknown_unit")

@@ -11,8 +11,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bot.leak_guard import Marking, find_marking
+from bot.leak_guard import Marking, find_marking, normalise
+from tests import leak_corpus as corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 REGRESSION_QUESTIONS = ROOT / "tests" / "regression" / "questions.jsonl"
@@ -230,3 +233,127 @@ def test_real_user_questions_are_never_flagged():
     assert len(questions) > 200
     flagged = [(q, find_marking(q)) for q in questions if find_marking(q) is not None]
     assert flagged == []
+
+
+# --- the shared corpus, and generated variants of every stamp ------------------------------------
+
+
+@pytest.mark.parametrize(("text", "level"), corpus.MARKED)
+def test_every_marked_text_of_the_corpus_is_refused_with_its_level(text, level):
+    marking = find_marking(text)
+    assert marking is not None and marking.level == level
+
+
+@pytest.mark.parametrize("text", corpus.QUESTIONS)
+def test_no_question_of_the_corpus_is_refused(text):
+    assert find_marking(text) is None
+
+
+def test_the_corpus_is_large_enough_to_mean_something():
+    assert len(corpus.MARKED) >= 120 and len(corpus.QUESTIONS) >= 60
+
+
+@pytest.mark.parametrize("header", corpus.HEADERS)
+@pytest.mark.parametrize(("stamp", "level"), corpus.STAMPS)
+@pytest.mark.parametrize("case", [str.upper, str.lower, str.title])
+def test_a_stamp_on_its_own_line_of_a_header_is_refused_in_any_case(header, stamp, level, case):
+    marking = find_marking(header.format(stamp=case(stamp)))
+    assert marking is not None and marking.level == level
+
+
+SEPARATORS = [" ", ".", "-", "_", "·", "*", "/", " . ", "  ", "\u00a0", "\u3000"]
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\u2063", "\u034f",
+             "\u00ad", "\ufeff", "\u202a", "\u202c", "\u2066", "\u2069", "\u180e", "\ufe0f"]
+# Letters of other scripts and forms that look like the Latin letters of the stamps.
+LOOKALIKES = {
+    "M": ["\u041c", "\u039c", "\uff2d", "\U0001d40c", "\u216f"],
+    "T": ["\u0422", "\u03a4", "\uff34", "\U0001d413"],
+    "O": ["\u041e", "\u039f", "\uff2f", "\u0555"],
+    "I": ["\u0406", "\u0399", "\uff29", "\u04c0", "\u2160"],
+    "A": ["\u0410", "\u0391", "\uff21"],
+    "U": ["\u054d", "\uff35"],
+    "Y": ["\u04ae", "\u03a5", "\uff39"],
+    "E": ["\u0415", "\u0395", "\uff25"],
+}
+
+
+HEADER_DECORATIONS = ["{}", "- {} -", "[{}]", "({})", "*{}*", "« {} »", "{}."]
+
+
+@st.composite
+def disguised_stamps(draw, decorations: tuple[str, ...] = tuple(HEADER_DECORATIONS)) -> tuple[str, str]:
+    """A stamp written the ways people (and evaders) write it: spaced, invisible, look-alike, any case."""
+    base, level = draw(st.sampled_from(corpus.STAMPS))
+    case = draw(st.sampled_from([str.upper, str.lower, str.title]))
+    words = case(base).split()
+    spaced = draw(st.booleans())
+    separator = draw(st.sampled_from(SEPARATORS))
+    written = []
+    for word in words:
+        letters = []
+        for letter in unicodedata.normalize("NFD", word):
+            if unicodedata.combining(letter):  # keep accents on their letter
+                letters[-1] += letter
+                continue
+            plain = letter.upper()
+            if plain in LOOKALIKES and letter.isupper() and draw(st.booleans()):
+                letter = draw(st.sampled_from(LOOKALIKES[plain]))
+            letters.append(letter)
+        letters = [letter + (draw(st.sampled_from(INVISIBLE)) if draw(st.integers(0, 3)) == 0 else "")
+                   for letter in letters]
+        written.append((separator if spaced else "").join(letters))
+    stamp = ((separator * 3 if spaced and separator.strip() else "   ") if spaced else " ").join(written)
+    if draw(st.booleans()):
+        stamp = unicodedata.normalize("NFC", stamp)
+    decoration = draw(st.sampled_from(decorations))
+    return decoration.format(stamp), level
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(disguised_stamps(), st.sampled_from(corpus.HEADERS), st.booleans())
+def test_a_disguised_stamp_in_a_header_is_refused_with_its_level(stamp, header, decompose):
+    written, level = stamp
+    text = header.format(stamp=written)
+    if decompose:
+        text = corpus.nfd(text)
+    marking = find_marking(text)
+    assert marking is not None and marking.level == level, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(disguised_stamps(decorations=("{}", "“{}”", "*{}*")),
+       st.sampled_from(["Độ mật: {}", "ĐỘ MẬT - {}", "Do mat = {}", "Độ mật {}", "Mức độ mật: {}"]),
+       st.sampled_from(["\nKế hoạch số 12/KH-UBND", "\nSố: 215/BC-ANNĐ\nBÁO CÁO", ""]))
+def test_a_disguised_level_in_a_level_field_is_refused(stamp, field, rest):
+    written, level = stamp
+    marking = find_marking(field.format(written) + rest)
+    assert marking is not None and marking.level == level
+
+
+@settings(max_examples=300, deadline=None)
+@given(disguised_stamps(decorations=("({})", "[{}]", "«{}»")),
+       st.sampled_from(["Gửi anh báo cáo số 15/BC-CAT {} về tình hình", "{} Kế hoạch số 12 của UBND",
+                        "Em gửi bản {} để anh xem"]))
+def test_a_disguised_stamp_in_brackets_inside_prose_is_refused(stamp, sentence):
+    written, level = stamp
+    marking = find_marking(sentence.format(written))
+    assert marking is not None and marking.level == level
+
+
+def test_every_format_character_is_removed_before_matching():
+    format_chars = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+    assert len(format_chars) > 150
+    kept = [f"U+{ord(c):04X}" for c in format_chars if c in normalise(f"M{c}ẬT")]
+    assert kept == []
+    assert find_marking("UBND TỈNH\n" + "".join(format_chars[:40]).join("MẬT") + "\nSố: 1/KH") is not None
+
+
+VIETNAMESE_LETTERS = ("aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstu"
+                      "ùủũúụưừửữứựvxyỳỷỹýỵ")
+
+
+def test_look_alike_mapping_never_changes_vietnamese_text():
+    letters = VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper() + "0123456789"
+    assert normalise(letters + " " + letters) == letters + " " + letters
+    text = "Kế hoạch số 12/KH-UBND của Ủy ban nhân dân tỉnh Lạng Sơn — “Bảo vệ bí mật nhà nước”"
+    assert normalise(text) == text
