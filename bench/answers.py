@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="development question set")
     parser.add_argument("--repeat", type=int, default=20, help="passes over the questions")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--only", choices=["answers", "telegram", "statuses", "reminders"],
+    parser.add_argument("--only", choices=["answers", "telegram", "statuses", "reminders", "guard"],
                         help="run one benchmark")
     parser.add_argument("--updates", type=int, default=2000, help="question updates for the throughput")
     parser.add_argument("--rounds", type=int, default=3,
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submissions", type=int, default=2000, help="status submissions to time")
     parser.add_argument("--units", type=int, default=2000, help="units of the exported plan")
     args = parser.parse_args(argv)
-    if args.only != "statuses" and not args.dev.is_file():
+    if args.only not in ("statuses", "guard") and not args.dev.is_file():
         print(f"development set not found: {args.dev}")
         return 2
     if min(args.repeat, args.updates, args.rounds, args.submissions, args.units) < 1:
@@ -228,6 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             print_planning(result["reminders"]["planning"])
             print_delivery(result["reminders"]["delivery"])
+    if args.only in (None, "guard"):
+        from bench.guard import print_guard, run_guard
+
+        result["guard"] = run_guard()
+        if not args.json:
+            print_guard(result["guard"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0

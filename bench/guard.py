@@ -9,7 +9,7 @@ take quadratic time (many bracketed levels or level fields in a question).
 
 from __future__ import annotations
 
-import statistics
+import gc
 import time
 
 from bot.leak_guard import find_marking
@@ -36,41 +36,50 @@ def _text(unit: str, size: int) -> str:
     return (unit * (size // len(unit) + 1))[:size]
 
 
-def _median_seconds(text: str, runs: int) -> float:
+def _best_seconds(text: str, runs: int) -> float:
+    """The fastest of `runs` timings with the garbage collector off, as `timeit` measures: on a
+    shared machine the slower runs measure the neighbours, not the code."""
     times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        find_marking(text)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(runs):
+            start = time.perf_counter()
+            find_marking(text)
+            times.append(time.perf_counter() - start)
+    finally:
+        if collecting:
+            gc.enable()
+    return min(times)
 
 
-def run_guard(runs_small: int = 51, runs_large: int = 3) -> list[dict]:
-    """One row per shape: milliseconds per size, and the 64 KB and 1 MB times over the 4 KB time."""
+def run_guard(runs_small: int = 51, runs_large: int = 5, sizes: tuple[int, int, int] = SIZES) -> list[dict]:
+    """One row per shape: milliseconds per size, and the middle and largest times over the smallest."""
     find_marking("Độ mật: Tối мật")  # builds the look-alike table once, outside the timings
     rows = []
     for name, unit, marked in SHAPES:
         times = {}
-        for size in SIZES:
+        for size in sizes:
             text = _text(unit, size)
-            assert (find_marking(text) is not None) == marked, name
-            times[size] = _median_seconds(text, runs_small if size <= 64 * 1024 else runs_large)
-        base = times[SIZES[0]]
+            if (find_marking(text) is not None) != marked:
+                raise AssertionError(f"{name}: judged {'ordinary' if marked else 'marked'} at {size} bytes")
+            times[size] = _best_seconds(text, runs_small if size < sizes[2] else runs_large)
+        base = times[sizes[0]]
         rows.append({
             "shape": name,
-            "ms": {size: times[size] * 1000 for size in SIZES},
-            "ratio_64k": times[SIZES[1]] / base,
-            "ratio_1m": times[SIZES[2]] / base,
+            "ms": {size: times[size] * 1000 for size in sizes},
+            "ratio_64k": times[sizes[1]] / base,
+            "ratio_1m": times[sizes[2]] / base,
         })
     return rows
 
 
 def print_guard(rows: list[dict]) -> None:
-    print(f"\nLeak guard: median time to judge a text (target: 1 MB ≤ {TARGET_RATIO}× the 4 KB time)")
+    print(f"\nLeak guard: best time to judge a text (target: 1 MB ≤ {TARGET_RATIO}× the 4 KB time)")
     print(f"{'shape':32s} {'4 KB ms':>9s} {'64 KB ms':>9s} {'1 MB ms':>9s} {'64K/4K':>7s} {'1M/4K':>7s}")
     for row in rows:
-        ms = row["ms"]
-        print(f"{row['shape']:32s} {ms[SIZES[0]]:9.3f} {ms[SIZES[1]]:9.2f} {ms[SIZES[2]]:9.1f} "
+        small, middle, large = row["ms"].values()
+        print(f"{row['shape']:32s} {small:9.3f} {middle:9.2f} {large:9.1f} "
               f"{row['ratio_64k']:7.1f} {row['ratio_1m']:7.1f}")
     worst = max(row["ratio_1m"] for row in rows)
     verdict = "met" if worst <= TARGET_RATIO else "NOT met"
