@@ -27,7 +27,7 @@ from handlers.common import (
     user_state,
 )
 
-__all__ = ["add_unit", "decide", "invite", "pending", "require_admin", "unanswered"]
+__all__ = ["add_unit", "decide", "given_plan", "invite", "pending", "require_admin", "unanswered"]
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("Could not update the approval message: %s", exc)
 
 
-def _given_plan(core: Core, update: Update) -> tuple[str | None, str]:
+def given_plan(core: Core, update: Update) -> tuple[str | None, str]:
     """`[plan] text…` after the command: the plan if given first, and the rest as typed."""
     body = command_text(update.effective_message)
     first = body.split(maxsplit=1)[0] if body else ""
@@ -128,7 +128,7 @@ def _given_plan(core: Core, update: Update) -> tuple[str | None, str]:
 
 def _plan_and_rest(core: Core, update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str | None, str]:
     """`[plan] name…`: the plan given first, else the admin's own plan, else DEFAULT_PLAN."""
-    plan, rest = _given_plan(core, update)
+    plan, rest = given_plan(core, update)
     return plan or user_state(context).plan or core.settings.default_plan, rest
 
 
@@ -172,7 +172,7 @@ async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    plan, name = _given_plan(core, update)  # a marked name raises in the service: refused
+    plan, name = given_plan(core, update)  # a marked name raises in the service: refused
     if not name:
         await reply(update, context, texts.ADD_UNIT_USAGE)
         return

@@ -18,9 +18,7 @@ from bot.services import announcements, deliveries, users
 from handlers import admin, callbacks, guard, onboarding
 from handlers import reminder_texts as rmt
 from handlers.common import (
-    after_words,
     button_press,
-    command_text,
     escape,
     is_admin,
     mark_blocked,
@@ -43,12 +41,8 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert user is not None and message is not None and message.text is not None
     core = get_core(context)
-    body = command_text(message)
-    first = body.split(maxsplit=1)[0] if body else ""
-    if first.lower() in core.kb.plans:
-        plan, text = first.lower(), after_words(body, 1)
-    else:
-        plan, text = user_state(context).plan or core.settings.default_plan, body
+    given, text = admin.given_plan(core, update)
+    plan = given or user_state(context).plan or core.settings.default_plan
     if plan is None or not text:
         await reply(update, context, rmt.ANNOUNCE_USAGE.format(
             limit=announcements.ANNOUNCEMENT_MAX, plans=", ".join(core.kb.plans)))

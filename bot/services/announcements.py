@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.models import Announcement, Contact, User
-from bot.services import ServiceError
+from bot.models import Announcement
+from bot.services import ServiceError, contacts
 
 __all__ = ["ANNOUNCEMENT_MAX", "AnnouncementError", "Prepared", "cancel", "confirm", "create_draft",
            "finish", "get", "prepare", "recipients"]
@@ -104,7 +104,4 @@ def finish(session: Session, announcement_id: int, sent: int, now: dt.datetime) 
 
 def recipients(session: Session, plan: str) -> list[int]:
     """Active users with an approved contact in `plan`."""
-    stmt = (select(Contact.user_id).join(User, User.id == Contact.user_id)
-            .where(Contact.plan == plan, Contact.state == "approved", User.active.is_(True))
-            .distinct().order_by(Contact.user_id))
-    return list(session.scalars(stmt))
+    return contacts.active_contacts(session, plan)

@@ -17,13 +17,14 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from bot.models import CURRENT_CONTACT_STATES, Contact, Invite, UnitRecord
+from bot.models import CURRENT_CONTACT_STATES, Contact, Invite, UnitRecord, User
 from bot.services import ServiceError
 
 __all__ = [
     "DEFAULT_INVITE_TTL",
     "ContactError",
     "InviteError",
+    "active_contacts",
     "contacts_of_plan",
     "create_invite",
     "current_contact",
@@ -175,3 +176,12 @@ def contacts_of_plan(session: Session, plan: str, approved_only: bool = True) ->
             .where(Contact.plan == plan, Contact.state.in_(states))
             .order_by(UnitRecord.key, Contact.created_at, Contact.id))
     return list(session.scalars(stmt))
+
+
+def active_contacts(session: Session, plan: str, unit_id: int | None = None) -> list[int]:
+    """Ids of the active users with an approved contact in `plan` (of `unit_id` if given)."""
+    stmt = (select(Contact.user_id).join(User, User.id == Contact.user_id)
+            .where(Contact.plan == plan, Contact.state == "approved", User.active.is_(True)))
+    if unit_id is not None:
+        stmt = stmt.where(Contact.unit_id == unit_id)
+    return list(session.scalars(stmt.distinct().order_by(Contact.user_id)))

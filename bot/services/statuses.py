@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 from bot import leak_guard
 from bot.clock import timezone
 from bot.items import Item, find_item, plan_items, signed_dates
-from bot.leak_guard import find_marking
 from bot.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
 from bot.services import ServiceError, audit
+from bot.services.contacts import active_contacts
 from bot.services.units import memberships, units_for_plan
 from knowledge.loader import KnowledgeBase
 from knowledge.model import Deadline, Duty
@@ -211,7 +211,8 @@ def submit_status(
     if code is None:
         raise refuse("unknown_state")
     note = clean_note(note)
-    if note is not None and find_marking(note) is not None:  # first: a long marked note is still marked
+    # The guard first: a long marked note is refused as marked.
+    if note is not None and leak_guard.find_marking(note) is not None:
         raise refuse("marking")
     if note is not None and len(note) > NOTE_MAX:
         raise refuse("note_too_long")
@@ -304,13 +305,8 @@ def unit_reply(session: Session, status_id: int, text: str) -> UnitReply | None:
     if record is None:
         return None
     unit = session.get(UnitRecord, record.unit_id)
-    targets = session.scalars(
-        select(Contact.user_id).join(User, User.id == Contact.user_id)
-        .where(Contact.plan == record.plan, Contact.unit_id == record.unit_id,
-               Contact.state == "approved", User.active.is_(True))
-        .distinct().order_by(Contact.user_id))
     return UnitReply(record.plan, unit.name if unit is not None else "", record.receipt or "",
-                     record.item, list(targets))
+                     record.item, active_contacts(session, record.plan, record.unit_id))
 
 
 def _latest_ids(plan: str, unit_id: int | None = None):
