@@ -321,6 +321,8 @@ _OPENER = re.compile(
 _INDEFINITE = re.compile(
     r"(?<!\w)(?:bất|bat)[ \t]+(?:kỳ|kì|ky|ki|cứ|cu)(?!\w)[^\n?.;]{0,60}?(?<!\w)(?:nào|nao|ai|gì|gi|đâu)(?!\w)"
     r"|(?<!\w)(?:nào|nao|ai|gì|gi|đâu)[ \t]+(?:đó|cũng|khác|hết|cả)(?!\w)"
+    # "hỏi" in a purpose clause asks nothing: "lưu giúp … để lúc cần hỏi lại".
+    r"|(?<!\w)(?:để|de)[ \t]+[^\n?.;:]{0,30}?(?<!\w)h[ỏo]i(?!\w)"
 )
 
 

@@ -284,6 +284,9 @@ MARKED: list[tuple[str, str]] = [
     ("CÔNG AN TỈNH\rMẬT\rSố: 9/BC-CAT", "mat"),
     ("Do mat toi mat\u2028Ke hoach so 5/KH", "toi-mat"),
     ("Báo cáo nhanh\r\n- MẬT -\r\nVụ việc tại cửa khẩu Chi Ma", "mat"),
+    # m) A stamp opening a request to keep the text: "hỏi" in a purpose clause asks nothing.
+    ("TỐI MẬT. Nhờ bot lưu giúp công văn số 4 của phòng để khi cần hỏi lại: danh sách nhân sự", "toi-mat"),
+    ("MẬT - Lưu hộ em kế hoạch này để mai hỏi lại anh: phương án bảo vệ đoàn khách", "mat"),
 ]
 
 
