@@ -19,9 +19,15 @@ from bot import cli_db, cli_reminders, cli_reminders_status, cli_status, leak_gu
 from bot.clock import local_today
 from bot.settings import Settings, SettingsError
 from knowledge.answers import Answer, Assistant, UnknownPlan
-from knowledge.loader import DEFAULT_ROOT, KnowledgeError, check_knowledge, load_knowledge
+from knowledge.loader import (
+    DEFAULT_ROOT,
+    KnowledgeBase,
+    KnowledgeError,
+    check_knowledge,
+    load_knowledge,
+)
 from knowledge.render import to_plain
-from knowledge.units import UnknownUnit
+from knowledge.units import ResolvedUnit, UnknownUnit
 from scheduler.occurrences import occurrences
 
 __all__ = ["main"]
@@ -58,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="hỏi một câu (hoặc --batch FILE)")
     ask.add_argument("question", nargs="?", help="câu hỏi")
     ask.add_argument("--plan", help="slug kế hoạch")
-    ask.add_argument("--batch", type=Path, help="tệp JSON Lines {id, question, plan}")
+    ask.add_argument("--unit", help="hỏi với tư cách đầu mối của đơn vị này")
+    ask.add_argument("--batch", type=Path, help="tệp JSON Lines {id, question, plan, unit}")
     ask.add_argument("--json", action="store_true", help="in JSON")
 
     deadlines = sub.add_parser("deadlines", help="các hạn chót, gần nhất trước")
@@ -149,17 +156,34 @@ def _kb_check(root: Path, stdout: TextIO) -> int:
 
 
 def answer_json(answer: Answer, qid: object) -> dict:
-    """The SPEC's `ask --json` object."""
-    return {
+    """The SPEC's `ask --json` object; `blocks` in rank order, the first being the answer."""
+    out = {
         "id": qid,
         "answered": answer.answered,
         "text": to_plain(answer.markdown),
         "sources": [{"doc": s.doc, "ref": s.ref} for s in answer.sources],
         "suggestions": list(answer.suggestions),
+        "blocks": [
+            {"entry": p.entry, "title": p.title, "text": to_plain(p.markdown),
+             "sources": [{"doc": s.doc, "ref": s.ref} for s in p.sources]}
+            for p in answer.parts
+        ] if answer.answered else [],
         "plan": answer.plan,
         "entries": list(answer.entry_ids),
         "coverage": answer.extra.get("coverage"),
     }
+    if "declined" in answer.extra:
+        out["declined"] = answer.extra["declined"]
+    return out
+
+
+def resolve_unit(kb: KnowledgeBase, name: str) -> ResolvedUnit:
+    """A unit NAME from the command line, or a usage error listing close matches."""
+    try:
+        return kb.registry.resolve(name)
+    except UnknownUnit as exc:
+        hint = ", ".join(exc.suggestions) or "—"
+        raise UsageError(messages.UNKNOWN_UNIT.format(unit=name, close=hint)) from None
 
 
 def marked_json(assistant: Assistant, qid: object, plan: str | None) -> dict:
@@ -175,16 +199,18 @@ def _ask(assistant: Assistant, args: argparse.Namespace, today: dt.date, stdout:
         if args.question:
             raise UsageError(messages.BATCH_AND_QUESTION)
         _check_plan(assistant, args.plan)
-        return _ask_batch(assistant, args.batch, args.plan, args.json, today, stdout)
+        default_unit = resolve_unit(assistant.kb, args.unit) if args.unit is not None else None
+        return _ask_batch(assistant, args.batch, args.plan, default_unit, args.json, today, stdout)
     question = (args.question or "").strip()
     if not question:
         raise UsageError(messages.EMPTY_QUESTION)
     _check_plan(assistant, args.plan)
+    unit = resolve_unit(assistant.kb, args.unit) if args.unit is not None else None
     if leak_guard.find_marking(question) is not None:  # the same guard as the chat: not answered
         refused = marked_json(assistant, None, args.plan)
         print(json.dumps(refused, ensure_ascii=False) if args.json else refused["text"], file=stdout)
         return 0
-    answer = assistant.find_answers(question, args.plan, today)
+    answer = assistant.find_answers(question, args.plan, today, unit)
     if args.json:
         print(json.dumps(answer_json(answer, None), ensure_ascii=False), file=stdout)
     else:
@@ -192,8 +218,9 @@ def _ask(assistant: Assistant, args: argparse.Namespace, today: dt.date, stdout:
     return 0
 
 
-def _ask_batch(assistant: Assistant, path: Path, default_plan: str | None, as_json: bool,
-               today: dt.date, stdout: TextIO) -> int:
+def _ask_batch(assistant: Assistant, path: Path, default_plan: str | None,
+               default_unit: ResolvedUnit | None, as_json: bool, today: dt.date,
+               stdout: TextIO) -> int:
     try:
         # JSON Lines are split at "\n" only: a question may hold U+2028 and other line breaks.
         lines = path.read_text(encoding="utf-8").split("\n")
@@ -217,10 +244,19 @@ def _ask_batch(assistant: Assistant, path: Path, default_plan: str | None, as_js
                 raise ValueError(messages.BATCH_BAD_PLAN)
             if plan is not None and plan not in assistant.kb.plans:
                 raise UnknownPlan(plan)
+            unit = default_unit
+            if item.get("unit") is not None:
+                if not isinstance(item["unit"], str) or not item["unit"].strip():
+                    raise ValueError(messages.BATCH_BAD_UNIT)
+                unit = assistant.kb.registry.resolve(item["unit"])
             if leak_guard.find_marking(question) is not None:
                 result = marked_json(assistant, qid, plan)
             else:
-                result = answer_json(assistant.find_answers(question, plan, today), qid)
+                result = answer_json(assistant.find_answers(question, plan, today, unit), qid)
+        except UnknownUnit as exc:
+            failed += 1
+            result = _error_json(qid, messages.UNKNOWN_UNIT.format(
+                unit=exc.name, close=", ".join(exc.suggestions) or "—"), number)
         except UnknownPlan as exc:
             failed += 1
             result = _error_json(qid, messages.UNKNOWN_PLAN.format(
@@ -254,13 +290,7 @@ def _plain_with_suggestions(answer: Answer) -> str:
 def _deadlines(assistant: Assistant, args: argparse.Namespace, today: dt.date, stdout: TextIO) -> int:
     kb = assistant.kb
     _check_plan(assistant, args.plan)
-    unit = None
-    if args.unit is not None:
-        try:
-            unit = kb.registry.resolve(args.unit)
-        except UnknownUnit as exc:
-            hint = ", ".join(exc.suggestions) or "—"
-            raise UsageError(messages.UNKNOWN_UNIT.format(unit=args.unit, close=hint)) from None
+    unit = resolve_unit(kb, args.unit) if args.unit is not None else None
     signed = {d.plan: d.signed for d in kb.documents.values() if d.plan}
     items = occurrences(kb.deadlines(), start=args.after, unit=unit, plan=args.plan, signed=signed)
     rows = []

@@ -11,14 +11,15 @@ import datetime as dt
 import functools
 import heapq
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from knowledge import texts
+from knowledge import premise, scope, texts
 from knowledge.index import Analysis, SearchIndex
+from knowledge.lens import PlanLens
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_knowledge
 from knowledge.model import (
     Change,
@@ -30,12 +31,26 @@ from knowledge.model import (
     FaqEntry,
     Provision,
 )
+from knowledge.question import (
+    CONFIRM_WORDS,
+    CONTACT_CUE,
+    DEADLINE_CUE,
+    DUTIES_CUE,
+    LISTING_FILLER,
+    OWN_UNIT,
+    OWN_UNIT_WORDS,
+    PENALTY_CUE,
+    focus,
+)
+from knowledge.text import STOPWORDS, fold
 from knowledge.units import ResolvedUnit
 
-__all__ = ["Answer", "Assistant", "Source", "UnknownPlan"]
+__all__ = ["Answer", "Assistant", "Part", "Source", "UnknownPlan"]
 
 # Below this share of the question's content found in the best entry, the assistant declines.
 MIN_COVERAGE = 0.28
+# The same for a yes/no question stating a date with a plan in view ("… trước 5/11 đúng không").
+MIN_CLAIM_COVERAGE = 0.15
 # A second entry is shown in full when it scores at least this share of the best one.
 SECOND_ENTRY_RATIO = 0.85
 # A declined question gets near-miss suggestions only from this coverage up.
@@ -53,21 +68,18 @@ TITLE_LIKENESS = 70
 # Suggestions must score at least this share of the best entry.
 SUGGESTION_RATIO = 0.35
 
-_DEADLINE_CUE = re.compile(
-    r"\b(truoc ngay nao|han chot|han nop|han cuoi|han gui|han bao cao|ngay nao|khi nao|bao gio|"
-    r"luc nao|deadline|thoi han nop|thoi han gui|thoi han bao cao|thoi han hoan thanh|"
-    r"thoi gian hoan thanh|han hoan thanh|nop truoc|gui truoc|truoc ngay|con bao nhieu ngay)\b"
-)
-_CONTACT_CUE = re.compile(
-    r"\b(lien he|lien lac|so dien thoai|dien thoai|sdt|hotline|goi cho ai|hoi ai|can bo dau moi|"
-    r"dau moi|bao cao ai|bao ai|phan anh)\b"
-)
-_DUTIES_CUE = re.compile(
-    r"\b(nhiem vu|trach nhiem|lam gi|phai lam|duoc giao|phan cong|viec gi|cong viec|giao gi)\b"
-)
+_DEADLINE_CUE = DEADLINE_CUE
+_CONTACT_CUE = CONTACT_CUE
+_DUTIES_CUE = DUTIES_CUE
+_PHONE_CUE = re.compile(r"\b(so dien thoai|dien thoai|sdt|hotline|so may|goi so)\b")
+_SANCTION = re.compile(r"\b(phat tien|muc phat|xu phat|truy cuu trach nhiem hinh su|ky luat)\b")
+# Words every plan's description shares: alone they do not name a plan.
+_GENERIC_PLAN_WORDS = frozenset("ke hoach bao ve bi mat nha nuoc tinh thanh pho".split())
+# The first document type a question names is what it asks about.
+_HEAD_NOUN = re.compile(r"\b(ke hoach|chi thi|ct|luat|nghi dinh|thong tu|quyet dinh|nghi quyet|van ban)\b")
 _ARTICLE_CUE = re.compile(r"\bdieu (\d+)\b")
-_LAW_2018_CUE = re.compile(r"\b(2018|29 2018|luat cu|qh14)\b")
-_LAW_2025_CUE = re.compile(r"\b(2025|117|luat moi|qh15)\b")
+_LAW_2018_CUE = re.compile(r"\b(2018|29 2018|luat cu|qh14|quoc hoi 14)\b")
+_LAW_2025_CUE = re.compile(r"\b(2025|117|luat moi|qh15|quoc hoi 15)\b")
 
 
 class UnknownPlan(ValueError):
@@ -78,6 +90,16 @@ class UnknownPlan(ValueError):
 class Source:
     doc: str
     ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of an answer as the SPEC's `blocks` list it: the entry, its title, its Markdown."""
+
+    entry: str
+    title: str
+    markdown: str
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +116,8 @@ class Answer:
     entry_ids: tuple[str, ...] = ()
     plan: str | None = None
     extra: dict = field(default_factory=dict)
+    # The answer's parts in rank order, the first being the answer to the question (SPEC `blocks`).
+    parts: tuple[Part, ...] = ()
 
     @property
     def markdown(self) -> str:
@@ -106,6 +130,31 @@ class _Ranked:
     score: float
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """A question as read: its analysis (chatter and unit words set aside) and its context."""
+
+    analysis: Analysis
+    plan: str | None
+    target: ResolvedUnit | None  # the unit the question is about
+    own_unit: bool  # it speaks of the asker's own unit
+    boost_units: list[str]  # unit/group ids whose entries rank higher
+    named_plans: frozenset[str]  # plans the question itself names
+    ignore: frozenset[str]  # syllables that are context, not content
+    wants_listing: bool  # nothing asked beyond "duties" or "deadlines"
+    foreign: str | None  # another domain it is about (out of scope)
+    question: str
+    confirm: bool
+    key: str
+    unit_words: frozenset[str]  # syllables of the names of the units it names
+    claims: tuple[premise.DateClaim, ...]  # the dates it states
+
+
+def _states_sanction(entry: Entry) -> bool:
+    """Whether an entry itself states a sanction (so a penalty question needs no caveat)."""
+    return _SANCTION.search(fold(entry.body)) is not None
+
+
 class Assistant:
     """Answers questions from one loaded knowledge base."""
 
@@ -114,11 +163,13 @@ class Assistant:
         self.index = SearchIndex(kb)
         self._position = {e.id: i for i, e in enumerate(self.index.entries)}
         self._plan_keys = self._build_plan_keys()
+        self._plan_descriptions = self._build_plan_descriptions()
         self._doc_keys = self._build_doc_keys()
         self._title_keys = [
             [" ".join(self.index.syllables_of(t)) for t in self._titles(e)] for e in self.index.entries
         ]
         self._cached_answer = functools.lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._find_answers)
+        self.lens = PlanLens(kb)
         self._by_plan: dict[str | None, set[int]] = {}
         for i, e in enumerate(self.index.entries):
             self._by_plan.setdefault(e.plan, set()).add(i)
@@ -152,6 +203,25 @@ class Assistant:
                     keys.append((key, doc.plan))
         return sorted(keys, key=lambda kv: len(kv[0]), reverse=True)
 
+    def _build_plan_descriptions(self) -> dict[str, list[str]]:
+        """Each plan's aliases without its province ("kế hoạch thực hiện chỉ thị 32"): they name
+        the plan only when it is the plan in view, as several plans share them."""
+        out: dict[str, list[str]] = {}
+        for doc in self.kb.documents.values():
+            if doc.kind != "plan" or not doc.plan or not doc.province:
+                continue
+            province = f" {' '.join(self.index.syllables_of(doc.province))} "
+            names = set()
+            for alias in doc.aliases:
+                key = f" {' '.join(self.index.syllables_of(alias))} "
+                if province in key:
+                    rest = " ".join(key.replace(province, " ").split())
+                    specific = set(rest.split()) - _GENERIC_PLAN_WORDS
+                    if rest.startswith("ke hoach ") and len(rest.split()) >= 4 and specific:
+                        names.add(rest)
+            out[doc.plan] = sorted(names, key=len, reverse=True)
+        return out
+
     def _build_doc_keys(self) -> list[tuple[str, str]]:
         keys = []
         for doc in self.kb.documents.values():
@@ -178,7 +248,7 @@ class Assistant:
 
     def _context_words(self, plan: str | None) -> set[str]:
         """Syllables that only name the plan's province or the plan itself: context, not content."""
-        words = {"ke", "hoach", "tinh", "thanh", "pho"}
+        words = {"tinh", "thanh", "pho"}
         doc = self.kb.plan_document(plan) if plan else None
         if doc and doc.province:
             words.update(self.index.syllables_of(doc.province))
@@ -187,8 +257,13 @@ class Assistant:
     # --- ranking -------------------------------------------------------------------------
 
     def _rank(self, analysis: Analysis, plan: str | None, today: dt.date,
-              units: list[str]) -> list[_Ranked]:
-        """Entries by score, boosted by what the question names (`units`: the units it names)."""
+              units: list[str], named_plans: frozenset[str] = frozenset()) -> list[_Ranked]:
+        """Entries by score, boosted by what the question names (`units`: the units it is about).
+
+        With a plan in view, a shared entry counts for what it says once the other provinces'
+        sentences are set aside (`knowledge.lens`): one that is mostly about them ranks lower,
+        one that is only about them not at all.
+        """
         allowed = self._allowed[plan] if plan is not None else None
         scores = self.index.score(analysis.terms, allowed)
         key = analysis.key
@@ -203,6 +278,8 @@ class Assistant:
         docs = self._mentioned_docs(key)
         law_2018 = bool(_LAW_2018_CUE.search(key))
         law_2025 = bool(_LAW_2025_CUE.search(key))
+        head = _HEAD_NOUN.search(key)
+        plan_asked = head is not None and head[0] == "ke hoach"
         ranked = []
         # Boosts and title likeness only matter among the best raw matches.
         best = heapq.nlargest(RANK_DEPTH, scores.items(), key=lambda kv: kv[1])
@@ -216,8 +293,12 @@ class Assistant:
                 # Without a plan in view, one province's plan is a weaker answer than the law.
                 score *= 0.8
             elif plan is not None and entry.plan == plan:
-                # With a plan in view, its own text beats the documents it merely cites.
-                score *= 1.25
+                # With a plan in view, its own text beats the documents it merely cites; a
+                # question that names the plan ("KH 298 do ai ký") asks about the plan itself.
+                score *= 1.6 if plan in named_plans else 1.25
+            if plan_asked and plan is not None:
+                # "KH thực hiện CT32 … do ai ký": the head noun says the plan is asked about.
+                score *= 1.3 if entry.plan == plan else 0.85
             if deadline_cue and isinstance(entry, Deadline):
                 score *= 1.6
             if contact_cue and isinstance(entry, Contact):
@@ -241,6 +322,11 @@ class Assistant:
                     score *= 1.15
                 elif isinstance(entry, Duty | Deadline | Contact):
                     score *= 0.6
+            if plan is not None and entry.plan is None:
+                removed = self.lens.view(entry, plan, named_plans).removed
+                if removed >= 0.95:
+                    continue
+                score *= 1 - 0.7 * removed
             ranked.append(_Ranked(entry, score))
         ranked.sort(key=lambda r: (-r.score, r.entry.id))
         return ranked
@@ -262,13 +348,16 @@ class Assistant:
     # --- public API ----------------------------------------------------------------------
 
     def find_answers(
-        self, question: str, plan: str | None = None, today: dt.date | None = None
+        self, question: str, plan: str | None = None, today: dt.date | None = None,
+        unit: ResolvedUnit | None = None,
     ) -> Answer:
-        """Answer `question`, in the context of `plan` (a slug) when given or named in it.
+        """Answer `question` asked in `plan` (a slug) by a contact of `unit`, when known.
 
-        The same question in the same plan on the same day always gets the same answer, so the
-        most recent answers are cached: suggestion buttons, and the questions a whole province
-        asks after the same meeting, come back as the very same text.
+        `unit` is what "đơn vị tôi", "sở mình", "bên em" mean; a unit the question names comes
+        first. The same question in the same plan for the same unit on the same day always
+        gets the same answer, so the most recent answers are cached: suggestion buttons, and
+        the questions a whole province asks after the same meeting, come back as the very same
+        text.
         """
         today = today or dt.date.today()
         if plan is not None and plan not in self.kb.plans:
@@ -276,34 +365,35 @@ class Assistant:
         question = question.strip()
         if not question:
             return Answer(False, (texts.EMPTY_QUESTION,))
-        return self._cached_answer(question, plan, today)
+        return self._cached_answer(question, plan, today, unit)
 
     def clear_answer_cache(self) -> None:
         self._cached_answer.cache_clear()
 
-    def _find_answers(self, question: str, plan: str | None, today: dt.date) -> Answer:
-        analysis = self.index.analyse(question)
-        if plan is None:
-            detected = self.detect_plan(analysis.key)
-            if detected:
-                plan = detected[0]
-                # The words naming the plan select it; they are not what is asked about.
-                analysis = self.index.analyse(_remove_phrase(analysis.key, detected[1]))
-        units = self.kb.registry.mentioned(analysis.key)
-        ranked = self._rank(analysis, plan, today, units)
+    def _find_answers(self, question: str, plan: str | None, today: dt.date,
+                      unit: ResolvedUnit | None) -> Answer:
+        asked = self._read(question, plan, unit)
+        plan = asked.plan
+        if asked.foreign:
+            return self._decline(plan, [], 0.0, reason=f"scope:{asked.foreign}")
+        analysis = asked.analysis
+        target = asked.target
+        listing = self._listing(asked, today)
+        if listing is not None:
+            return listing
+        if asked.own_unit and target is None and asked.wants_listing:
+            return self._which_unit(plan)
+        ranked = self._rank(analysis, plan, today, asked.boost_units, asked.named_plans)
         if not ranked:
             return self._decline(plan, [])
-        coverage_of = self.index.coverage_of(analysis, self._context_words(plan))
-        ranked = self._rerank_by_coverage(ranked, coverage_of)
+        cover = self._coverage(asked)
+        ranked = self._rerank_by_coverage(ranked, cover)
         best = ranked[0]
-        coverage = coverage_of(self._position[best.entry.id])
-        if coverage < MIN_COVERAGE:
+        coverage = cover(best.entry)
+        # A yes/no check of a stated date is worded with the claim, which the right entry (if
+        # the claim is wrong) does not contain: a lower bar, the answer then corrects the claim.
+        if coverage < (MIN_CLAIM_COVERAGE if asked.claims and asked.confirm and plan else MIN_COVERAGE):
             return self._decline(plan, ranked, coverage)
-
-        if units and _DUTIES_CUE.search(analysis.key):
-            listing = self._duties_answer(units[0], plan or best.entry.plan, ranked, today)
-            if listing is not None:
-                return listing
 
         shown = [best.entry]
         if len(ranked) > 1:
@@ -312,14 +402,153 @@ class Assistant:
                 shown.append(second.entry)
         # The law in force on the day of the question comes before the replaced one.
         shown.sort(key=lambda e: self._replaced_on(e, today))
-        return self._compose(shown, ranked, plan, today, coverage)
+        notes = self._premise_notes(asked, shown, ranked, plan)
+        return self._compose(shown, ranked, plan, today, coverage, asked.named_plans, notes)
+
+    def _read(self, question: str, plan: str | None, unit: ResolvedUnit | None) -> _Asked:
+        """What a question asks, in which plan, about which unit (see `knowledge.question`)."""
+        full = self.index.analyse(question)
+        asked = focus(full.key)
+        key = asked.key
+        named_plans: set[str] = set()
+        detected = self.detect_plan(full.key)
+        if detected is None and plan is not None:
+            # "KH thực hiện CT32 của tỉnh": the plan in view, described without its province.
+            padded = f" {key} "
+            for name in self._plan_descriptions.get(plan, ()):
+                if f" {name} " in padded:
+                    detected = (plan, name)
+                    break
+        if detected:
+            named_plans.add(detected[0])
+            # A plan the question names is the plan it asks about (its entries are labelled).
+            plan = detected[0]
+            # "KH 298 do ai ký": the words naming the plan go, "kế hoạch" stays (what is asked about).
+            key = _replace_phrase(key, detected[1], "ke hoach" if "ke hoach" in detected[1] else "")
+        registry = self.kb.registry
+        own = asked.own_unit or bool(OWN_UNIT.search(key))
+        # "đơn vị tôi", "đặc khu tôi", "bọn mình" say who asks; the rest may name other units.
+        key = " ".join(OWN_UNIT.sub(" ", key).split())
+        mentions = registry.mentions(key)
+        intro = registry.mentions(asked.preamble) if asked.preamble else []
+        if unit is None and intro:
+            # "em là cán bộ UBND xã …, cho em hỏi …": the asker said who they are.
+            unit = registry.resolved(intro[0][0])
+        target: ResolvedUnit | None
+        if own and unit is not None:
+            target = unit
+        elif mentions:
+            target = registry.resolved(mentions[0][0])
+            if unit is not None and unit.id is None and target.id in unit.memberships:
+                target = unit  # "UBND xã" named by a commune's own contact: that commune
+        else:
+            target = unit if own else None
+        # Units are matched by their registered name ("Sở TC" → "sở tài chính"); the words for
+        # "us" select the unit and are not what is asked about.
+        unit_words: set[str] = set()
+        for uid, alias in mentions:
+            name = registry.key(registry.name_of(uid))
+            key = _replace_phrase(key, alias, name)
+            unit_words.update(name.split())
+        key = " ".join(key.split())
+        analysis = self.index.analyse(key) if key else self.index.analyse(full.key)
+        boost: list[str] = []
+        soft = target or unit
+        if soft is not None:
+            boost.extend(soft.memberships if soft.id is None else [soft.id])
+        boost.extend(uid for uid, _ in mentions if uid not in boost)
+        content = [s for s in analysis.syllables if s not in LISTING_FILLER and s not in STOPWORDS
+                   and s not in self._context_words(plan) and s not in unit_words]
+        ignore = set(OWN_UNIT_WORDS) | CONFIRM_WORDS
+        claims = premise.stated_dates(question)
+        for claim in claims:  # a stated date is the premise, checked apart, not the topic
+            ignore.update(str(n) for n in (claim.day, claim.month, claim.year) if n is not None)
+        return _Asked(
+            analysis=analysis, plan=plan, target=target, own_unit=own, boost_units=boost,
+            named_plans=frozenset(named_plans), ignore=frozenset(ignore),
+            wants_listing=len(content) <= 1,
+            foreign=scope.foreign_topic(full.key), question=question,
+            confirm=asked.confirm, key=analysis.key, unit_words=frozenset(unit_words),
+            claims=tuple(claims),
+        )
+
+    def _listing(self, asked: _Asked, today: dt.date) -> Answer | None:
+        """"Đơn vị tôi có nhiệm vụ gì?", "hạn chót của đơn vị tôi": the unit's whole list."""
+        target, plan, key = asked.target, asked.plan, asked.key
+        if target is None or plan is None or not asked.wants_listing:
+            return None
+        if DEADLINE_CUE.search(key) and not CONTACT_CUE.search(key):
+            answer = self.unit_deadlines(target, plan, today)
+        elif DUTIES_CUE.search(key):
+            answer = self.unit_duties(target, plan, today)
+        else:
+            return None
+        return answer if answer.entry_ids else None
+
+    def _which_unit(self, plan: str | None) -> Answer:
+        """"Đơn vị tôi …" from someone whose unit is not known: say how to make it known."""
+        return Answer(False, (texts.WHICH_UNIT, self.office_contact(plan)), plan=plan,
+                      extra={"coverage": None, "needs_unit": True})
+
+    def _premise_notes(self, asked: _Asked, shown: list[Entry], ranked: list[_Ranked],
+                       plan: str | None) -> list[str]:
+        """What the question takes for granted that the sources do not say, said first."""
+        notes: list[str] = []
+        key = asked.key
+        doc = self.kb.plan_document(plan) if plan else None
+        if PENALTY_CUE.search(key) and not any(_states_sanction(e) for e in shown):
+            notes.append(texts.NO_FINE_IN_LAW)
+        if doc is None:
+            return notes
+        # The dates the answer's entries state (as this plan reads them) and the plan's deadlines
+        # among the best matches.
+        own = [r.entry for r in ranked[:8] if r.entry.plan == plan and isinstance(r.entry, Deadline)]
+        claims = asked.claims
+        bodies = [(e, self.lens.view(e, plan, asked.named_plans).body) for e in shown]
+        bodies += [(e, "") for e in own]
+        missing = [c for c in claims if not premise.supported(c, bodies)]
+        if missing:
+            notes.append(texts.PLAN_SETS_NO_DATE.format(
+                plan=doc.short, date=", ".join(c.label() for c in missing)))
+        elif DEADLINE_CUE.search(key) and not claims and not any(
+                isinstance(e, Deadline) or premise.dates_in(body) for e, body in bodies[:len(shown)]):
+            notes.append(texts.PLAN_SETS_NO_DEADLINE.format(plan=doc.short))
+        if _PHONE_CUE.search(key) and not any(
+                isinstance(e, Contact) and e.plan == plan and e.phones
+                for e in self.index.entries if e.plan == plan):
+            notes.append(texts.PLAN_GIVES_NO_PHONE.format(plan=doc.short))
+        return notes
+
+    def _coverage(self, asked: _Asked) -> Callable[[Entry], float]:
+        """How much of what was asked an entry contains (0–1), as the plan in view reads it.
+
+        The names of the units the question is about may or may not be in the entry (a duty of
+        "các sở" answers "Sở Y tế …"), so the better of the two readings counts.
+        """
+        ignore = self._context_words(asked.plan) | asked.ignore
+        with_units = self.index.coverage_of(asked.analysis, ignore)
+        without_units = self.index.coverage_of(asked.analysis, ignore | asked.unit_words)
+        plan, named = asked.plan, asked.named_plans
+
+        def cover(entry: Entry) -> float:
+            idx = self._position[entry.id]
+            terms = None
+            if plan is not None and entry.plan is None and self.lens.view(entry, plan, named).removed:
+                terms = self._lensed_terms(entry, plan, named)
+            return max(with_units(idx, terms), without_units(idx, terms))
+
+        return cover
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Assistant per process, entries are few
+    def _lensed_terms(self, entry: Entry, plan: str, named: frozenset[str]) -> set[str]:
+        return self.index.terms_of(entry, self.lens.view(entry, plan, named).body)
 
     def _rerank_by_coverage(
-        self, ranked: list[_Ranked], coverage: Callable[[int], float], depth: int = 10
+        self, ranked: list[_Ranked], coverage: Callable[[Entry], float], depth: int = 10
     ) -> list[_Ranked]:
         """Among the best few, prefer entries that contain more of what was asked."""
         head = [
-            _Ranked(r.entry, r.score * (0.6 + 0.8 * coverage(self._position[r.entry.id])))
+            _Ranked(r.entry, r.score * (0.6 + 0.8 * coverage(r.entry)))
             for r in ranked[:depth]
         ]
         head.sort(key=lambda r: (-r.score, r.entry.id))
@@ -333,20 +562,35 @@ class Assistant:
 
     def _compose(
         self, shown: list[Entry], ranked: list[_Ranked], plan: str | None, today: dt.date,
-        coverage: float,
+        coverage: float, named: frozenset[str] = frozenset(), notes: Sequence[str] = (),
     ) -> Answer:
-        parts, sources = [], []
-        for entry in shown:
-            blocks, entry_sources = self.entry_blocks(entry, today)
-            parts.extend(blocks)
+        blocks: list[str] = []
+        parts: list[Part] = []
+        sources: list[Source] = []
+        for i, entry in enumerate(shown):
+            entry_blocks, entry_sources = self.entry_blocks(entry, today, plan, named)
+            if i == 0 and notes:
+                # The correction of a wrong premise comes before anything else.
+                entry_blocks = [*notes, *entry_blocks]
+            blocks.extend(entry_blocks)
             sources.extend(entry_sources)
-        parts.append(texts.LEGAL_NOTE)
+            parts.append(Part(entry.id, self.title_of(entry), "\n\n".join(entry_blocks),
+                              tuple(entry_sources)))
+        blocks.append(texts.LEGAL_NOTE)
         shown_ids = {e.id for e in shown}
         suggestions = self._suggestions(ranked, shown_ids)
         return Answer(
-            True, tuple(parts), tuple(dict.fromkeys(sources)), tuple(suggestions),
+            True, tuple(blocks), tuple(dict.fromkeys(sources)), tuple(suggestions),
             tuple(e.id for e in shown), plan or shown[0].plan, {"coverage": round(coverage, 3)},
+            tuple(parts),
         )
+
+    def title_of(self, entry: Entry) -> str:
+        """An entry's title as an answer shows it (a plan's entries name their plan)."""
+        doc = self.kb.documents[entry.doc_id]
+        if entry.plan and doc.kind == "plan":
+            return f"{entry.title} — {doc.short}"
+        return entry.title
 
     def _suggestions(self, ranked: list[_Ranked], exclude: set[str], limit: int = 3) -> list[str]:
         if not ranked:
@@ -363,23 +607,26 @@ class Assistant:
                 out.append(title)
         return out
 
-    def render_entry(self, entry: Entry, today: dt.date) -> tuple[str, list[Source]]:
+    def render_entry(self, entry: Entry, today: dt.date,
+                     plan: str | None = None) -> tuple[str, list[Source]]:
         """One entry as Markdown: title, the fact, dates, source line, law version."""
-        blocks, sources = self.entry_blocks(entry, today)
+        blocks, sources = self.entry_blocks(entry, today, plan)
         return "\n\n".join(blocks), sources
 
-    def entry_blocks(self, entry: Entry, today: dt.date) -> tuple[list[str], list[Source]]:
-        """`render_entry` as separate blocks: title, the fact, dates, source line, law version."""
-        doc = self.kb.documents[entry.doc_id]
-        lines = [f"**{entry.title}**"]
-        if entry.plan and doc.kind == "plan":
-            lines[0] += f" — {doc.short}"
-        lines.append(entry.body)
+    def entry_blocks(self, entry: Entry, today: dt.date, plan: str | None = None,
+                     named: frozenset[str] = frozenset()) -> tuple[list[str], list[Source]]:
+        """`render_entry` as separate blocks: title, the fact, dates, source line, law version.
+
+        With `plan` in view, a shared entry leaves out what it says of other plans (`named`:
+        plans the question itself names, which stay).
+        """
+        view = self.lens.view(entry, plan, named)
+        lines = [f"**{self.title_of(entry)}**", view.body]
         if isinstance(entry, Deadline):
             lines.append(self.deadline_status(entry, today))
         if isinstance(entry, Contact) and entry.phones:
             lines.append(texts.PHONES.format(phones=", ".join(entry.phones)))
-        sources = self.sources_of(entry)
+        sources = self.sources_of(entry, view.dropped_cites)
         lines.append(texts.SOURCE_LINE.format(
             sources="; ".join(self.cite(s) for s in sources)))
         note = self.law_status_note(entry, today)
@@ -387,13 +634,15 @@ class Assistant:
             lines.append(note)
         return lines, sources
 
-    def sources_of(self, entry: Entry) -> list[Source]:
+    def sources_of(self, entry: Entry, leave_out: frozenset[str] = frozenset()) -> list[Source]:
         doc = self.kb.documents[entry.doc_id]
         if isinstance(entry, Provision):
             return [Source(doc.short, entry.citation_ref)]
         if isinstance(entry, FaqEntry | Change):
             out = []
             for cite in entry.cites:
+                if cite.doc_id in leave_out:
+                    continue
                 target = self.kb.documents.get(cite.doc_id)
                 out.append(Source(target.short if target else cite.doc_id, cite.ref))
             return out
@@ -456,18 +705,6 @@ class Assistant:
             if rule.kind == "month" else _fmt(due)
         return texts.DUE_ONCE.format(due=label, relative=_relative(due, today))
 
-    def _duties_answer(
-        self, unit_id: str, plan: str | None, ranked: list[_Ranked], today: dt.date
-    ) -> Answer | None:
-        """'Nhiệm vụ của <unit>': every duty of that unit in the plan, then its groups' duties."""
-        if plan is None:
-            return None
-        registry = self.kb.registry
-        unit = ResolvedUnit(registry.name_of(unit_id), unit_id,
-                            frozenset({unit_id}) | registry.ancestors(unit_id))
-        answer = self.unit_duties(unit, plan, today, ranked)
-        return answer if answer.entry_ids else None
-
     def unit_duties(
         self, unit: ResolvedUnit, plan: str, today: dt.date, ranked: list[_Ranked] | None = None
     ) -> Answer:
@@ -514,13 +751,63 @@ class Assistant:
         else:
             refs = ", ".join(dict.fromkeys(s.ref for s in sources[: 2 * MAX_LISTED_DUTIES]))
             parts.append(texts.SOURCE_LINE.format(sources=f"{doc.short}, {refs}"))
-        parts.append(texts.LEGAL_NOTE)
         listed = own[:MAX_LISTED_DUTIES] + shared[:MAX_LISTED_DUTIES]
+        part = Part(f"unit-duties:{unit.id or unit.name}",
+                    _plain_title(parts[0]), "\n\n".join(parts), tuple(dict.fromkeys(sources)))
+        parts.append(texts.LEGAL_NOTE)
         return Answer(True, tuple(parts), tuple(dict.fromkeys(sources)),
-                      tuple(self._suggestions(ranked or [], own_ids)), tuple(e.id for e in listed), plan)
+                      tuple(self._suggestions(ranked or [], own_ids)), tuple(e.id for e in listed), plan,
+                      {"coverage": None}, (part,))
+
+    def unit_deadlines(self, unit: ResolvedUnit, plan: str, today: dt.date) -> Answer:
+        """Every deadline of `unit` in `plan` (its own and its groups'), the soonest first.
+
+        Yearly deadlines count by their next occurrence; one-off deadlines already past follow
+        the upcoming ones, the most recent first.
+        """
+        if plan not in self.kb.plans:
+            raise UnknownPlan(plan)
+        doc = self.kb.plan_document(plan)
+        assert doc is not None
+        deadlines = [
+            e for i in sorted(self._by_plan.get(plan, ()))
+            if isinstance(e := self.index.entries[i], Deadline) and unit.memberships & set(e.units)
+        ]
+
+        def next_due(d: Deadline) -> dt.date:
+            due = d.due.occurrence(today.year)
+            if d.due.kind == "yearly" and due < today:
+                due = d.due.occurrence(today.year + 1)
+            return due
+
+        upcoming = sorted((d for d in deadlines if next_due(d) >= today), key=lambda d: (next_due(d), d.id))
+        past = sorted((d for d in deadlines if next_due(d) < today), key=lambda d: (next_due(d), d.id),
+                      reverse=True)
+        parts = [texts.DEADLINES_HEADER.format(unit=unit.name, plan=doc.short)]
+        sources: list[Source] = []
+        for heading, group in ((texts.DEADLINES_UPCOMING, upcoming), (texts.DEADLINES_PAST, past)):
+            if not group:
+                continue
+            parts.append(heading)
+            for d in group:
+                whose = "" if unit.id in d.units else texts.DEADLINE_OF_GROUP
+                parts.append(f"- **{d.title}** ({d.ref}){whose}: {self.deadline_status(d, today)}")
+                sources.append(Source(doc.short, d.ref or ""))
+        if not deadlines:
+            parts.append(texts.NO_DEADLINES)
+        else:
+            refs = ", ".join(dict.fromkeys(s.ref for s in sources))
+            parts.append(texts.SOURCE_LINE.format(sources=f"{doc.short}, {refs}"))
+        part = Part(f"unit-deadlines:{unit.id or unit.name}", _plain_title(parts[0]),
+                    "\n\n".join(parts), tuple(dict.fromkeys(sources)))
+        parts.append(texts.LEGAL_NOTE)
+        listed = upcoming + past
+        return Answer(True, tuple(parts), tuple(dict.fromkeys(sources)), (),
+                      tuple(d.id for d in listed), plan, {"coverage": None}, (part,))
 
     def _decline(
-        self, plan: str | None, ranked: list[_Ranked], coverage: float = 0.0
+        self, plan: str | None, ranked: list[_Ranked], coverage: float = 0.0,
+        reason: str | None = None,
     ) -> Answer:
         # Near misses are worth offering only when the question is at least partly in the KB.
         suggestions = [
@@ -530,8 +817,10 @@ class Assistant:
         if suggestions:
             parts.append(texts.MAYBE_YOU_MEANT + "\n\n" + "\n".join(f"- {s}" for s in suggestions))
         parts.append(self.office_contact(plan))
-        return Answer(False, tuple(parts), (), tuple(suggestions), (), plan,
-                      {"coverage": round(coverage, 3)})
+        extra: dict = {"coverage": round(coverage, 3)}
+        if reason:
+            extra["declined"] = reason
+        return Answer(False, tuple(parts), (), tuple(suggestions), (), plan, extra)
 
     def office_contact(self, plan: str | None) -> str:
         """How to reach the standing office, with phone numbers when the plan gives them."""
@@ -541,6 +830,14 @@ class Assistant:
                     return texts.OFFICE_CONTACT_PHONES.format(phones=", ".join(e.phones),
                                                               plan=self.kb.plan_document(plan).short)
         return texts.OFFICE_CONTACT
+
+
+def _plain_title(markdown: str) -> str:
+    return markdown.replace("**", "").rstrip(":").strip()
+
+
+def _replace_phrase(key: str, phrase: str, by: str) -> str:
+    return " ".join(f" {key} ".replace(f" {phrase} ", f" {by} ").split())
 
 
 def _remove_phrase(key: str, phrase: str) -> str:

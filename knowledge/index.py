@@ -85,9 +85,16 @@ class SearchIndex:
     def syllables_of(self, text: str) -> list[str]:
         return syllables(self.kb.abbreviations.expand(text))
 
-    def _fields(self, entry: Entry) -> list[tuple[str, float]]:
+    def terms_of(self, entry: Entry, body: str) -> set[str]:
+        """The index terms of `entry` with `body` in place of its own (a plan's reading of it)."""
+        out: set[str] = set()
+        for text, _weight in self._fields(entry, body):
+            out.update(terms(self.syllables_of(text)))
+        return out
+
+    def _fields(self, entry: Entry, body: str | None = None) -> list[tuple[str, float]]:
         doc = self.kb.documents[entry.doc_id]
-        fields = [(entry.title, TITLE_WEIGHT), (entry.body, BODY_WEIGHT)]
+        fields = [(entry.title, TITLE_WEIGHT), (entry.body if body is None else body, BODY_WEIGHT)]
         fields.extend((k, KEYWORD_WEIGHT) for k in entry.keywords)
         fields.extend((self.kb.registry.name_of(u), BODY_WEIGHT) for u in entry.units)
         if isinstance(entry, FaqEntry):
@@ -155,14 +162,15 @@ class SearchIndex:
                     scores[idx] += factor * postings[idx]
         return scores
 
-    def coverage_of(self, analysis: Analysis, ignore: set[str]) -> Callable[[int], float]:
+    def coverage_of(self, analysis: Analysis, ignore: set[str]) -> Callable[..., float]:
         """For one question, the share of its content an entry (by index) contains, from 0 to 1.
 
         The mean of two idf-weighted shares: of the question's content syllables, and of its
         syllable bigrams (word order matters: "quyết định" is not "định … quyết"). Unknown
         syllables count at the highest idf, so a question about things the KB has never heard
         of ("giá vàng SJC") has low coverage and is declined. The question's terms are looked up
-        once, then each entry costs only membership tests.
+        once, then each entry costs only membership tests. Given `terms` (an entry's terms as a
+        plan reads it, see `knowledge.lens`), the share is of those terms instead.
         """
         unigrams = [s for s in analysis.syllables if s not in STOPWORDS and s not in ignore]
         sylls = [s for s in analysis.syllables if s not in ignore]
@@ -173,22 +181,26 @@ class SearchIndex:
         if not pairs:  # no bigram to match: the syllables count twice
             pairs, pairs_total = words, words_total
 
-        def share(terms: list[tuple[float, dict[int, float]]], total: float, idx: int) -> float:
-            if not terms:
+        def share(weighted: list[tuple[str, float, dict[int, float]]], total: float, idx: int,
+                  terms: set[str] | None) -> float:
+            if not weighted:
                 return 0.0
-            matched = 0.0
-            for idf, postings in terms:
-                if idx in postings:
-                    matched += idf
-            return matched / total
+            if terms is None:
+                return sum(idf for _, idf, postings in weighted if idx in postings) / total
+            return sum(idf for term, idf, _ in weighted if term in terms) / total
 
-        return lambda idx: (share(words, words_total, idx) + share(pairs, pairs_total, idx)) / 2
+        def coverage(idx: int, terms: set[str] | None = None) -> float:
+            return (share(words, words_total, idx, terms) + share(pairs, pairs_total, idx, terms)) / 2
 
-    def _weighted(self, query_terms: list[str]) -> tuple[list[tuple[float, dict[int, float]]], float]:
-        """Each distinct term's idf (unknown terms: the highest) and postings; the idf total."""
+        return coverage
+
+    def _weighted(
+        self, query_terms: list[str]
+    ) -> tuple[list[tuple[str, float, dict[int, float]]], float]:
+        """Each distinct term with its idf (unknown terms: the highest) and postings; the idf total."""
         out, total = [], 0.0
         for term in dict.fromkeys(query_terms):
             idf = self.idf.get(term, self.max_idf)
             total += idf
-            out.append((idf, self.weights.get(term, {})))
+            out.append((term, idf, self.weights.get(term, {})))
         return out, total

@@ -81,6 +81,9 @@ class Abbreviations:
 
     def expand(self, text: str) -> str:
         """Return the folded form of `text` with abbreviations replaced by their expansions."""
+        # "CT32", "KH109", "NĐ26": a document type written against its number is the type and
+        # the number ("CT 32"), in capitals so that case-sensitive abbreviations expand.
+        text = _DOC_TYPE_NUMBER.sub(lambda m: f"{m[1].upper()} {m[2]}", text)
         if self.exactcase:
             text = _EXACT_TOKEN.sub(lambda m: " " + self.exactcase.get(m[0], m[0]) + " ", nfc(text))
         folded = fold(text)
@@ -94,6 +97,7 @@ class Abbreviations:
         ).strip()
 
 
+_DOC_TYPE_NUMBER = re.compile(r"\b(ct|kh|qđ|qd|nđ|nd|nq|tt)(\d{1,4})\b", re.IGNORECASE)
 _EXACT_TOKEN = re.compile(r"\b[A-ZĐ][A-Z0-9Đ]+\b")
 _ANY_TOKEN = re.compile(r"[0-9a-z&]+")
 

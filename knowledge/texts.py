@@ -45,3 +45,34 @@ GROUP_DUTIES_HEADER = "Ngoài ra, đơn vị còn thực hiện các nhiệm v�
 GROUP_DUTIES_ONLY = "Đơn vị thực hiện các nhiệm vụ chung giao cho nhóm đơn vị của mình:"
 NO_DUTIES = "Kế hoạch này không giao nhiệm vụ riêng cho đơn vị này hay nhóm đơn vị của nó."
 MORE_DUTIES = "… và {count} nhiệm vụ khác (hỏi cụ thể hơn để xem)."
+
+DEADLINES_HEADER = "**Hạn chót của {unit}** theo {plan}, gần nhất trước:"
+DEADLINES_UPCOMING = "Sắp tới:"
+DEADLINES_PAST = "Đã qua:"
+DEADLINE_OF_GROUP = " — hạn chung của nhóm đơn vị"
+NO_DEADLINES = "Kế hoạch này không đặt hạn nào cho đơn vị này hay nhóm đơn vị của nó."
+
+WHICH_UNIT = (
+    "Tôi chưa biết bạn là đầu mối của đơn vị nào, nên chưa trả lời được câu hỏi về \"đơn vị "
+    "tôi\". Hãy dùng /donvi để chọn đơn vị (hoặc mở liên kết mời do quản trị viên gửi), hoặc hỏi "
+    "kèm tên đơn vị, ví dụ: \"Sở Y tế có nhiệm vụ gì?\"."
+)
+
+# A wrong or unsupported premise, said before the answer.
+PLAN_SETS_NO_DATE = (
+    "**Lưu ý:** {plan} không quy định hạn {date} cho nội dung này. Dưới đây là những gì nguồn "
+    "nêu."
+)
+PLAN_SETS_NO_DEADLINE = (
+    "**Lưu ý:** {plan} không quy định hạn cụ thể cho nội dung này. Dưới đây là những gì nguồn nêu."
+)
+PLAN_GIVES_NO_PHONE = (
+    "**Lưu ý:** {plan} không ghi số điện thoại liên hệ. Hãy liên hệ cơ quan Thường trực Ban Chỉ "
+    "đạo theo đầu mối kế hoạch nêu dưới đây."
+)
+NO_FINE_IN_LAW = (
+    "**Lưu ý:** Luật Bảo vệ bí mật nhà nước không quy định mức phạt: luật quy định các hành vi bị "
+    "nghiêm cấm và trách nhiệm bảo vệ. Việc xử lý vi phạm (kỷ luật, xử phạt hành chính, truy cứu "
+    "trách nhiệm hình sự) do các văn bản pháp luật khác quy định, chưa có trong cơ sở tri thức "
+    "này."
+)

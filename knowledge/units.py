@@ -8,6 +8,7 @@ is accepted into its group.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,10 +52,22 @@ class UnitRegistry:
             for name in (record.name, *record.aliases):
                 self._by_key.setdefault(self.key(name), record.id)
         self._keys = list(self._by_key)
+        # Short forms people type that the registry does not list ("STTTT", "Sở XD", "CA TP"),
+        # made from the names: found in questions, not offered as suggestions.
+        self._short: dict[str, str] = {}
+        for record in self.units.values():
+            for name in (record.name, *record.aliases):
+                for short in short_forms(name):
+                    key = self.key(short)
+                    if key not in self._by_key:
+                        self._short.setdefault(key, record.id)
         # Longest alias first, so "Sở Khoa học và Công nghệ" wins over "Sở".
         # Each with the spaces around it that make it a whole-word match (built once, not per question).
+        # A three-letter acronym without a vowel counts too ("stc", "snv"): no syllable is spelt so.
+        mention = {**self._short, **self._by_key}
+        self._mention_ids = mention
         self._mention_keys = [(f" {k} ", k) for k in sorted(
-            (k for k in self._keys if len(k) >= 4), key=len, reverse=True)]
+            (k for k in mention if len(k) >= 4 or _ACRONYM.fullmatch(k)), key=len, reverse=True)]
         self._prefixes = sorted(
             ((self.key(p), g.id) for g in self.groups.values() for p in g.prefixes),
             key=lambda pair: len(pair[0]),
@@ -128,12 +141,36 @@ class UnitRegistry:
 
     def mentioned(self, query_key: str) -> list[str]:
         """Ids of units/groups named in a question given in its `key` form."""
-        found: list[str] = []
+        return list(dict.fromkeys(uid for uid, _ in self.mentions(query_key)))
+
+    def mentions(self, query_key: str) -> list[tuple[str, str]]:
+        """(id, the words naming it) for each unit/group a question (in `key` form) names,
+        in the order of the text; the longest name wins where names overlap."""
+        found: list[tuple[int, str, str]] = []
         padded = f" {query_key} "
         for spaced, key in self._mention_keys:
-            if spaced in padded:
-                uid = self._by_key[key]
-                if uid not in found:
-                    found.append(uid)
-                padded = padded.replace(spaced, " | ")
-        return found
+            at = padded.find(spaced)
+            if at == -1:
+                continue
+            found.append((at, self._mention_ids[key], key))
+            padded = padded.replace(spaced, " " + "|" * (len(spaced) - 2) + " ")
+        return [(uid, key) for _, uid, key in sorted(found)]
+
+    def resolved(self, unit_id: str) -> ResolvedUnit:
+        """A registered unit or group as a `ResolvedUnit`."""
+        return ResolvedUnit(self.name_of(unit_id), unit_id,
+                            frozenset({unit_id}) | self.ancestors(unit_id))
+
+
+_ACRONYM = re.compile(r"[b-df-hj-np-tv-z]{3}|syt")
+_SMALL_WORDS = frozenset({"và", "va", "-", "&"})
+
+
+def short_forms(name: str) -> list[str]:
+    """Initials people write for a department: "Sở Thông tin và Truyền thông" → "Sở TTTT", "STTTT";
+    "Sở Xây dựng" → "Sở XD", "SXD". Only for names of at least two words after "Sở"."""
+    words = [w for w in name.replace(",", " ").replace("-", " ").split() if w.lower() not in _SMALL_WORDS]
+    if len(words) < 3 or words[0].lower() != "sở":
+        return []
+    initials = "".join(w[0].upper() for w in words[1:])
+    return [f"Sở {initials}", f"S{initials}"]
