@@ -12,7 +12,7 @@ import functools
 import heapq
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -36,10 +36,11 @@ from knowledge.question import (
     CONTACT_CUE,
     DEADLINE_CUE,
     DUTIES_CUE,
-    LISTING_FILLER,
     OWN_UNIT,
     OWN_UNIT_WORDS,
     PENALTY_CUE,
+    SELF_INTRO,
+    beyond_listing,
     focus,
 )
 from knowledge.text import STOPWORDS, fold
@@ -48,8 +49,8 @@ from knowledge.units import ResolvedUnit
 __all__ = ["Answer", "Assistant", "Part", "Source", "UnknownPlan"]
 
 # Below this share of the question's content found in the best entry, the assistant declines.
-MIN_COVERAGE = 0.28
-# The same for a yes/no question stating a date with a plan in view ("… trước 5/11 đúng không").
+MIN_COVERAGE = 0.24
+# The same for a question stating a date with a plan in view ("… trước 5/11 đúng không?").
 MIN_CLAIM_COVERAGE = 0.15
 # A second entry is shown in full when it scores at least this share of the best one.
 SECOND_ENTRY_RATIO = 0.85
@@ -71,8 +72,13 @@ SUGGESTION_RATIO = 0.35
 _DEADLINE_CUE = DEADLINE_CUE
 _CONTACT_CUE = CONTACT_CUE
 _DUTIES_CUE = DUTIES_CUE
+_SUBMIT = re.compile(r"\b(nop|gui len|gui ve|bao cao len)\b")
+# Questions about a document's own date ("KH 109 ban hành ngày nào"), not a deadline.
+_DOCUMENT_DATE = re.compile(r"\b(ban hanh|ky ngay|ngay ky|hieu luc|thong qua|ky ban hanh)\b")
 _PHONE_CUE = re.compile(r"\b(so dien thoai|dien thoai|sdt|hotline|so may|goi so)\b")
 _SANCTION = re.compile(r"\b(phat tien|muc phat|xu phat|truy cuu trach nhiem hinh su|ky luat)\b")
+# A self-introduction naming the asker's unit is at most this many syllables long.
+_INTRO_MAX = 16
 # Words every plan's description shares: alone they do not name a plan.
 _GENERIC_PLAN_WORDS = frozenset("ke hoach bao ve bi mat nha nuoc tinh thanh pho".split())
 # The first document type a question names is what it asks about.
@@ -148,6 +154,8 @@ class _Asked:
     key: str
     unit_words: frozenset[str]  # syllables of the names of the units it names
     claims: tuple[premise.DateClaim, ...]  # the dates it states
+    mentioned: bool  # it names a unit
+    penalty: bool  # it asks what sanction the law sets
 
 
 def _states_sanction(entry: Entry) -> bool:
@@ -390,10 +398,21 @@ class Assistant:
         ranked = self._rerank_by_coverage(ranked, cover)
         best = ranked[0]
         coverage = cover(best.entry)
+        if asked.penalty and coverage < MIN_COVERAGE:
+            # "… bị phạt bao nhiêu?": the law sets no fine, which is the answer even when the
+            # act asked about is not in the KB.
+            return self._penalty_answer(asked, ranked, coverage)
         # A yes/no check of a stated date is worded with the claim, which the right entry (if
         # the claim is wrong) does not contain: a lower bar, the answer then corrects the claim.
-        if coverage < (MIN_CLAIM_COVERAGE if asked.claims and asked.confirm and plan else MIN_COVERAGE):
-            return self._decline(plan, ranked, coverage)
+        if coverage < (MIN_CLAIM_COVERAGE if asked.claims and plan else MIN_COVERAGE):
+            declined = self._decline(plan, ranked, coverage)
+            if asked.confirm and plan:
+                # "KH 286 đặt chỉ tiêu … đúng không?": what is not found is not in the plan.
+                doc = self.kb.plan_document(plan)
+                assert doc is not None
+                note = texts.PLAN_LACKS_IT.format(plan=doc.short)
+                declined = replace(declined, blocks=(note, *declined.blocks))
+            return declined
 
         shown = [best.entry]
         if len(ranked) > 1:
@@ -430,7 +449,15 @@ class Assistant:
         # "đơn vị tôi", "đặc khu tôi", "bọn mình" say who asks; the rest may name other units.
         key = " ".join(OWN_UNIT.sub(" ", key).split())
         mentions = registry.mentions(key)
-        intro = registry.mentions(asked.preamble) if asked.preamble else []
+        preamble = asked.preamble
+        if mentions and SELF_INTRO.match(key):
+            # "mình là chuyên viên văn phòng sở VHTTDL, KH 109 có …": the introduction ends with
+            # the unit it names.
+            end = _end_of(key, mentions[0][1])
+            if end is not None and len(key[:end].split()) <= _INTRO_MAX:
+                preamble, key = f"{preamble} {key[:end]}".strip(), key[end:].strip()
+                mentions = registry.mentions(key)
+        intro = registry.mentions(preamble) if preamble else []
         if unit is None and intro:
             # "em là cán bộ UBND xã …, cho em hỏi …": the asker said who they are.
             unit = registry.resolved(intro[0][0])
@@ -457,7 +484,7 @@ class Assistant:
         if soft is not None:
             boost.extend(soft.memberships if soft.id is None else [soft.id])
         boost.extend(uid for uid, _ in mentions if uid not in boost)
-        content = [s for s in analysis.syllables if s not in LISTING_FILLER and s not in STOPWORDS
+        content = [s for s in beyond_listing(analysis.key) if s not in STOPWORDS
                    and s not in self._context_words(plan) and s not in unit_words]
         ignore = set(OWN_UNIT_WORDS) | CONFIRM_WORDS
         claims = premise.stated_dates(question)
@@ -469,7 +496,8 @@ class Assistant:
             wants_listing=len(content) <= 1,
             foreign=scope.foreign_topic(full.key), question=question,
             confirm=asked.confirm, key=analysis.key, unit_words=frozenset(unit_words),
-            claims=tuple(claims),
+            claims=tuple(claims), mentioned=bool(mentions),
+            penalty=bool(PENALTY_CUE.search(full.key)) and scope.is_core(full.key),
         )
 
     def _listing(self, asked: _Asked, today: dt.date) -> Answer | None:
@@ -477,7 +505,9 @@ class Assistant:
         target, plan, key = asked.target, asked.plan, asked.key
         if target is None or plan is None or not asked.wants_listing:
             return None
-        if DEADLINE_CUE.search(key) and not CONTACT_CUE.search(key):
+        if CONTACT_CUE.search(key):
+            return None
+        if DEADLINE_CUE.search(key) or asked.claims or _SUBMIT.search(key):
             answer = self.unit_deadlines(target, plan, today)
         elif DUTIES_CUE.search(key):
             answer = self.unit_duties(target, plan, today)
@@ -490,16 +520,32 @@ class Assistant:
         return Answer(False, (texts.WHICH_UNIT, self.office_contact(plan)), plan=plan,
                       extra={"coverage": None, "needs_unit": True})
 
+    def _penalty_answer(self, asked: _Asked, ranked: list[_Ranked], coverage: float) -> Answer:
+        """The law sets no fine; the nearest entries are offered as suggestions."""
+        parts = (texts.NO_FINE_IN_LAW, self.office_contact(asked.plan), texts.LEGAL_NOTE)
+        return Answer(True, parts, (), tuple(self._suggestions(ranked, set())), (), asked.plan,
+                      {"coverage": round(coverage, 3)},
+                      (Part("no-fine-in-law", texts.NO_FINE_TITLE, texts.NO_FINE_IN_LAW),))
+
     def _premise_notes(self, asked: _Asked, shown: list[Entry], ranked: list[_Ranked],
                        plan: str | None) -> list[str]:
         """What the question takes for granted that the sources do not say, said first."""
         notes: list[str] = []
         key = asked.key
         doc = self.kb.plan_document(plan) if plan else None
-        if PENALTY_CUE.search(key) and not any(_states_sanction(e) for e in shown):
+        if asked.penalty and not any(_states_sanction(e) for e in shown):
             notes.append(texts.NO_FINE_IN_LAW)
         if doc is None:
             return notes
+        best = shown[0]
+        if asked.confirm and plan in asked.named_plans and best.plan != plan:
+            # "KH 109 có giao … không?" answered from elsewhere: the plan does not say it.
+            notes.append(texts.PLAN_LACKS_IT.format(plan=doc.short))
+        elif (asked.confirm and asked.mentioned and asked.target is not None
+              and best.plan == plan and isinstance(best, Duty | Deadline) and best.units
+              and not asked.target.memberships & set(best.units)):
+            # "KH 298 giao Sở Tư pháp … đúng không?" when the task is another unit's.
+            notes.append(texts.PLAN_NOT_ASSIGNED.format(plan=doc.short, unit=asked.target.name))
         # The dates the answer's entries state (as this plan reads them) and the plan's deadlines
         # among the best matches.
         own = [r.entry for r in ranked[:8] if r.entry.plan == plan and isinstance(r.entry, Deadline)]
@@ -510,7 +556,8 @@ class Assistant:
         if missing:
             notes.append(texts.PLAN_SETS_NO_DATE.format(
                 plan=doc.short, date=", ".join(c.label() for c in missing)))
-        elif DEADLINE_CUE.search(key) and not claims and not any(
+        elif DEADLINE_CUE.search(key) and not claims and isinstance(best, Duty) \
+                and not _DOCUMENT_DATE.search(key) and not any(
                 isinstance(e, Deadline) or premise.dates_in(body) for e, body in bodies[:len(shown)]):
             notes.append(texts.PLAN_SETS_NO_DEADLINE.format(plan=doc.short))
         if _PHONE_CUE.search(key) and not any(
@@ -745,7 +792,8 @@ class Assistant:
         listing(own, full=True)
         if shared:
             parts.append(texts.GROUP_DUTIES_HEADER if own else texts.GROUP_DUTIES_ONLY)
-            listing(shared, full=False)
+            # A unit with no duties of its own reads its groups' in full: they are its duties.
+            listing(shared, full=not own)
         if not own and not shared:
             parts.append(texts.NO_DUTIES)
         else:
@@ -834,6 +882,12 @@ class Assistant:
 
 def _plain_title(markdown: str) -> str:
     return markdown.replace("**", "").rstrip(":").strip()
+
+
+def _end_of(key: str, phrase: str) -> int | None:
+    """Where the first whole-word occurrence of `phrase` in `key` ends, if it occurs."""
+    at = f" {key} ".find(f" {phrase} ")
+    return None if at == -1 else at + len(phrase)
 
 
 def _replace_phrase(key: str, phrase: str, by: str) -> str:

@@ -17,8 +17,12 @@ __all__ = [
     "CONTACT_CUE",
     "DEADLINE_CUE",
     "DUTIES_CUE",
+    "CONFIRM_WORDS",
+    "OWN_UNIT",
     "OWN_UNIT_WORDS",
     "PENALTY_CUE",
+    "SELF_INTRO",
+    "beyond_listing",
     "Focus",
     "focus",
 ]
@@ -45,7 +49,8 @@ DEADLINE_CUE = re.compile(
 CONTACT_CUE = re.compile(
     r"\b(lien he|lien lac|so dien thoai|dien thoai|sdt|hotline|goi cho ai|hoi ai|can bo dau moi|"
     r"dau moi|bao cao ai|bao ai|phan anh|gui ve dau|bao cao cho ai|gui cho ai|nop cho ai|"
-    r"gui ai|bao ve dau|phan anh ve dau)\b"
+    r"gui ai|bao ve dau|phan anh ve dau|so may|so dt|goi ai|goi so nao|qua co quan nao|"
+    r"ve co quan nao|gui qua)\b"
 )
 DUTIES_CUE = re.compile(
     r"\b(nhiem vu|trach nhiem|lam gi|phai lam|duoc giao|phan cong|viec gi|cong viec|giao gi|"
@@ -74,7 +79,7 @@ _GREETING = re.compile(
     r"|^(?:da|alo|hello|hi|a|oi|ad oi|bot oi|anh oi|chi oi)\b\s*"
 )
 # "em là cán bộ văn phòng UBND xã …", "tôi là chuyên viên của sở …": who is asking.
-_SELF_INTRO = re.compile(
+SELF_INTRO = re.compile(
     rf"^{_PRONOUN} (?:la|dang la|dang lam|lam) (?:can bo|chuyen vien|cong chuc|vien chuc|nhan vien|"
     r"van thu|thu ky|ke toan|lanh dao|pho|truong|cong tac|nguoi)\b"
 )
@@ -113,20 +118,33 @@ def focus(key: str) -> Focus:
     closing = _CLOSING.search(asked)
     if closing and closing.start() > 0:
         asked = asked[: closing.start()].strip()
-    own = bool(OWN_UNIT.search(asked)) or bool(_SELF_INTRO.match(asked))
+    own = bool(OWN_UNIT.search(asked)) or bool(SELF_INTRO.match(asked))
     return Focus(asked or key, preamble, own, bool(CONFIRM_CUE.search(asked)))
 
-# Words that may surround a request for a whole listing ("đơn vị tôi có nhiệm vụ gì theo kế
-# hoạch?", "hạn chót của đơn vị tôi là khi nào"): with nothing else asked, the answer is the list.
-LISTING_FILLER = frozenset(
-    (
-        "co nhiem vu trach duoc giao phan cong viec cong lam phai gi nhung nao la han chot cuoi khi "
-        "ngay bao gio nop gui hoan thanh thuc hien trien khai theo ke hoach bao ve bi mat nha nuoc "
-        "tac cu the ko khong k chua can cac tat ca toan bo nam nay hien moc thoi gian don vi co "
-        "quan so xa phuong dac khu ben chung toi minh em cua trong lieu nhiem gi vay the nao ra sao "
-        "sao ai yeu cau muc tieu dat duoc gom nhung lien quan chi tiet danh sach liet ke ke ra"
-    ).split()
+# Phrases that may surround a request for a whole listing ("đơn vị tôi có nhiệm vụ gì theo kế
+# hoạch?", "hạn chót của đơn vị tôi là khi nào", "xã tôi cần lưu ý những mốc hạn nào"): with
+# nothing else asked, the answer is the list. Phrases, not syllables: "danh mục" is a topic even
+# though "danh sách" is filler.
+_LISTING_FILLER = (
+    "nhiem vu", "trach nhiem", "duoc giao", "phan cong", "cong viec", "viec gi", "viec", "lam gi",
+    "phai lam", "can lam", "han chot", "han cuoi", "moc han", "cac han", "han nao", "han", "moc",
+    "thoi han", "thoi gian", "khi nao", "ngay nao", "bao gio", "luc nao", "nop", "gui", "hoan thanh",
+    "thuc hien", "trien khai", "theo", "ke hoach", "bao ve bi mat nha nuoc", "bao ve", "bi mat nha nuoc",
+    "cong tac", "cu the", "tat ca", "toan bo", "nam nay", "nam", "hien nay", "hien", "don vi", "co quan",
+    "so", "xa", "phuong", "dac khu", "ben", "chung toi", "toi", "minh", "em", "cua", "trong", "gi",
+    "nhung", "nao", "la", "co", "khong", "ko", "k", "chua", "can", "phai", "vay", "the nao", "ra sao",
+    "sao", "yeu cau", "muc tieu", "dat", "gom", "lien quan", "chi tiet", "danh sach", "liet ke",
+    "ke ra", "luu y", "can luu y", "cac", "nhiem", "gi khong", "rieng", "mot", "nhieu", "bao nhieu",
+    "ve", "cho", "voi", "duoc", "len", "tinh", "thanh pho", "quy", "thang", "truoc", "sau",
 )
+_FILLER_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _LISTING_FILLER), key=len,
+                                                      reverse=True)) + r")\b")
+
+
+def beyond_listing(key: str) -> list[str]:
+    """The syllables of a question (key form) that ask for more than a whole listing."""
+    return [s for s in _FILLER_RE.sub(" ", key).split() if not s.isdigit()]
+
 
 # The words of a yes/no check: they ask for confirmation, not about a topic.
 CONFIRM_WORDS = frozenset("dung phai khong ko chua that vay".split())

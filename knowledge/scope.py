@@ -34,13 +34,14 @@ _FOREIGN = {
                   "ket hon", "khai tu", "ly hon", "chung thuc"),
     "passport": ("ho chieu", "xuat canh", "nhap canh", "visa", "thi thuc"),
     "tax": ("thue", "gia tri gia tang", "hoa don", "quyet toan thue", "hai quan"),
-    "traffic": ("giao thong", "phat nguoi", "bang lai", "giay phep lai xe", "dang kiem", "dang ky xe",
+    "traffic": ("giao thong", "phat nguoi", "bien so", "xe may", "o to", "bang lai", "giay phep lai xe", "dang kiem", "dang ky xe",
                 "nong do con", "mu bao hiem", "toc do"),
     "health": ("tiem chung", "vac xin", "vaccine", "bao hiem y te", "bao hiem xa hoi", "kham benh",
                "benh vien nao"),
     "software": ("mat khau", "wifi", "cai dat", "cai zalo", "cai phan mem", "cai ung dung",
                  "tai ung dung", "cap nhat phan mem", "cai win", "cai windows", "dang nhap",
-                 "quen mat khau", "diet virus", "cai may in", "cach cai"),
+                 "quen mat khau", "diet virus", "cai may in", "cach cai", "vneid",
+                 "dinh danh dien tu", "khuon mat", "cai vneid", "tai khoan dinh danh"),
     "leave": ("nghi phep", "don xin", "mau don", "nghi viec", "nghi huu", "nghi om", "thai san",
               "nghi le"),
     "civil_service": ("xep loai cong chuc", "danh gia cong chuc", "thi tuyen cong chuc",
@@ -62,6 +63,14 @@ _UNIT_COUNT = re.compile(
 )
 
 
+# Other kinds of secret or of plan, named outright: foreign even beside "bí mật" or "kế hoạch".
+_OTHER_SECRET_OR_PLAN = re.compile(
+    r"\b(?:bi mat (?:kinh doanh|doanh nghiep|ca nhan|doi tu|gia dinh|thu tin|cong nghe cua|nghe nghiep)|"
+    r"ke hoach (?:bao ve moi truong|phong chong thien tai|tiem chung|dau tu cong|su dung dat|"
+    r"phat trien kinh te|tuyen dung|thu ngan sach)|bao ve moi truong|bao ve quyen loi nguoi tieu dung)\b"
+)
+
+
 def is_core(key: str) -> bool:
     """Whether the question names a core notion of state-secret protection."""
     return _CORE_RE.search(key) is not None
@@ -69,6 +78,8 @@ def is_core(key: str) -> bool:
 
 def foreign_topic(key: str) -> str | None:
     """The other domain a question (in key form) is about, unless it is also about secrets."""
+    if _OTHER_SECRET_OR_PLAN.search(key) and "nha nuoc" not in key:
+        return "other_secret_or_plan"
     if is_core(key):
         return None
     if _OTHER_LAW.search(key):

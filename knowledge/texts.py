@@ -76,3 +76,8 @@ NO_FINE_IN_LAW = (
     "trách nhiệm hình sự) do các văn bản pháp luật khác quy định, chưa có trong cơ sở tri thức "
     "này."
 )
+NO_FINE_TITLE = "Luật không quy định mức phạt"
+PLAN_LACKS_IT = "**Lưu ý:** {plan} không nêu nội dung như câu hỏi."
+PLAN_NOT_ASSIGNED = (
+    "**Lưu ý:** {plan} không giao việc này cho {unit}; nội dung kế hoạch nêu như sau."
+)
