@@ -46,7 +46,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
                  plan: str | None) -> None:
-    """Answer `question` in `plan` (else DEFAULT_PLAN), log it, reply with suggestions and feedback."""
+    """Answer `question` in `plan` (else the contact's plan, else DEFAULT_PLAN) for the asker's
+    unit, log it, reply with suggestions and feedback."""
     user = update.effective_user
     assert user is not None
     core = get_core(context)
@@ -58,8 +59,10 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         await reply(update, context, texts.QUESTION_TOO_LONG.format(length=len(question),
                                                                     limit=questions.QUESTION_MAX))
         return
-    plan = plan or core.settings.default_plan
-    result = core.assistant.find_answers(question, plan, core.today())
+    # Asked as the contact of their unit (approved or pending): "đơn vị tôi" is that unit.
+    mine = my_unit(core, user.id)
+    plan = plan or (mine.plan if mine else None) or core.settings.default_plan
+    result = core.assistant.find_answers(question, plan, core.today(), mine.unit if mine else None)
     with core.transaction() as db:
         question_id = questions.log_question(
             db, user.id, plan, question, result.answered, result.extra.get("coverage"),

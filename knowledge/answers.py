@@ -391,6 +391,8 @@ class Assistant:
             return listing
         if asked.own_unit and target is None and asked.wants_listing:
             return self._which_unit(plan)
+        if not any(len(s) >= 2 and s not in STOPWORDS for s in analysis.syllables):
+            return self._decline(plan, [])  # "x", "?", "a": nothing asked
         ranked = self._rank(analysis, plan, today, asked.boost_units, asked.named_plans)
         if not ranked:
             return self._decline(plan, [])
@@ -507,10 +509,13 @@ class Assistant:
             return None
         if CONTACT_CUE.search(key):
             return None
-        if DEADLINE_CUE.search(key) or asked.claims or _SUBMIT.search(key):
+        # Duties listings show their deadlines too; "what must be sent (by when)" is the deadlines.
+        if asked.claims or _SUBMIT.search(key):
             answer = self.unit_deadlines(target, plan, today)
         elif DUTIES_CUE.search(key):
             answer = self.unit_duties(target, plan, today)
+        elif DEADLINE_CUE.search(key):
+            answer = self.unit_deadlines(target, plan, today)
         else:
             return None
         return answer if answer.entry_ids else None
@@ -681,14 +686,15 @@ class Assistant:
             lines.append(note)
         return lines, sources
 
-    def sources_of(self, entry: Entry, leave_out: frozenset[str] = frozenset()) -> list[Source]:
+    def sources_of(self, entry: Entry,
+                   leave_out: frozenset[tuple[str, str]] = frozenset()) -> list[Source]:
         doc = self.kb.documents[entry.doc_id]
         if isinstance(entry, Provision):
             return [Source(doc.short, entry.citation_ref)]
         if isinstance(entry, FaqEntry | Change):
             out = []
             for cite in entry.cites:
-                if cite.doc_id in leave_out:
+                if (cite.doc_id, cite.ref) in leave_out:
                     continue
                 target = self.kb.documents.get(cite.doc_id)
                 out.append(Source(target.short if target else cite.doc_id, cite.ref))

@@ -32,7 +32,7 @@ class Lensed:
 
     body: str
     removed: float
-    dropped_cites: frozenset[str]  # doc ids of other plans the entry cites
+    dropped_cites: frozenset[tuple[str, str]]  # (doc id, ref) of the citations left out
 
 
 class PlanLens:
@@ -78,12 +78,13 @@ class PlanLens:
                     kept_items.append(" ".join(good))
             if kept_items:
                 kept_paragraphs.append("\n".join(kept_items))
-        dropped: set[str] = set()
+        dropped: set[tuple[str, str]] = set()
         if isinstance(entry, FaqEntry | Change):
             for cite in entry.cites:
                 doc = self.kb.documents.get(cite.doc_id)
-                if doc is not None and doc.plan in others:
-                    dropped.add(cite.doc_id)
+                # A citation of another plan, or one whose reference names it ("theo Kế hoạch Lào Cai").
+                if (doc is not None and doc.plan in others) or self.plans_named(cite.ref) & others:
+                    dropped.add((cite.doc_id, cite.ref))
         if kept == total:
             return Lensed(entry.body, 0.0, frozenset(dropped))
         return Lensed("\n\n".join(kept_paragraphs), 1 - kept / max(total, 1), frozenset(dropped))

@@ -14,16 +14,16 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "CONFIRM_WORDS",
     "CONTACT_CUE",
     "DEADLINE_CUE",
     "DUTIES_CUE",
-    "CONFIRM_WORDS",
     "OWN_UNIT",
     "OWN_UNIT_WORDS",
     "PENALTY_CUE",
     "SELF_INTRO",
-    "beyond_listing",
     "Focus",
+    "beyond_listing",
     "focus",
 ]
 

@@ -117,7 +117,8 @@ class UnitRegistry:
         uid = self._by_key.get(key)
         if uid is None:
             match = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=88)
-            if match:
+            # "UBND phường Sa Pa" is close to "UBND phường" but is a commune of that group, not it.
+            if match and not (self._by_key[match[0]] in self.groups and self.classify(name)):
                 uid = self._by_key[match[0]]
         if uid is not None:
             return ResolvedUnit(self.name_of(uid), uid, frozenset({uid}) | self.ancestors(uid))

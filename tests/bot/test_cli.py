@@ -96,6 +96,49 @@ def test_ask_batch_answers_each_line_in_order_and_reports_a_bad_line(tmp_path):
     assert code == 1
 
 
+def test_ask_json_blocks_are_the_parts_in_rank_order_the_first_being_the_answer():
+    code, out = run("ask", "Thời hạn bảo vệ bí mật nhà nước độ Tối mật là bao lâu?", "--json")
+    assert code == 0
+    obj = json.loads(out)
+    assert obj["blocks"] and set(obj["blocks"][0]) == {"entry", "title", "text", "sources"}
+    assert obj["blocks"][0]["entry"] == obj["entries"][0]
+    assert "20 năm" in obj["blocks"][0]["text"]
+    declined = json.loads(run("ask", "gia vang hom nay", "--json")[1])
+    assert declined["answered"] is False and declined["blocks"] == []
+
+
+def test_ask_as_a_units_contact_answers_for_that_unit():
+    code, out = run("ask", "đơn vị tôi có nhiệm vụ gì?", "--plan", "lao-cai", "--unit", "so noi vu",
+                    "--json")
+    assert code == 0
+    obj = json.loads(out)
+    assert obj["answered"] and obj["text"].startswith("Nhiệm vụ của Sở Nội vụ")
+    assert obj["blocks"][0]["entry"] == "unit-duties:so-noi-vu"
+
+
+def test_ask_unknown_unit_exits_2_with_close_matches(capsys):
+    code, _ = run("ask", "đơn vị tôi có nhiệm vụ gì?", "--unit", "Cong an tinnh xyz")
+    assert code == 2
+    assert "Công an tỉnh" in capsys.readouterr().err
+
+
+def test_ask_batch_takes_each_lines_unit_and_reports_an_unknown_one(tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(
+        '{"id": 1, "question": "han chot cua don vi toi", "plan": "lao-cai", "unit": "UBND phường Sa Pa"}\n'
+        '{"id": 2, "question": "đơn vị tôi có nhiệm vụ gì?", "plan": "lao-cai", "unit": "Nha van hoa xyz"}\n'
+        '{"id": 3, "question": "đơn vị tôi có nhiệm vụ gì?", "plan": "lao-cai", "unit": 5}\n'
+        '{"id": 4, "question": "đơn vị tôi có nhiệm vụ gì?", "plan": "lao-cai"}\n',
+        encoding="utf-8",
+    )
+    code, out = run("ask", "--batch", str(batch), "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert rows[0]["answered"] and rows[0]["text"].startswith("Hạn chót của UBND phường Sa Pa")
+    assert "error" in rows[1] and "error" in rows[2]
+    assert rows[3]["answered"] is False and "/donvi" in rows[3]["text"]  # no unit: say how to set one
+
+
 def test_ask_unknown_plan_exits_2(capsys):
     code, _ = run("ask", "câu hỏi", "--plan", "ha-noi")
     assert code == 2

@@ -132,3 +132,24 @@ def test_an_unknown_plan_option_exits_2(capsys):
     assert code == 2
     assert out == ""
     assert "khong-co" in capsys.readouterr().err
+
+
+def test_the_console_answers_for_the_registered_unit_as_the_cli_does(capsys):
+    """A console user who asked to be Sở Tài chính's contact gets that unit's answer, as `ask --unit`."""
+    _, first = console("/start\n")
+    plan = choice(first, "Lạng Sơn")
+    _, second = console(f"/start\n{plan}\n")
+    unit = choice(second.split(f"> {plan}\n", 1)[1], "Sở Tài chính")
+    question = "Sở TC bọn mình phải làm gì, hạn bao giờ"
+    code, out = console(f"/start\n{plan}\n{unit}\n{question}\n")
+    assert code == 0
+    answer = out.split(f"> {question}\n", 1)[1]
+    capsys.readouterr()
+    assert main(["ask", question, "--plan", "lang-son", "--unit", "Sở Tài chính"]) == 0
+    expected = capsys.readouterr().out
+    header = expected.splitlines()[0]
+    assert header.startswith("Nhiệm vụ của Sở Tài chính")
+    assert answer.startswith(header)
+    # The same entries, in the same order, in both.
+    titles = re.findall(r"^• (.+?) \(mục", expected, flags=re.MULTILINE)
+    assert titles and titles == re.findall(r"^• (.+?) \(mục", answer, flags=re.MULTILINE)

@@ -120,3 +120,50 @@ async def test_registered_only_deployments_answer_approved_contacts_and_admins(c
     invite = await chat.send(ADMIN, "/moi lang-son Sở Y tế")
     await chat.send(ALICE, "/start " + invite[0].text.split("?start=")[1].split()[0])
     assert "Nguồn:" in text_of(await chat.send(ALICE, "Bí mật nhà nước là gì?"))
+
+
+async def _contact_of(chat, user, unit: str, plan: str) -> None:
+    await chat.send(ADMIN, "/start")
+    calls = await chat.send(ADMIN, f"/moi {plan} {unit}")
+    code = calls[0].text.split("?start=")[1].split()[0]
+    await chat.send(user, f"/start {code}")
+
+
+async def test_my_unit_questions_answer_for_the_contacts_unit(chat):
+    await _contact_of(chat, ALICE, "Sở Nội vụ", "lao-cai")
+    text = text_of(await chat.send(ALICE, "đơn vị tôi có nhiệm vụ gì theo kế hoạch?"))
+    assert "Nhiệm vụ của Sở Nội vụ" in text and "văn thư, lưu trữ" in text
+    assert "Lạng Sơn" not in text and "Hải Phòng" not in text
+    assert chat.questions()[-1].plan == "lao-cai"
+
+
+async def test_my_unit_without_a_unit_says_how_to_choose_one(chat):
+    text = text_of(await chat.send(BOB, "đơn vị tôi có nhiệm vụ gì?"))
+    assert "/donvi" in text
+    assert not chat.questions()[-1].answered
+
+
+async def test_chat_and_cli_give_the_same_answer_for_the_same_question_plan_and_unit(chat, capsys):
+    """The chat, the CLI and the assistant itself agree (the console runs the chat's handlers)."""
+    import json
+
+    from bot.cli import main
+    from knowledge.render import blocks_to_html, to_plain
+
+    await _contact_of(chat, ALICE, "Sở Y tế", "hai-phong")
+    registry = chat.core.kb.registry
+    today = chat.core.today()
+    for question in ("bên mình có nhiệm vụ gì ko", "phường tôi phải báo cáo kết quả cho ai, hạn nào",
+                     "sở mình phải nộp báo cáo năm trước 30/10 đúng không",
+                     "hạn chót của đơn vị tôi", "mức lương cơ sở hiện nay là bao nhiêu"):
+        expected = chat.core.assistant.find_answers(question, "hai-phong", today,
+                                                    registry.resolve("Sở Y tế"))
+        calls = await chat.send(ALICE, question)
+        # A long reply comes in several messages, cut at paragraph breaks.
+        assert "\n\n".join(c.text for c in calls) == blocks_to_html(expected.blocks)
+        capsys.readouterr()
+        assert main(["--today", today.isoformat(), "ask", question, "--plan", "hai-phong",
+                     "--unit", "Sở Y tế", "--json"]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        assert printed["text"] == to_plain(expected.markdown)
+        assert printed["answered"] == expected.answered
