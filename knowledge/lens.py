@@ -49,6 +49,18 @@ class PlanLens:
         self._names = {plan: re.compile(r"\b(?:" + "|".join(map(re.escape, ns)) + r")\b")
                        for plan, ns in names.items()}
         self.view = functools.lru_cache(maxsize=4096)(self._view)
+        # Most shared entries name no plan at all: found once here, they cost nothing per question.
+        self._naming: dict[str, frozenset[str]] = {}
+        for entry in kb.entries:
+            if entry.plan is None:
+                refs = " ".join(c.ref for c in getattr(entry, "cites", ()))
+                cited = {self.kb.documents[c.doc_id].plan for c in getattr(entry, "cites", ())
+                         if c.doc_id in self.kb.documents and self.kb.documents[c.doc_id].plan}
+                self._naming[entry.id] = frozenset(self.plans_named(f"{entry.body} {refs}") | cited)
+
+    def names_plans(self, entry: Entry) -> bool:
+        """Whether a shared entry names any plan (in its text or its citations)."""
+        return bool(self._naming.get(entry.id))
 
     def plans_named(self, text: str) -> set[str]:
         """The plans a text names (by province or slug)."""
@@ -60,6 +72,8 @@ class PlanLens:
         if plan is None or entry.plan is not None:
             return Lensed(entry.body, 0.0, frozenset())
         others = set(self._names) - {plan} - named
+        if not self._naming.get(entry.id, frozenset(self._names)) & others:
+            return Lensed(entry.body, 0.0, frozenset())
         pieces = _pieces(entry.body)
         kept_paragraphs = []
         total = kept = 0
