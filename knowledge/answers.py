@@ -69,9 +69,6 @@ TITLE_LIKENESS = 70
 # Suggestions must score at least this share of the best entry.
 SUGGESTION_RATIO = 0.35
 
-_DEADLINE_CUE = DEADLINE_CUE
-_CONTACT_CUE = CONTACT_CUE
-_DUTIES_CUE = DUTIES_CUE
 _SUBMIT = re.compile(r"\b(nop|gui len|gui ve|bao cao len)\b")
 # Questions about a document's own date ("KH 109 ban hành ngày nào"), not a deadline.
 _DOCUMENT_DATE = re.compile(r"\b(ban hanh|ky ngay|ngay ky|hieu luc|thong qua|ky ban hanh)\b")
@@ -287,8 +284,8 @@ class Assistant:
             unit_scope |= {uid} | self.kb.registry.ancestors(uid)
         # "Khi nào…" asks for a plan's date only when a plan or unit is in view; otherwise it
         # is as likely to ask in what circumstances the law requires something.
-        deadline_cue = bool(_DEADLINE_CUE.search(key)) and (plan is not None or bool(units))
-        contact_cue = bool(_CONTACT_CUE.search(key))
+        deadline_cue = bool(DEADLINE_CUE.search(key)) and (plan is not None or bool(units))
+        contact_cue = bool(CONTACT_CUE.search(key))
         articles = {int(m) for m in _ARTICLE_CUE.findall(key)}
         docs = self._mentioned_docs(key)
         law_2018 = bool(_LAW_2018_CUE.search(key))
@@ -454,7 +451,7 @@ class Assistant:
             # "KH 298 do ai ký": the words naming the plan go, "kế hoạch" stays (what is asked about).
             key = _replace_phrase(key, detected[1], "ke hoach" if "ke hoach" in detected[1] else "")
         registry = self.kb.registry
-        own = asked.own_unit or bool(OWN_UNIT.search(key))
+        own = asked.own_unit
         # "đơn vị tôi", "đặc khu tôi", "bọn mình" say who asks; the rest may name other units.
         key = " ".join(OWN_UNIT.sub(" ", key).split())
         mentions = registry.mentions(key)
@@ -496,7 +493,7 @@ class Assistant:
         content = [s for s in beyond_listing(analysis.key) if s not in STOPWORDS
                    and s not in self._context_words(plan) and s not in unit_words]
         ignore = set(OWN_UNIT_WORDS) | CONFIRM_WORDS
-        claims = premise.stated_dates(question)
+        claims = premise.dates_in(question)
         for claim in claims:  # a stated date is the premise, checked apart, not the topic
             ignore.update(str(n) for n in (claim.day, claim.month, claim.year) if n is not None)
         return _Asked(
@@ -755,9 +752,7 @@ class Assistant:
         """'Hạn: 15/01/2026 — đã qua 312 ngày' style line relative to `today`."""
         rule = deadline.due
         if rule.kind == "yearly":
-            due = rule.occurrence(today.year)
-            if due < today:
-                due = rule.occurrence(today.year + 1)
+            due = _next_due(deadline, today)
             return texts.DUE_YEARLY.format(day=f"{rule.day:02d}/{rule.month:02d}", next=_fmt(due),
                                            relative=_relative(due, today))
         due = rule.occurrence(today.year)
@@ -835,14 +830,9 @@ class Assistant:
             if isinstance(e := self.index.entries[i], Deadline) and unit.memberships & set(e.units)
         ]
 
-        def next_due(d: Deadline) -> dt.date:
-            due = d.due.occurrence(today.year)
-            if d.due.kind == "yearly" and due < today:
-                due = d.due.occurrence(today.year + 1)
-            return due
-
-        upcoming = sorted((d for d in deadlines if next_due(d) >= today), key=lambda d: (next_due(d), d.id))
-        past = sorted((d for d in deadlines if next_due(d) < today), key=lambda d: (next_due(d), d.id),
+        due = {d.id: _next_due(d, today) for d in deadlines}
+        upcoming = sorted((d for d in deadlines if due[d.id] >= today), key=lambda d: (due[d.id], d.id))
+        past = sorted((d for d in deadlines if due[d.id] < today), key=lambda d: (due[d.id], d.id),
                       reverse=True)
         parts = [texts.DEADLINES_HEADER.format(unit=unit.name, plan=doc.short)]
         sources: list[Source] = []
@@ -884,13 +874,25 @@ class Assistant:
         return Answer(False, tuple(parts), (), tuple(suggestions), (), plan, extra)
 
     def office_contact(self, plan: str | None) -> str:
-        """How to reach the standing office, with phone numbers when the plan gives them."""
-        if plan:
-            for e in self.index.entries:
-                if isinstance(e, Contact) and e.plan == plan and e.phones:
-                    return texts.OFFICE_CONTACT_PHONES.format(phones=", ".join(e.phones),
-                                                              plan=self.kb.plan_document(plan).short)
-        return texts.OFFICE_CONTACT
+        """How to reach the standing office, with phone numbers when the plan gives them, in the
+        plan's own words ("Công an thành phố" for a city's plan)."""
+        doc = self.kb.plan_document(plan) if plan else None
+        office = texts.OFFICE_CITY if doc and "thành phố" in (doc.issuer or "") else texts.OFFICE_PROVINCE
+        if doc is not None:
+            for e in self._by_plan.get(plan, ()):
+                entry = self.index.entries[e]
+                if isinstance(entry, Contact) and entry.phones:
+                    return texts.OFFICE_CONTACT_PHONES.format(
+                        phones=", ".join(entry.phones), plan=doc.short, office=office)
+        return texts.OFFICE_CONTACT.format(office=office)
+
+
+def _next_due(deadline: Deadline, today: dt.date) -> dt.date:
+    """A deadline's due date as of `today`: a yearly one's next occurrence, else its one date."""
+    due = deadline.due.occurrence(today.year)
+    if deadline.due.kind == "yearly" and due < today:
+        due = deadline.due.occurrence(today.year + 1)
+    return due
 
 
 def _plain_title(markdown: str) -> str:
@@ -905,10 +907,6 @@ def _end_of(key: str, phrase: str) -> int | None:
 
 def _replace_phrase(key: str, phrase: str, by: str) -> str:
     return " ".join(f" {key} ".replace(f" {phrase} ", f" {by} ").split())
-
-
-def _remove_phrase(key: str, phrase: str) -> str:
-    return f" {key} ".replace(f" {phrase} ", " ").strip()
 
 
 def _fmt(day: dt.date) -> str:

@@ -79,8 +79,7 @@ class PlanLens:
         total = kept = 0
         for paragraph in pieces:
             kept_items = []
-            for item in paragraph:
-                sentences = [s for s in item]
+            for sentences in paragraph:
                 good = []
                 for sentence in sentences:
                     total += len(sentence)

@@ -9,7 +9,6 @@ and compares them with deadlines and with the dates written in an entry's text.
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from knowledge.model import Deadline, Entry
 from knowledge.text import fold
 
-__all__ = ["DateClaim", "dates_in", "stated_dates", "supported"]
+__all__ = ["DateClaim", "dates_in", "supported"]
 
 _FULL = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
 _WORDS = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2})(?: nam (\d{4}))?\b")
@@ -86,11 +85,6 @@ def dates_in(text: str) -> list[DateClaim]:
     return out
 
 
-def stated_dates(question: str) -> list[DateClaim]:
-    """The dates a question states as part of what it asks about."""
-    return dates_in(question)
-
-
 def supported(claim: DateClaim, entries: Iterable[tuple[Entry, str]]) -> bool:
     """Whether one of `entries` (each with its text as read) sets or states the claimed date."""
     for entry, body in entries:
@@ -100,6 +94,3 @@ def supported(claim: DateClaim, entries: Iterable[tuple[Entry, str]]) -> bool:
             return True
     return False
 
-
-def today_claim(day: dt.date) -> DateClaim:
-    return DateClaim(day.day, day.month, day.year)

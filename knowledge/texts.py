@@ -7,12 +7,14 @@ NOT_FOUND = (
     "pháp luật về bảo vệ bí mật nhà nước mà tôi được cung cấp."
 )
 MAYBE_YOU_MEANT = "Có thể bạn muốn hỏi:"
+OFFICE_PROVINCE = "Công an tỉnh"
+OFFICE_CITY = "Công an thành phố"
 OFFICE_CONTACT = (
     "Để được hướng dẫn thêm, hãy liên hệ cơ quan Thường trực Ban Chỉ đạo công tác bảo vệ bí mật "
-    "nhà nước của tỉnh (Công an tỉnh, Phòng An ninh chính trị nội bộ)."
+    "nhà nước ({office}, Phòng An ninh chính trị nội bộ)."
 )
 OFFICE_CONTACT_PHONES = (
-    "Để được hướng dẫn thêm, hãy liên hệ cơ quan Thường trực Ban Chỉ đạo (Công an tỉnh, Phòng An "
+    "Để được hướng dẫn thêm, hãy liên hệ cơ quan Thường trực Ban Chỉ đạo ({office}, Phòng An "
     "ninh chính trị nội bộ): {phones} (theo {plan})."
 )
 

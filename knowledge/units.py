@@ -163,7 +163,8 @@ class UnitRegistry:
                             frozenset({unit_id}) | self.ancestors(unit_id))
 
 
-_ACRONYM = re.compile(r"[b-df-hj-np-tv-z]{3}|syt")
+# (y counts as a consonant: "syt")
+_ACRONYM = re.compile(r"[b-df-hj-np-tv-z]{3}")
 _SMALL_WORDS = frozenset({"và", "va", "-", "&"})
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
+from bot.cli import main
 from handlers import callbacks, texts
+from knowledge.render import blocks_to_html, to_plain
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
 
 
@@ -145,11 +148,6 @@ async def test_my_unit_without_a_unit_says_how_to_choose_one(chat):
 
 async def test_chat_and_cli_give_the_same_answer_for_the_same_question_plan_and_unit(chat, capsys):
     """The chat, the CLI and the assistant itself agree (the console runs the chat's handlers)."""
-    import json
-
-    from bot.cli import main
-    from knowledge.render import blocks_to_html, to_plain
-
     await _contact_of(chat, ALICE, "Sở Y tế", "hai-phong")
     registry = chat.core.kb.registry
     today = chat.core.today()

@@ -41,3 +41,10 @@ def test_every_faq_answer_in_a_province_names_no_other_province(assistant, plan)
         if any(name in entry.question for name in others):
             continue
         assert not [n for n in others if n in text], (entry.id, plan)
+
+
+def test_a_declined_question_names_the_office_in_the_plans_own_words(assistant):
+    city = to_plain(assistant.find_answers("giá vàng hôm nay", "hai-phong", TODAY).markdown)
+    province = to_plain(assistant.find_answers("giá vàng hôm nay", "dong-nai", TODAY).markdown)
+    assert "Công an thành phố" in city and "Công an tỉnh" not in city
+    assert "Công an tỉnh" in province
