@@ -303,7 +303,7 @@ def _deadlines(assistant: Assistant, args: argparse.Namespace, today: dt.date, s
             "title": d.title,
             "due": occ.due.isoformat(),
             "recurrence": d.due.recurrence,
-            "units": [kb.registry.name_of(u) for u in d.units],
+            "units": [kb.unit_name(u, d.plan) for u in d.units],
             "source": f"{doc.short}, {d.ref}",
             "occurrence": occ.key,
             "status": "past" if occ.due < today else "upcoming",

@@ -64,11 +64,11 @@ class Core:
     def plan_unit_ids(self) -> dict[str, set[str]]:
         """The registry units each plan names (offered as buttons at sign-up; members of the groups
         it names — every "Sở …" — are typed instead, see `units.plan_kb_ids` for those too)."""
-        registry = self.kb.registry
         out: dict[str, set[str]] = {plan: set() for plan in self.kb.plans}
+        existing = {plan: self.kb.units_for(plan) for plan in out}
         for entry in self.kb.entries:
             if entry.plan in out:
-                out[entry.plan].update(u for u in entry.units if u in registry.units)
+                out[entry.plan].update(u for u in entry.units if u in existing[entry.plan])
         return out
 
     @cached_property

@@ -87,7 +87,8 @@ def my_unit(core: Core, user_id: int) -> MyUnit | None:
         if found is None:
             return None
         plan, state, record = found
-        return MyUnit(plan, record.id, units.as_resolved(record, core.kb.registry), state == "approved")
+        resolved = units.as_resolved(record, core.kb.registry, core.kb.wording(plan))
+        return MyUnit(plan, record.id, resolved, state == "approved")
 
 
 async def my_unit_or_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> MyUnit | None:

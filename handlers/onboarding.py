@@ -38,7 +38,8 @@ def plan_name(core: Core, plan: str | None) -> str:
 def unit_buttons(core: Core, plan: str) -> list[list[Button]]:
     with core.sessions.begin() as session:
         records = units.units_for_plan(session, plan, core.plan_unit_ids.get(plan, set()))
-        pairs = [(r.name, callbacks.make("unit", r.id)) for r in records]
+        wording = core.kb.wording(plan)
+        pairs = [(wording.apply(r.name), callbacks.make("unit", r.id)) for r in records]
     rows = [pairs[i:i + 2] for i in range(0, len(pairs), 2)]
     rows.append([(texts.OTHER_UNIT_BUTTON, callbacks.make("unit", 0))])
     rows.append([(texts.SKIP_UNIT_BUTTON, callbacks.make("skipunit"))])
@@ -76,8 +77,8 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
             assert row is not None
             users.set_plan(session, row, contact.plan)
             users.set_step(session, row, None)
-            unit_name = units.get_unit(session, contact.unit_id).name
             plan = contact.plan
+            unit_name = core.kb.wording(plan).apply(units.get_unit(session, contact.unit_id).name)
             subscriptions.unsubscribe_user(session, user.id)  # a previous unit's reminders end
             subscriptions.subscribe(session, user.id, plan, contact.unit_id, core.now())
             audit.record(session, "invite_redeemed", now=core.now(), actor_id=user.id, target=str(contact.id))
@@ -185,7 +186,7 @@ async def _request(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str
     with core.sessions.begin() as session:
         contact = contacts.request_contact(session, user.id, plan, unit_id, core.now())
         subscriptions.unsubscribe_user(session, user.id)  # until the new unit is approved
-        unit_name = units.get_unit(session, unit_id).name
+        unit_name = core.kb.wording(plan).apply(units.get_unit(session, unit_id).name)
         audit.record(session, "contact_requested", now=core.now(), actor_id=user.id, target=str(contact.id))
         admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
     await reply(update, context, texts.REQUEST_SENT.format(

@@ -36,7 +36,9 @@ def _current(core: Core, user_id: int):
             return None
         sub = max(found, key=lambda s: s.created_at)
         record = units.get_unit(session, sub.unit_id)
-        return (sub.id, sub.plan, record.name, units.as_resolved(record, core.kb.registry),
+        wording = core.kb.wording(sub.plan)
+        return (sub.id, sub.plan, wording.apply(record.name),
+                units.as_resolved(record, core.kb.registry, wording),
                 tuple(sub.lead_days), sub.muted, frozenset(sub.muted_items), sub.paused)
 
 

@@ -43,6 +43,7 @@ from knowledge.question import (
     beyond_listing,
     focus,
 )
+from knowledge.status import describe, status_on
 from knowledge.text import STOPWORDS, fold
 from knowledge.units import ResolvedUnit
 
@@ -325,7 +326,7 @@ class Assistant:
                 )
                 if named:
                     score *= 1.5
-                elif doc.is_legal and not doc.in_force_on(today):
+                elif doc.is_legal and not status_on(doc, today, self.kb.documents).in_force:
                     score *= 0.85
             if units and entry.units:
                 if set(units) & set(entry.units):
@@ -715,10 +716,10 @@ class Assistant:
 
     def _replaced_on(self, entry: Entry, today: dt.date) -> bool:
         doc = self.kb.documents[entry.doc_id]
-        return doc.is_legal and not doc.in_force_on(today)
+        return doc.is_legal and not status_on(doc, today, self.kb.documents).in_force
 
     def law_status_note(self, entry: Entry, today: dt.date) -> str | None:
-        """Which law version an answer states, and whether it is still in force today.
+        """Which legal texts an answer states, and where each stands today (knowledge/status.py).
 
         A change entry compares the two laws by nature, so it gets no note of its own.
         """
@@ -730,22 +731,16 @@ class Assistant:
         else:
             docs = [self.kb.documents[entry.doc_id]]
         legal = list(dict.fromkeys(d for d in docs if d.is_legal))
-        current = [d for d in legal if d.in_force_on(today)]
+        statuses = [status_on(d, today, self.kb.documents) for d in legal]
+        current = [s for s in statuses if s.in_force]
         notes = []
-        if current:
-            notes.append(texts.LAW_IN_FORCE.format(
-                doc=", ".join(d.short for d in current),
-                since=", ".join(_fmt(d.effective) if d.effective else "?" for d in current)))
-        for doc in legal:
-            if doc in current:
-                continue
-            successor = self.kb.documents.get(doc.replaced_by or "")
-            template = texts.LAW_ALSO_REPLACED if current else texts.LAW_REPLACED
-            if successor:
-                notes.append(template.format(doc=doc.short, successor=successor.short,
-                                             ended=_fmt(doc.ended) if doc.ended else "?"))
-            else:
-                notes.append(texts.LAW_NOT_IN_FORCE.format(doc=doc.short))
+        dated = [s for s in current if s.doc.effective]
+        if dated:
+            notes.append(texts.STATUS_IN_FORCE.format(
+                doc=", ".join(s.doc.short for s in dated),
+                since=", ".join(_fmt(s.doc.effective) for s in dated if s.doc.effective)))
+        notes.extend(describe(s) for s in current if not s.doc.effective)
+        notes.extend(describe(s, alongside_current=bool(current)) for s in statuses if not s.in_force)
         return " ".join(notes) or None
 
     def deadline_status(self, deadline: Deadline, today: dt.date) -> str:
@@ -877,13 +872,17 @@ class Assistant:
         """How to reach the standing office, with phone numbers when the plan gives them, in the
         plan's own words ("Công an thành phố" for a city's plan)."""
         doc = self.kb.plan_document(plan) if plan else None
-        office = texts.OFFICE_CITY if doc and "thành phố" in (doc.issuer or "") else texts.OFFICE_PROVINCE
-        if doc is not None:
-            for e in self._by_plan.get(plan, ()):
-                entry = self.index.entries[e]
-                if isinstance(entry, Contact) and entry.phones:
-                    return texts.OFFICE_CONTACT_PHONES.format(
-                        phones=", ".join(entry.phones), plan=doc.short, office=office)
+        office = self.kb.wording(plan).apply(texts.OFFICE_PROVINCE)
+        if doc is None:
+            return texts.OFFICE_CONTACT.format(office=office)
+        entries = [self.index.entries[e] for e in self._by_plan.get(plan, ())]
+        department = fold(texts.OFFICE_DEPARTMENT)
+        if any(department in fold(e.body) for e in entries if isinstance(e, Contact)):
+            office = f"{office}, {texts.OFFICE_DEPARTMENT}"
+        for entry in entries:
+            if isinstance(entry, Contact) and entry.phones:
+                return texts.OFFICE_CONTACT_PHONES.format(
+                    phones=", ".join(entry.phones), plan=doc.short, office=office)
         return texts.OFFICE_CONTACT.format(office=office)
 
 

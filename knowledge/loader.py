@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +28,9 @@ from knowledge.model import (
     Term,
     Unit,
 )
+from knowledge.render import dropped_words, raw_markup
 from knowledge.text import Abbreviations, fold, nfc
-from knowledge.units import UnitRegistry
+from knowledge.units import PlanWording, UnitRegistry
 
 __all__ = [
     "DEFAULT_ROOT",
@@ -50,23 +51,25 @@ STATUSES = frozenset({"in_force", "replaced", "expired", "unknown"})
 DOC_KEYS = frozenset(
     {"id", "kind", "title", "short", "number", "issuer", "signed", "signer", "effective", "ended",
      "status", "replaced_by", "replaces", "plan", "province", "implements", "aliases", "source",
-     "note"}
+     "note", "guides", "as_of", "level", "special_zones"}
 )
 DOC_REQUIRED = ("id", "kind", "title", "source")
 LIST_KEYS = frozenset({"replaces", "aliases", "keywords", "units", "cites", "phones", "groups",
-                       "prefixes"})
+                       "prefixes", "guides", "successors"})
+LEVELS = frozenset({"tỉnh", "thành phố"})
+VERIFIED = frozenset({"clause", "article"})
 
 COMMON = frozenset({"type", "title", "ref", "keywords"})
 ENTRY_KEYS: dict[str, frozenset[str]] = {
     "duty": COMMON | {"units"},
     "fact": COMMON | {"units"},
     "deadline": COMMON | {"units", "due", "due_text", "from"},
-    "provision": COMMON | {"article", "clause", "point", "units"},
+    "provision": COMMON | {"article", "clause", "point", "units", "verified"},
     "contact": COMMON | {"units", "phones"},
     "faq": COMMON | {"question", "cites", "units"},
     "change": COMMON | {"cites"},
     "term": {"type", "term", "expansion", "expand", "case", "keywords", "title"},
-    "unit": {"type", "name", "aliases", "groups"},
+    "unit": {"type", "name", "aliases", "groups", "since", "until", "successors"},
     "group": {"type", "name", "aliases", "groups", "prefixes"},
 }
 ENTRY_REQUIRED: dict[str, tuple[str, ...]] = {
@@ -135,6 +138,28 @@ class KnowledgeBase:
 
     def plan_document(self, slug: str) -> Document | None:
         return next((d for d in self.documents.values() if d.plan == slug), None)
+
+    def plan_date(self, slug: str | None) -> dt.date | None:
+        """The day a plan speaks of (signed, else `as_of`): which units exist for it."""
+        doc = self.plan_document(slug) if slug else None
+        return doc.dated if doc else None
+
+    def wording(self, slug: str | None) -> PlanWording:
+        """How the plan names the province's bodies (tỉnh / thành phố, đặc khu or not)."""
+        doc = self.plan_document(slug) if slug else None
+        if doc is None:
+            return PlanWording()
+        return PlanWording(level=doc.level or "tỉnh",
+                           special_zones=doc.special_zones is not False)
+
+    def unit_name(self, unit_id: str, plan: str | None) -> str:
+        """A registry unit's or group's name in the plan's own words."""
+        return self.wording(plan).apply(self.registry.name_of(unit_id))
+
+    def units_for(self, plan: str | None) -> frozenset[str]:
+        """The registry units that exist on the plan's date (all of them without a date)."""
+        day = self.plan_date(plan)
+        return frozenset(uid for uid in self.registry.units if self.registry.exists_on(uid, day))
 
     def deadlines(self) -> list[Deadline]:
         return [e for e in self.entries if isinstance(e, Deadline)]
@@ -227,6 +252,15 @@ def _parse_file(path: Path, label: str, problems: list[Problem]) -> _RawFile | N
 
 def _split_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _yes_no(value: str | None, where: tuple[str, int], problems: list[Problem]) -> bool | None:
+    if value is None:
+        return None
+    if value not in ("yes", "no"):
+        problems.append(Problem(*where, f"expected 'yes' or 'no', not {value!r}"))
+        return None
+    return value == "yes"
 
 
 def _date(value: str, where: tuple[str, int], problems: list[Problem]) -> dt.date | None:
@@ -350,7 +384,7 @@ def _build_documents(raw_files: list[_RawFile], problems: list[Problem]) -> dict
         if status is not None and status not in STATUSES:
             problems.append(Problem(*at("status"), f"unknown status {status!r}"))
         dates = {}
-        for key in ("signed", "effective", "ended"):
+        for key in ("signed", "effective", "ended", "as_of"):
             if values.get(key):
                 dates[key] = _date(values[key], at(key), problems)
         doc = Document(
@@ -374,24 +408,36 @@ def _build_documents(raw_files: list[_RawFile], problems: list[Problem]) -> dict
             aliases=_split_list(values.get("aliases", "")),
             source=values.get("source") or None,
             note=values.get("note") or None,
+            guides=_split_list(values.get("guides", "")),
+            as_of=dates.get("as_of"),
+            level=values.get("level") or None,
+            special_zones=_yes_no(values.get("special_zones"), at("special_zones"), problems),
         )
-        _check_document(doc, at, problems)
+        _check_document(doc, at, values.keys(), problems)
         documents[doc_id] = doc
     for doc in documents.values():
-        for ref in (doc.replaced_by, *doc.replaces):
+        for ref in (doc.replaced_by, *doc.replaces, *doc.guides):
             if ref and ref not in documents:
-                problems.append(Problem(doc.file, 1, f"unknown document {ref!r} in replaced_by/replaces"))
+                problems.append(Problem(doc.file, 1,
+                                        f"unknown document {ref!r} in replaced_by/replaces/guides"))
     return documents
 
 
-def _check_document(doc: Document, at, problems: list[Problem]) -> None:
+def _check_document(doc: Document, at, present: Collection[str], problems: list[Problem]) -> None:
     if doc.kind == "plan":
         if not doc.plan:
             problems.append(Problem(doc.file, 1, "a plan needs 'plan: <slug>'"))
         elif not _ID.match(doc.plan):
             problems.append(Problem(*at("plan"), f"bad plan slug {doc.plan!r}"))
+        if doc.level is not None and doc.level not in LEVELS:
+            problems.append(Problem(*at("level"), f"level is 'tỉnh' or 'thành phố', not {doc.level!r}"))
     elif doc.plan:
         problems.append(Problem(*at("plan"), "only plans carry 'plan'"))
+    for key in ("as_of", "level", "special_zones"):
+        if doc.kind != "plan" and key in present:
+            problems.append(Problem(*at(key), f"only plans carry {key!r}"))
+    if doc.guides and doc.kind not in ("decree", "circular"):
+        problems.append(Problem(*at("guides"), "only decrees and circulars carry 'guides'"))
     if doc.is_legal:
         if not doc.number:
             problems.append(Problem(doc.file, 1, "a legal document needs its 'number' (its version)"))
@@ -478,7 +524,17 @@ def _build_units(raw_files, documents, problems) -> tuple[list[Unit], list[Group
             common = dict(id=entry.id, name=v.get("name", ""), aliases=_split_list(v.get("aliases", "")),
                           groups=_split_list(v.get("groups", "")), file=raw.path, line=entry.line)
             if etype == "unit":
-                units.append(Unit(**common))
+                where = (raw.path, entry.line)
+                since = _date(v["since"], where, problems) if v.get("since") else None
+                until = _date(v["until"], where, problems) if v.get("until") else None
+                successors = _split_list(v.get("successors", ""))
+                if until is not None and not successors:
+                    problems.append(Problem(*where, f"{entry.id}: 'until' needs its 'successors'"))
+                if successors and until is None:
+                    problems.append(Problem(*where, f"{entry.id}: 'successors' needs 'until'"))
+                if since and until and until < since:
+                    problems.append(Problem(*where, f"{entry.id}: 'until' before 'since'"))
+                units.append(Unit(**common, since=since, until=until, successors=successors))
             elif etype == "group":
                 groups.append(Group(**common, prefixes=_split_list(v.get("prefixes", ""))))
     return units, groups
@@ -486,6 +542,12 @@ def _build_units(raw_files, documents, problems) -> tuple[list[Unit], list[Group
 
 def _check_unit_graph(units, groups, registry: UnitRegistry, problems) -> None:
     group_ids = {g.id for g in groups}
+    unit_ids = {u.id for u in units}
+    for unit in units:
+        for successor in unit.successors:
+            if successor not in unit_ids or successor == unit.id:
+                problems.append(Problem(unit.file, unit.line,
+                                        f"{unit.id}: unknown successor {successor!r}"))
     for record in [*units, *groups]:
         for gid in record.groups:
             if gid not in group_ids:
@@ -551,13 +613,21 @@ def _build_entries(raw: _RawFile, doc: Document, registry: UnitRegistry, problem
                 yield Deadline(**common, due=due, due_text=v.get("due_text") or None,
                                first_year=int(first) if first else None)
         elif etype == "provision":
-            article, clause = v["article"], v.get("clause")
+            article, clause, verified = v["article"], v.get("clause"), v.get("verified", "clause")
             if not article.isdigit() or (clause and not clause.isdigit()):
                 problems.append(Problem(*at("article"), f"entry {entry.id!r}: article and clause "
                                                         "must be numbers"))
                 continue
+            if verified not in VERIFIED:
+                problems.append(Problem(*at("verified"), f"entry {entry.id!r}: verified is 'clause' "
+                                                         f"or 'article', not {verified!r}"))
+                continue
+            if verified == "article" and (clause or v.get("point")):
+                problems.append(Problem(*at("verified"), f"entry {entry.id!r}: verified only at "
+                                        "article level, so it cannot cite a clause or point"))
+                continue
             yield Provision(**common, article=int(article), clause=int(clause) if clause else None,
-                            point=v.get("point") or None)
+                            point=v.get("point") or None, verified=verified)
         elif etype in ("faq", "change"):
             cites = []
             for text in _split_list(v["cites"]):
@@ -594,8 +664,27 @@ def _check_citations(entries: list[Entry], documents: Mapping[str, Document], pr
 
 
 def check_knowledge(root: Path = DEFAULT_ROOT) -> list[Problem]:
-    """Every problem of the KB under `root` (empty when valid)."""
-    return read_knowledge(root)[1]
+    """Every problem of the KB under `root` (empty when valid), including text the renderer
+    would not show (checked here rather than at every start: rendering every entry takes time)."""
+    kb, problems = read_knowledge(root)
+    if kb is not None:
+        problems.extend(_check_rendering(kb.entries))
+    return problems
+
+
+def _check_rendering(entries: Iterable[Entry]) -> Iterator[Problem]:
+    """Raw HTML, entities, or words that rendering drops: a reader would silently miss them."""
+    for entry in entries:
+        for label, text in (("title", entry.title), ("body", entry.body)):
+            markup = raw_markup(text)
+            if markup:
+                yield Problem(entry.file, entry.line, f"entry {entry.id!r}: raw markup in the "
+                              f"{label} ({', '.join(markup[:3])}); write Markdown only")
+                continue
+            lost = dropped_words(text)
+            if lost:
+                yield Problem(entry.file, entry.line, f"entry {entry.id!r}: rendering the {label} "
+                              f"drops {', '.join(lost[:5])}")
 
 
 def load_knowledge(root: Path = DEFAULT_ROOT) -> KnowledgeBase:

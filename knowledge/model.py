@@ -52,18 +52,19 @@ class Document:
     aliases: tuple[str, ...] = ()
     source: str | None = None
     note: str | None = None
+    guides: tuple[str, ...] = ()  # laws a decree or circular details (doc ids)
+    as_of: dt.date | None = None  # plans whose signing date is blank: the date the text allows
+    level: str | None = None  # plans: "tỉnh" or "thành phố", how the plan names its bodies
+    special_zones: bool | None = None  # plans: whether the province has đặc khu
+
+    @property
+    def dated(self) -> dt.date | None:
+        """The day a plan speaks of: signed, else the earliest day its text allows."""
+        return self.signed or self.as_of
 
     @property
     def is_legal(self) -> bool:
         return self.kind in LEGAL_KINDS
-
-    def in_force_on(self, day: dt.date) -> bool:
-        """Whether the document is in force on `day`, from its effective and end dates."""
-        if self.effective and day < self.effective:
-            return False
-        if self.ended:
-            return day <= self.ended
-        return self.status in (None, "in_force", "unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,7 @@ class Provision(Entry):
     article: int = 0
     clause: int | None = None
     point: str | None = None
+    verified: str = "clause"  # "clause": the clause text was read; "article": only the article
 
     @property
     def citation_ref(self) -> str:
@@ -193,6 +195,15 @@ class Unit:
     groups: tuple[str, ...]
     file: str
     line: int
+    since: dt.date | None = None  # created by a reorganisation on this day
+    until: dt.date | None = None  # last day it existed (merged or dissolved)
+    successors: tuple[str, ...] = ()  # unit ids that took over its work, the main one first
+
+    def exists_on(self, day: dt.date | None) -> bool:
+        """Whether the unit existed on `day` (a plan's date); every unit does when it is unknown."""
+        if day is None:
+            return True
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,15 +8,25 @@ headings become bold, and every text node is escaped again.
 
 from __future__ import annotations
 
+import collections
 import functools
 import html
+import re
 import threading
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
 import markdown as md
 
-__all__ = ["TELEGRAM_LIMIT", "blocks_to_html", "split_message", "to_html", "to_plain"]
+__all__ = [
+    "TELEGRAM_LIMIT",
+    "blocks_to_html",
+    "dropped_words",
+    "raw_markup",
+    "split_message",
+    "to_html",
+    "to_plain",
+]
 
 TELEGRAM_LIMIT = 4096
 
@@ -33,6 +43,7 @@ class _TelegramHTML(HTMLParser):
         self.out: list[str] = []
         self.open: list[str] = []
         self.open_blocks: list[str] = []
+        self.lists: list[list[int]] = []  # per open list: [next number], 0 for bullets
 
     def _emit_tag(self, text: str) -> None:
         if self.keep_tags:
@@ -41,8 +52,16 @@ class _TelegramHTML(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "pre":
             self.open_blocks.append(tag)
+        if tag in ("ul", "ol"):
+            start = dict(attrs).get("start") or "1"
+            self.lists.append([int(start) if tag == "ol" and start.isdigit() else 0])
         if tag == "li":
-            self.out.append("• ")
+            counter = self.lists[-1] if self.lists else [0]
+            if counter[0]:  # a numbered list keeps its numbers: "điểm 3" must stay findable
+                self.out.append(f"{counter[0]}. ")
+                counter[0] += 1
+            else:
+                self.out.append("• ")
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self._emit_tag("<b>")
         elif tag == "br":
@@ -60,6 +79,8 @@ class _TelegramHTML(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "pre" and self.open_blocks:
             self.open_blocks.pop()
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
         if tag == "li":
             self.out.append("\n")
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -77,7 +98,8 @@ class _TelegramHTML(HTMLParser):
         if data.strip() == "" and "\n" in data:
             return
         if "pre" not in self.open_blocks:
-            data = data.replace("\n", " ")  # source line wraps inside a paragraph
+            # A source line wrap inside a paragraph (with a list item's indent) is one space.
+            data = _WRAP.sub(" ", data)
         self.out.append(html.escape(data, quote=False) if self.keep_tags else data)
 
     def result(self) -> str:
@@ -87,6 +109,7 @@ class _TelegramHTML(HTMLParser):
         return "\n".join(line.rstrip() for line in text.strip().split("\n"))
 
 
+_WRAP = re.compile(r"[ \t]*\n[ \t]*")
 _local = threading.local()
 
 
@@ -101,7 +124,9 @@ def _markdown(source: str) -> str:
 
 def _convert(source: str, keep_tags: bool) -> str:
     parser = _TelegramHTML(keep_tags)
-    parser.feed(_markdown(source))
+    # Raw HTML is never markup here: "x <script>y" must show as typed, not vanish. Markdown
+    # keeps the entity, and the parser turns it back into a "<" that is escaped again.
+    parser.feed(_markdown(source.replace("<", "&lt;")))
     parser.close()
     return parser.result()
 
@@ -128,6 +153,26 @@ def blocks_to_html(blocks: Iterable[str]) -> str:
 def to_plain(source: str) -> str:
     """Markdown → plain text (for the CLI and JSON output): no tags, no entities."""
     return _convert(source, keep_tags=False)
+
+
+_RAW_TAG = re.compile(r"<[A-Za-z!/?][^>\n]*>?|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_WORD = re.compile(r"\w+")
+
+
+def raw_markup(source: str) -> list[str]:
+    """HTML tags and entities written into Markdown: the KB is reviewed as Markdown only."""
+    return _RAW_TAG.findall(source)
+
+
+def dropped_words(source: str) -> list[str]:
+    """Words of `source` that do not reach the reader once rendered (the KB check's guard).
+
+    Link targets are not shown by design; everything else a writer types must be read.
+    """
+    shown = collections.Counter(_WORD.findall(to_plain(source).casefold()))
+    wanted = collections.Counter(_WORD.findall(_LINK_TARGET.sub("]", source).casefold()))
+    return sorted((wanted - shown).keys())
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:

@@ -44,12 +44,16 @@ def nfc(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Fold case and diacritics (đ → d), normalise spaces: the form used for matching.
+    """Fold case, diacritics (đ → d) and compatibility forms, normalise spaces: the form used
+    for matching. Compatibility decomposition makes full-width letters ("Ｂí ＭẬＴ", typed from
+    some East Asian keyboards) and ligatures match their plain forms.
 
     >>> fold("Bí mật NHÀ NƯỚC  Đồng Nai")
     'bi mat nha nuoc dong nai'
+    >>> fold("Ｂí ＭẬＴ")
+    'bi mat'
     """
-    decomposed = unicodedata.normalize("NFD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     stripped = stripped.translate(_DIACRITIC_FREE)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", stripped)).strip()

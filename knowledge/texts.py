@@ -8,14 +8,15 @@ NOT_FOUND = (
 )
 MAYBE_YOU_MEANT = "Có thể bạn muốn hỏi:"
 OFFICE_PROVINCE = "Công an tỉnh"
-OFFICE_CITY = "Công an thành phố"
+# Named after the office only where the plan itself names it (Lạng Sơn, Lào Cai).
+OFFICE_DEPARTMENT = "Phòng An ninh chính trị nội bộ"
 OFFICE_CONTACT = (
     "Để được hướng dẫn thêm, hãy liên hệ cơ quan Thường trực Ban Chỉ đạo công tác bảo vệ bí mật "
-    "nhà nước ({office}, Phòng An ninh chính trị nội bộ)."
+    "nhà nước ({office})."
 )
 OFFICE_CONTACT_PHONES = (
-    "Để được hướng dẫn thêm, hãy liên hệ cơ quan Thường trực Ban Chỉ đạo ({office}, Phòng An "
-    "ninh chính trị nội bộ): {phones} (theo {plan})."
+    "Để được hướng dẫn thêm, hãy liên hệ cơ quan Thường trực Ban Chỉ đạo ({office}): {phones} "
+    "(theo {plan})."
 )
 
 SOURCE_LINE = "Nguồn: {sources}."
@@ -24,16 +25,30 @@ LEGAL_NOTE = (
     "_Lưu ý: đây là nội dung tóm tắt để tham khảo; văn bản chính thức của kế hoạch và văn bản "
     "pháp luật có giá trị ưu tiên._"
 )
-LAW_IN_FORCE = "Quy định này theo {doc} (có hiệu lực từ {since})."
-LAW_REPLACED = (
+# Where a cited legal document stands on the day of the question (knowledge/status.py).
+STATUS_IN_FORCE = "Quy định này theo {doc} (có hiệu lực từ {since})."
+STATUS_IN_FORCE_UNDATED = "Quy định này theo {doc}."
+STATUS_NOT_YET = "Lưu ý: {doc} chưa có hiệu lực; văn bản có hiệu lực từ ngày {since}."
+STATUS_UNTIL_THEN = "Đến trước ngày đó vẫn áp dụng {predecessor}."
+STATUS_REPLACED = (
     "Lưu ý: đây là quy định của {doc}, đã hết hiệu lực sau ngày {ended} và được thay thế bởi "
-    "{successor}; cần đối chiếu với quy định mới."
+    "{successor} (có hiệu lực từ {since}); cần đối chiếu với quy định mới."
 )
-LAW_ALSO_REPLACED = (
-    "Phần dẫn từ {doc} là quy định của luật cũ (hết hiệu lực sau ngày {ended}, thay bằng "
+STATUS_ALSO_REPLACED = (
+    "Phần dẫn từ {doc} là quy định của văn bản cũ (hết hiệu lực sau ngày {ended}, thay bằng "
     "{successor}); cần đối chiếu với quy định mới."
 )
-LAW_NOT_IN_FORCE = "Lưu ý: {doc} hiện không còn hiệu lực; cần đối chiếu với văn bản đang có hiệu lực."
+STATUS_ENDED = "Lưu ý: {doc} đã hết hiệu lực sau ngày {ended}; cần đối chiếu với văn bản đang có hiệu lực."
+STATUS_ENDED_UNDATED = "Lưu ý: {doc} không còn hiệu lực; cần đối chiếu với văn bản đang có hiệu lực."
+STATUS_GUIDES_ENDED = (
+    "Lưu ý: {doc} hướng dẫn {law}, luật này đã hết hiệu lực sau ngày {ended} và được thay thế bởi "
+    "{successor}; chưa xác nhận được {doc} còn được áp dụng hay đã được thay thế, cần đối chiếu "
+    "văn bản hướng dẫn luật mới."
+)
+STATUS_NEWER_GUIDES = "Văn bản hướng dẫn luật mới đã biết: {newer}."
+STATUS_UNCONFIRMED = (
+    "Lưu ý: chưa xác nhận được tình trạng hiệu lực hiện nay của {doc}; cần đối chiếu văn bản gốc."
+)
 
 DUE_ONCE = "Hạn: {due} — {relative}."
 DUE_MONTH = "hết tháng {month} ({date})"

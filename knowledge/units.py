@@ -8,6 +8,7 @@ is accepted into its group.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from rapidfuzz import fuzz, process
 from knowledge.model import Group, Unit
 from knowledge.text import Abbreviations, syllables
 
-__all__ = ["ResolvedUnit", "UnitRegistry", "UnknownUnit"]
+__all__ = ["PlanWording", "ResolvedUnit", "UnitRegistry", "UnknownUnit"]
 
 
 class UnknownUnit(LookupError):
@@ -36,6 +37,31 @@ class ResolvedUnit:
     name: str
     id: str | None
     memberships: frozenset[str]  # its own id (if any) plus all ancestor groups
+
+
+@dataclass(frozen=True, slots=True)
+class PlanWording:
+    """How one plan names its bodies: "tỉnh" or "thành phố", with or without "đặc khu".
+
+    The registry keeps one canonical name per unit ("Công an tỉnh"); a city's plan reads
+    "Công an thành phố", and a province without special zones has no "đặc khu" to list.
+    """
+
+    level: str = "tỉnh"
+    special_zones: bool = True
+
+    def apply(self, name: str) -> str:
+        if self.level == "thành phố":
+            name = _PROVINCE_WORD.sub(lambda m: _CITY_WORDS[m[0]], name)
+        if not self.special_zones:
+            name = _SPECIAL_ZONE.sub("", name)
+        return name
+
+
+_CITY_WORDS = {"tỉnh": "thành phố", "Tỉnh ủy": "Thành ủy", "Tỉnh đoàn": "Thành đoàn",
+               "tỉnh ủy": "thành ủy", "Tỉnh": "Thành phố"}
+_PROVINCE_WORD = re.compile(r"\b(?:Tỉnh ủy|tỉnh ủy|Tỉnh đoàn|tỉnh|Tỉnh)\b")
+_SPECIAL_ZONE = re.compile(r"(?:,\s*| và )đặc khu\b")
 
 
 class UnitRegistry:
@@ -156,6 +182,23 @@ class UnitRegistry:
             found.append((at, self._mention_ids[key], key))
             padded = padded.replace(spaced, " " + "|" * (len(spaced) - 2) + " ")
         return [(uid, key) for _, uid, key in sorted(found)]
+
+    def exists_on(self, unit_id: str, day: dt.date | None) -> bool:
+        """Whether a unit existed on `day` (groups always do)."""
+        unit = self.units.get(unit_id)
+        return unit is None or unit.exists_on(day)
+
+    def successor_on(self, unit_id: str, day: dt.date | None) -> str:
+        """The unit doing `unit_id`'s work on `day`: itself, or its (main) successor after a
+        merger ("Sở Giao thông vận tải" → "Sở Xây dựng" after 28/02/2025)."""
+        seen = {unit_id}
+        while not self.exists_on(unit_id, day):
+            unit = self.units[unit_id]
+            if not unit.successors or unit.successors[0] in seen:
+                break
+            unit_id = unit.successors[0]
+            seen.add(unit_id)
+        return unit_id
 
     def resolved(self, unit_id: str) -> ResolvedUnit:
         """A registered unit or group as a `ResolvedUnit`."""

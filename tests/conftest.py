@@ -141,6 +141,7 @@ type: provision
 title: Khái niệm bí mật nhà nước
 article: 2
 clause: 1
+verified: clause
 
 Bí mật nhà nước là thông tin quan trọng chưa công khai, nếu lộ gây nguy hại lợi ích quốc gia.
 """

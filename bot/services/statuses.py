@@ -357,7 +357,7 @@ def expected_units(session: Session, kb: KnowledgeBase,
     """
     registry = kb.registry
     used = _reportable_ids(kb, plan)
-    kb_ids = {uid for uid in registry.units
+    kb_ids = {uid for uid in kb.units_for(plan)
               if uid in used or not used.isdisjoint(registry.ancestors(uid))}
     out = []
     for record in units_for_plan(session, plan, kb_ids):
@@ -406,12 +406,13 @@ def overview(session: Session, kb: KnowledgeBase, plan: str, today: dt.date,
         return []
     units = expected_units(session, kb, plan)
     states = {key: row.state for key, row in _latest_reports(session, plan).items()}
+    wording = kb.wording(plan)
     out = []
     for item in items:
         buckets: dict[str | None, list[str]] = {state: [] for state in (None, *STATES)}
         for record, member_of in units:
             if not member_of.isdisjoint(item.units):
-                buckets[states.get((record.id, item.key))].append(record.name)
+                buckets[states.get((record.id, item.key))].append(wording.apply(record.name))
         out.append(ItemOverview(
             item=item, done=_by_name(buckets["hoan_thanh"]),
             in_progress=_by_name(buckets["dang_thuc_hien"]), blocked=_by_name(buckets["vuong_mac"]),
@@ -442,12 +443,14 @@ def status_rows(session: Session, kb: KnowledgeBase, plan: str, today: dt.date) 
     with the latest report or none; by unit, then in item order. Two queries in all."""
     items = plan_items(kb, plan, today, signed_dates(kb))
     reports = _latest_reports(session, plan)
+    wording = kb.wording(plan)
     rows = []
     for record, member_of in expected_units(session, kb, plan):
         for item in items:
             if not member_of.isdisjoint(item.units):
                 report = reports.get((record.id, item.key))
-                rows.append(_row(record.id, record.name, item, item.key, item.kind, report))
+                rows.append(_row(record.id, wording.apply(record.name), item, item.key, item.kind,
+                                 report))
     return rows
 
 
@@ -461,10 +464,12 @@ def history_rows(session: Session, kb: KnowledgeBase, plan: str, today: dt.date)
             .where(StatusRecord.plan == plan)
             .order_by(StatusRecord.created_at.desc(), StatusRecord.id.desc()))
     found: dict[str, Item | None] = {}
+    wording = kb.wording(plan)
     rows = []
     for report in session.execute(stmt):
         if report.item not in found:
             found[report.item] = find_item(kb, plan, report.item, today, signed)
-        rows.append(_row(report.unit_id, report.unit_name, found[report.item], report.item,
+        rows.append(_row(report.unit_id, wording.apply(report.unit_name), found[report.item],
+                         report.item,
                          report.item_kind, report))
     return rows

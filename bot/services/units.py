@@ -22,7 +22,7 @@ from bot import leak_guard
 from bot.models import UNIT_SOURCES, UnitRecord
 from bot.services import ServiceError
 from knowledge.loader import KnowledgeBase
-from knowledge.units import ResolvedUnit, UnitRegistry, UnknownUnit
+from knowledge.units import PlanWording, ResolvedUnit, UnitRegistry, UnknownUnit
 
 __all__ = [
     "MAX_NAME",
@@ -121,18 +121,22 @@ def memberships(record: UnitRecord, registry: UnitRegistry) -> frozenset[str]:
     return frozenset()
 
 
-def as_resolved(record: UnitRecord, registry: UnitRegistry) -> ResolvedUnit:
-    """The record as `knowledge` code takes a unit (answers, deadlines, reminders)."""
+def as_resolved(record: UnitRecord, registry: UnitRegistry,
+                wording: PlanWording | None = None) -> ResolvedUnit:
+    """The record as `knowledge` code takes a unit (answers, deadlines, reminders), named in
+    the plan's words when `wording` is given ("Công an thành phố" for a city's plan)."""
     kb_id = record.kb_id if record.kb_id in registry.units else None
-    return ResolvedUnit(record.name, kb_id, memberships(record, registry))
+    name = wording.apply(record.name) if wording is not None else record.name
+    return ResolvedUnit(name, kb_id, memberships(record, registry))
 
 
 def plan_kb_ids(kb: KnowledgeBase, plan: str) -> set[str]:
-    """KB units concerned by a plan: those it names, and members of the groups it names."""
+    """KB units concerned by a plan: those it names, and members of the groups it names that
+    exist on the plan's date (a department merged away before the plan was written is not)."""
     registry = kb.registry
     named = {uid for entry in kb.entries if entry.plan == plan for uid in entry.units}
     return {
-        uid for uid in registry.units
+        uid for uid in kb.units_for(plan)
         if uid in named or not named.isdisjoint(registry.ancestors(uid))
     }
 

@@ -1,12 +1,13 @@
 """Loading the KB into typed records, and `kb check` catching each kind of error."""
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
 from knowledge.loader import KnowledgeError, check_knowledge, load_knowledge
 from knowledge.model import Deadline, Provision
-from tests.conftest import MINI_LAW, MINI_PLAN, write_mini_kb
+from tests.conftest import MINI_LAW, MINI_PLAN, MINI_UNITS, write_mini_kb
 
 
 def test_bundled_knowledge_base_is_valid():
@@ -148,3 +149,38 @@ def test_load_raises_with_every_problem(tmp_path):
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(root)
     assert len(info.value.problems) == 2
+
+
+def test_a_provision_says_how_far_it_was_verified(tmp_path):
+    text = MINI_LAW.replace("verified: clause", "verified: maybe")
+    _one(_problems(tmp_path, "law__luat-moi.md", text), "verified is 'clause' or 'article'")
+
+
+def test_a_provision_verified_only_at_article_level_cannot_cite_a_clause(tmp_path):
+    text = MINI_LAW.replace("verified: clause", "verified: article")
+    _one(_problems(tmp_path, "law__luat-moi.md", text), "cannot cite a clause or point")
+
+
+def test_raw_html_in_an_entry_is_reported_by_the_check(tmp_path):
+    text = MINI_LAW.replace("nếu lộ gây", "nếu <script>lộ gây")
+    _one(_problems(tmp_path, "law__luat-moi.md", text), "raw markup in the body (<script>)")
+
+
+def test_a_merged_unit_names_its_successor_and_a_real_one(tmp_path):
+    units = MINI_UNITS + "\n## so-cu\ntype: unit\nname: Sở Cũ\ngroups: nhom-so\nuntil: 2025-02-28\n"
+    _one(_problems(tmp_path, "units.md", units), "'until' needs its 'successors'")
+    units = units.replace("until: 2025-02-28", "until: 2025-02-28\nsuccessors: so-khong-co")
+    _one(_problems(tmp_path, "units.md", units), "unknown successor 'so-khong-co'")
+
+
+def test_plan_wording_keys_belong_to_plans_and_take_known_values(tmp_path):
+    plan = MINI_PLAN.replace("province: Thử Nghiệm", "province: Thử Nghiệm\nlevel: huyện")
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", plan), "level is 'tỉnh' or 'thành phố'")
+    law = MINI_LAW.replace("status: in_force", "status: in_force\nspecial_zones: yes")
+    _one(_problems(tmp_path, "law__luat-moi.md", law), "only plans carry 'special_zones'")
+
+
+def test_a_plan_without_a_signing_date_is_dated_by_as_of(tmp_path):
+    plan = MINI_PLAN.replace("province: Thử Nghiệm", "province: Thử Nghiệm\nas_of: 2025-10-21")
+    kb = load_knowledge(write_mini_kb(tmp_path, **{"plans__thu-nghiem.md": plan}))
+    assert kb.plan_date("thu-nghiem") == dt.date(2025, 10, 21)

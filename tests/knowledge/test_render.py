@@ -2,7 +2,14 @@
 
 import re
 
-from knowledge.render import blocks_to_html, split_message, to_html, to_plain
+from knowledge.render import (
+    blocks_to_html,
+    dropped_words,
+    raw_markup,
+    split_message,
+    to_html,
+    to_plain,
+)
 from knowledge.units import ResolvedUnit
 from tests.conftest import TODAY
 
@@ -80,3 +87,19 @@ def test_every_entry_renders_block_by_block_as_a_whole(assistant):
     for entry in assistant.kb.entries:
         blocks, _ = assistant.entry_blocks(entry, TODAY)
         assert blocks_to_html(blocks) == to_html("\n\n".join(blocks)), entry.id
+
+
+def test_raw_html_is_shown_as_typed_not_dropped():
+    assert to_plain("x <script>y") == "x <script>y"
+    assert to_html("a <b>đậm</b> & z") == "a &lt;b&gt;đậm&lt;/b&gt; &amp; z"
+
+
+def test_a_numbered_list_keeps_its_numbers_and_wrapped_lines_join_with_one_space():
+    text = to_plain("Ba điểm:\n\n1. Một\n   dòng tiếp.\n2. Hai\n3. Ba")
+    assert text == "Ba điểm:\n\n1. Một dòng tiếp.\n2. Hai\n3. Ba"
+
+
+def test_dropped_words_finds_what_rendering_loses_and_raw_markup_names_it():
+    assert "mất" in dropped_words('Có chữ\n\n[1]: https://x.y "mất"')  # a link definition vanishes
+    assert raw_markup("x <script>y &nbsp; z") == ["<script>", "&nbsp;"]
+    assert dropped_words("Xem [trang](https://example.org/a-b) nhé") == []

@@ -62,3 +62,7 @@ def test_terms_are_content_syllables_and_all_bigrams():
     assert "bi" in out and "mat" in out
     assert "la" not in out  # stopword as a single syllable
     assert {"bi_mat", "mat_la", "la_gi"} <= set(out)
+
+
+def test_full_width_letters_fold_like_their_plain_forms():
+    assert fold("Ｂí ＭẬＴ nhà nước") == fold("bí mật nhà nước") == "bi mat nha nuoc"

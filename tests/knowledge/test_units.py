@@ -1,8 +1,12 @@
 """The unit registry: aliases, abbreviations, typos, groups and classification."""
 
+import datetime as dt
+
 import pytest
 
-from knowledge.units import UnknownUnit
+from knowledge.loader import load_knowledge
+from knowledge.units import PlanWording, UnknownUnit
+from tests.conftest import MINI_UNITS, write_mini_kb
 
 
 def test_alias_and_abbreviation_resolve_to_canonical_unit(kb):
@@ -39,3 +43,24 @@ def test_unknown_unit_raises_with_close_matches(kb):
 def test_units_named_in_a_question_are_found_longest_first(kb):
     key = " ".join(kb.registry.key("sở khoa học và công nghệ phối hợp với CA tỉnh").split())
     assert kb.registry.mentioned(key)[:2] == ["so-khoa-hoc-cong-nghe", "cong-an-tinh"]
+
+
+def test_a_city_plan_names_its_bodies_thanh_pho_and_a_province_without_special_zones_drops_dac_khu():
+    city, province = PlanWording("thành phố", True), PlanWording("tỉnh", False)
+    assert city.apply("Công an tỉnh") == "Công an thành phố"
+    assert city.apply("Văn phòng Tỉnh ủy") == "Văn phòng Thành ủy"
+    assert city.apply("UBND các xã, phường, đặc khu") == "UBND các xã, phường, đặc khu"
+    assert province.apply("UBND các xã, phường, đặc khu") == "UBND các xã, phường"
+    assert province.apply("Công an tỉnh") == "Công an tỉnh"
+
+
+def test_a_merged_unit_exists_until_its_last_day_and_its_successor_takes_over(tmp_path):
+    units = MINI_UNITS + (
+        "\n## so-cu\ntype: unit\nname: Sở Cũ\ngroups: nhom-so\nuntil: 2025-02-28\n"
+        "successors: so-tai-chinh\n")
+    registry = load_knowledge(write_mini_kb(tmp_path, **{"units.md": units})).registry
+    assert registry.exists_on("so-cu", dt.date(2025, 2, 28))
+    assert not registry.exists_on("so-cu", dt.date(2025, 3, 1))
+    assert registry.successor_on("so-cu", dt.date(2025, 3, 1)) == "so-tai-chinh"
+    assert registry.successor_on("so-cu", dt.date(2023, 1, 1)) == "so-cu"
+    assert registry.exists_on("so-cu", None)  # a plan of unknown date sees every unit
