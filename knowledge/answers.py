@@ -7,6 +7,7 @@ share. It returns an `Answer` whose Markdown is rendered to Telegram HTML or pla
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import heapq
@@ -153,6 +154,7 @@ class _Asked:
     unit_words: frozenset[str]  # syllables of the names of the units it names
     claims: tuple[premise.DateClaim, ...]  # the dates it states
     mentioned: bool  # it names a unit
+    renamed: tuple[tuple[str, str], ...]  # (unit named, its successor on the plan's date)
     penalty: bool  # it asks what sanction the law sets
 
 
@@ -464,6 +466,18 @@ class Assistant:
             if end is not None and len(key[:end].split()) <= _INTRO_MAX:
                 preamble, key = f"{preamble} {key[:end]}".strip(), key[end:].strip()
                 mentions = registry.mentions(key)
+        # A department merged away before the plan was written is asked about as its successor
+        # ("Sở GTVT" in a 2025 plan is Sở Xây dựng), and the answer says so.
+        day = self.kb.plan_date(plan)
+        renamed: list[tuple[str, str]] = []
+        if day is not None:
+            current = []
+            for uid, alias in mentions:
+                successor = registry.successor_on(uid, day)
+                if successor != uid and (uid, successor) not in renamed:
+                    renamed.append((uid, successor))
+                current.append((successor, alias))
+            mentions = current
         intro = registry.mentions(preamble) if preamble else []
         if unit is None and intro:
             # "em là cán bộ UBND xã …, cho em hỏi …": the asker said who they are.
@@ -485,6 +499,10 @@ class Assistant:
             key = _replace_phrase(key, alias, name)
             unit_words.update(name.split())
         key = " ".join(key.split())
+        # Another domain is judged without the unit names ("Sở Giao thông vận tải" is a unit, not
+        # a question about traffic).
+        named_units = [m for m in mentions if m[0] in registry.units]
+        foreign = scope.foreign_topic(_remove_units(full.key, named_units))
         analysis = self.index.analyse(key) if key else self.index.analyse(full.key)
         boost: list[str] = []
         soft = target or unit
@@ -501,9 +519,9 @@ class Assistant:
             analysis=analysis, plan=plan, target=target, own_unit=own, boost_units=boost,
             named_plans=frozenset(named_plans), ignore=frozenset(ignore),
             wants_listing=len(content) <= 1,
-            foreign=scope.foreign_topic(full.key), question=question,
+            foreign=foreign, question=question,
             confirm=asked.confirm, key=analysis.key, unit_words=frozenset(unit_words),
-            claims=tuple(claims), mentioned=bool(mentions),
+            claims=tuple(claims), mentioned=bool(mentions), renamed=tuple(renamed),
             penalty=bool(PENALTY_CUE.search(full.key)) and scope.is_core(full.key),
         )
 
@@ -523,7 +541,20 @@ class Assistant:
             answer = self.unit_deadlines(target, plan, today)
         else:
             return None
-        return answer if answer.entry_ids else None
+        if not answer.entry_ids:
+            return None
+        notes = self._renamed_notes(asked, plan)
+        return dataclasses.replace(answer, blocks=(*notes, *answer.blocks)) if notes else answer
+
+    def _renamed_notes(self, asked: _Asked, plan: str | None) -> list[str]:
+        """"Sở GTVT" asked of a plan written after the 2025 mergers: say who does its work now."""
+        notes = []
+        for old, new in asked.renamed:
+            until = self.kb.registry.units[old].until
+            notes.append(texts.UNIT_NOW_IS.format(
+                old=self.kb.unit_name(old, plan), new=self.kb.unit_name(new, plan),
+                since=_fmt(until + dt.timedelta(days=1)) if until else "?"))
+        return notes
 
     def _which_unit(self, plan: str | None) -> Answer:
         """"Đơn vị tôi …" from someone whose unit is not known: say how to make it known."""
@@ -547,6 +578,7 @@ class Assistant:
             notes.append(texts.NO_FINE_IN_LAW)
         if doc is None:
             return notes
+        notes.extend(self._renamed_notes(asked, plan))
         best = shown[0]
         if asked.confirm and plan in asked.named_plans and best.plan != plan:
             # "KH 109 có giao … không?" answered from elsewhere: the plan does not say it.
@@ -884,6 +916,12 @@ class Assistant:
                 return texts.OFFICE_CONTACT_PHONES.format(
                     phones=", ".join(entry.phones), plan=doc.short, office=office)
         return texts.OFFICE_CONTACT.format(office=office)
+
+
+def _remove_units(key: str, mentions: list[tuple[str, str]]) -> str:
+    for _, alias in mentions:
+        key = _replace_phrase(key, alias, "")
+    return " ".join(key.split())
 
 
 def _next_due(deadline: Deadline, today: dt.date) -> dt.date:

@@ -25,6 +25,11 @@ LEGAL_NOTE = (
     "_Lưu ý: đây là nội dung tóm tắt để tham khảo; văn bản chính thức của kế hoạch và văn bản "
     "pháp luật có giá trị ưu tiên._"
 )
+UNIT_NOW_IS = (
+    "Lưu ý: {old} nay là {new} (sau sắp xếp tổ chức, từ ngày {since}); câu trả lời dưới đây theo "
+    "nhiệm vụ của {new}."
+)
+
 # Where a cited legal document stands on the day of the question (knowledge/status.py).
 STATUS_IN_FORCE = "Quy định này theo {doc} (có hiệu lực từ {since})."
 STATUS_IN_FORCE_UNDATED = "Quy định này theo {doc}."

@@ -150,3 +150,22 @@ def test_group_member_asking_in_a_mini_kb(tmp_path):
     answer, text = ask(assistant, "Sở Tài chính có nhiệm vụ gì?", "thu-nghiem")
     assert answer.answered and "kinh phí" in text
     assert "Gửi kế hoạch về Công an tỉnh" in text  # its group's deadline is listed too
+
+
+@pytest.mark.parametrize("plan, office", [
+    ("lang-son", "Công an tỉnh, Phòng An ninh chính trị nội bộ"),
+    ("lao-cai", "Công an tỉnh, Phòng An ninh chính trị nội bộ"),
+    ("hai-phong", "Công an thành phố)"),
+    ("dong-nai", "Công an tỉnh)"),
+])
+def test_the_office_line_names_the_department_only_where_the_plans_contacts_do(assistant, plan, office):
+    text = to_plain(assistant.find_answers("giá vàng hôm nay", plan, TODAY).markdown)
+    assert office in text
+    if ")" in office:
+        assert "Phòng An ninh chính trị nội bộ" not in text
+
+
+def test_a_department_merged_before_the_plan_is_answered_as_its_successor(assistant):
+    answer = assistant.find_answers("Sở Giao thông vận tải có nhiệm vụ gì", "lang-son", TODAY)
+    text = to_plain(answer.markdown)
+    assert "Sở Giao thông vận tải nay là Sở Xây dựng" in text.split("\n")[0]

@@ -416,3 +416,21 @@ def test_a_version_taken_meanwhile_is_retried_once_in_a_savepoint(session, kb, i
     with pytest.raises(IntegrityError):
         submit(session, kb, ids.finance)
     assert statuses.latest_for_unit(session, PLAN, ids.finance)[FINANCE_ONLY].version == 2
+
+
+def test_only_units_that_exist_on_the_plans_date_are_expected_and_a_city_names_them_thanh_pho(
+        session, kb, ids):
+    merged = {"so-giao-thong-van-tai", "so-ke-hoach-dau-tu", "so-lao-dong-tbxh",
+              "so-thong-tin-truyen-thong"}
+    lang_son = {record.kb_id for record, _ in statuses.expected_units(session, kb, "lang-son")}
+    assert merged.isdisjoint(lang_son)
+    assert {"so-xay-dung", "so-tai-chinh", "so-noi-vu", "so-khoa-hoc-cong-nghe"} <= lang_son
+    vb286 = {record.kb_id for record, _ in statuses.expected_units(session, kb, "vb286")}
+    assert "so-giao-thong-van-tai" in vb286  # a 2023 plan: the department still existed
+    names = {name for row in statuses.overview(session, kb, PLAN, TODAY)
+             for name in row.not_reported}
+    assert "Công an thành phố" in names and "Công an tỉnh" not in names
+    assert not any("đặc khu" in name for row in statuses.overview(session, kb, "lang-son", TODAY)
+                   for name in row.not_reported)
+    exported = {row.unit_name for row in statuses.status_rows(session, kb, PLAN, TODAY)}
+    assert "Công an thành phố" in exported and "Công an tỉnh" not in exported
