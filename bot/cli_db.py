@@ -260,7 +260,7 @@ def _units_add(session: Session, kb: KnowledgeBase, name: str, plan: str | None,
                now: dt.datetime, stdout: TextIO) -> int:
     try:
         record, added = units.add_unit(session, name, plan, kb.registry, "admin", None, now,
-                                       allow_unclassified=True)
+                                       allow_unclassified=True, day=kb.plan_date(plan))
     except units.UnitNotFound as exc:
         if exc.reason == "invalid":
             raise _Usage(UNIT_INVALID.format(name=name, max=units.MAX_NAME)) from None

@@ -146,7 +146,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with core.sessions.begin() as session:
         try:
             record = units.find_or_add_unit(session, name, plan, core.kb.registry, "admin", user.id,
-                                            core.now())
+                                            core.now(), day=core.kb.plan_date(plan))
         except units.UnitNotFound as exc:
             close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
             failure = texts.UNIT_NOT_FOUND.format(name=escape(name)) + (
@@ -179,7 +179,8 @@ async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with core.sessions.begin() as session:
         try:
             record, created = units.add_unit(session, name, plan, core.kb.registry, "admin", user.id,
-                                              core.now(), allow_unclassified=True)
+                                              core.now(), allow_unclassified=True,
+                                              day=core.kb.plan_date(plan))
         except units.UnitNotFound:
             record, created = None, False
         else:

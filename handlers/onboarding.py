@@ -165,7 +165,7 @@ async def receive_unit_name(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         else:
             try:
                 record = units.find_or_add_unit(session, name, plan, core.kb.registry, "request",
-                                                user.id, core.now())
+                                                user.id, core.now(), day=core.kb.plan_date(plan))
             except units.UnitNotFound as exc:
                 close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
                 text = texts.UNIT_NOT_FOUND.format(name=escape(name)) + (

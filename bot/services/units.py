@@ -170,15 +170,17 @@ def find_or_add_unit(
     now: dt.datetime,
     *,
     allow_unclassified: bool = False,
+    day: dt.date | None = None,
 ) -> UnitRecord:
     """The record for a typed unit name, adding one when the name plainly names a unit.
 
     Order: a record with the same key for `plan` or any plan; a KB unit (aliases, typos);
     a name that classifies into a group ("Sở …", "UBND xã …") becomes a new record; anything
-    else raises `UnitNotFound` — unless an admin passes `allow_unclassified=True`.
+    else raises `UnitNotFound` — unless an admin passes `allow_unclassified=True`. With `day`
+    (the plan's date), a KB unit merged away before it gives its successor's record.
     """
     record, _added = add_unit(session, name, plan, registry, source, actor_id, now,
-                              allow_unclassified=allow_unclassified)
+                              allow_unclassified=allow_unclassified, day=day)
     return record
 
 
@@ -192,6 +194,7 @@ def add_unit(
     now: dt.datetime,
     *,
     allow_unclassified: bool = False,
+    day: dt.date | None = None,
 ) -> tuple[UnitRecord, bool]:
     """`find_or_add_unit` that also says whether the record is new (for messages and audit).
 
@@ -207,6 +210,8 @@ def add_unit(
         raise UnitNotFound(name, [], reason="invalid")
     existing = _by_key(session, key, plan)
     if existing is not None:
+        if existing.kb_id in registry.units and not registry.exists_on(existing.kb_id, day):
+            return _kb_record(session, registry.successor_on(existing.kb_id, day), registry, now)
         return existing, False
     try:
         resolved = registry.resolve(cleaned)
@@ -217,7 +222,7 @@ def add_unit(
     if resolved is not None and resolved.id is not None:
         if resolved.id not in registry.units:
             raise UnitNotFound(name, [], reason="group")
-        return _kb_record(session, resolved.id, registry, now)
+        return _kb_record(session, registry.successor_on(resolved.id, day), registry, now)
     record = UnitRecord(name=cleaned, key=key, plan=plan, kb_id=None, source=source,
                         created_by=actor_id, created_at=now)
     session.add(record)

@@ -434,3 +434,13 @@ def test_only_units_that_exist_on_the_plans_date_are_expected_and_a_city_names_t
                    for name in row.not_reported)
     exported = {row.unit_name for row in statuses.status_rows(session, kb, PLAN, TODAY)}
     assert "Công an thành phố" in exported and "Công an tỉnh" not in exported
+
+
+def test_a_merged_department_typed_for_a_later_plan_is_filed_as_its_successor(session, kb, ids):
+    day = kb.plan_date("lang-son")
+    record = units.find_or_add_unit(session, "Sở Giao thông vận tải", "lang-son", kb.registry,
+                                    "request", 1, NOW, day=day)
+    assert record.kb_id == "so-xay-dung"
+    old = units.find_or_add_unit(session, "Sở GTVT", "vb286", kb.registry, "request", 1, NOW,
+                                 day=kb.plan_date("vb286"))
+    assert old.kb_id == "so-giao-thong-van-tai"
