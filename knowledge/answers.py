@@ -44,7 +44,7 @@ from knowledge.question import (
     beyond_listing,
     focus,
 )
-from knowledge.status import describe, status_on
+from knowledge.status import DocumentStatus, describe, status_on
 from knowledge.text import STOPWORDS, fold
 from knowledge.units import ResolvedUnit
 
@@ -168,6 +168,7 @@ class Assistant:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._statuses: dict[tuple[str, dt.date], DocumentStatus] = {}
         self.index = SearchIndex(kb)
         self._position = {e.id: i for i, e in enumerate(self.index.entries)}
         self._plan_keys = self._build_plan_keys()
@@ -328,7 +329,7 @@ class Assistant:
                 )
                 if named:
                     score *= 1.5
-                elif doc.is_legal and not status_on(doc, today, self.kb.documents).in_force:
+                elif doc.is_legal and not self.status(doc, today).in_force:
                     score *= 0.85
             if units and entry.units:
                 if set(units) & set(entry.units):
@@ -746,9 +747,19 @@ class Assistant:
             return f"{source.doc} {source.ref}"
         return f"{source.doc}, {source.ref}"
 
+    def status(self, doc: Document, today: dt.date) -> DocumentStatus:
+        """Where `doc` stands on `today` (memoised: ranking asks it of every legal entry)."""
+        key = (doc.id, today)
+        found = self._statuses.get(key)
+        if found is None:
+            if len(self._statuses) > 10_000:
+                self._statuses.clear()
+            found = self._statuses[key] = status_on(doc, today, self.kb.documents)
+        return found
+
     def _replaced_on(self, entry: Entry, today: dt.date) -> bool:
         doc = self.kb.documents[entry.doc_id]
-        return doc.is_legal and not status_on(doc, today, self.kb.documents).in_force
+        return doc.is_legal and not self.status(doc, today).in_force
 
     def law_status_note(self, entry: Entry, today: dt.date) -> str | None:
         """Which legal texts an answer states, and where each stands today (knowledge/status.py).
@@ -763,7 +774,7 @@ class Assistant:
         else:
             docs = [self.kb.documents[entry.doc_id]]
         legal = list(dict.fromkeys(d for d in docs if d.is_legal))
-        statuses = [status_on(d, today, self.kb.documents) for d in legal]
+        statuses = [self.status(d, today) for d in legal]
         current = [s for s in statuses if s.in_force]
         notes = []
         dated = [s for s in current if s.doc.effective]
