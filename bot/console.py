@@ -27,15 +27,26 @@ EXIT_COMMANDS = ("/thoat", "/thoát", "/quit", "/exit")
 def run_console(core: Core, plan: str | None, user_id: int | None, admin: bool,
                 stdin: TextIO, stdout: TextIO) -> int:
     """Chat in the terminal until end of input or /thoat."""
-    user = LocalUser(user_id or 1, "Cán bộ")
+    user = _console_user(core, user_id or 1)
     if admin:
         core.settings = dataclasses.replace(core.settings,
                                             admin_ids=core.settings.admin_ids | {user.id})
     with core.sessions.begin() as session:
-        row = users.touch_user(session, user.id, user.first_name, None, core.now())
+        row = users.touch_user(session, user.id, user.first_name, user.username, core.now(),
+                               user.last_name)
         if plan is not None:
             users.set_plan(session, row, plan)
     return asyncio.run(_chat(core, user, stdin, stdout))
+
+
+def _console_user(core: Core, user_id: int) -> LocalUser:
+    """The simulated user under the name the database has for that id (the one Telegram gave a
+    real user), else "Cán bộ <id>": admins reading requests can tell console users apart."""
+    with core.sessions.begin() as session:
+        row = users.get_user(session, user_id)
+        if row is not None and row.first_name:
+            return LocalUser(user_id, row.first_name, row.username, row.last_name or None)
+    return LocalUser(user_id, messages.CONSOLE_USER.format(id=user_id))
 
 
 def plain(text: str) -> str:
@@ -105,6 +116,7 @@ def _choose_plan(core: Core, user: LocalUser, plan: str | None, stdout: TextIO) 
         print(messages.UNKNOWN_PLAN.format(plan=plan, plans=", ".join(core.kb.plans)), file=stdout)
         return
     with core.sessions.begin() as session:
-        row = users.touch_user(session, user.id, user.first_name, None, core.now())
+        row = users.touch_user(session, user.id, user.first_name, user.username, core.now(),
+                               user.last_name)
         users.set_plan(session, row, plan)
     print(messages.PLAN_SET.format(plan=plan or messages.ALL_PLANS), file=stdout)

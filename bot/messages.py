@@ -39,5 +39,6 @@ CONSOLE_WELCOME = (
     "Gõ câu hỏi (có dấu hoặc không dấu). /kehoach <slug> để chọn kế hoạch ({plans}), "
     "/help để xem hướng dẫn, /thoat để thoát."
 )
+CONSOLE_USER = "Cán bộ {id}"  # a console user the database knows no name for
 PLAN_SET = "Đã chọn kế hoạch: {plan}."
 ALL_PLANS = "tất cả"

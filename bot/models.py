@@ -47,6 +47,7 @@ __all__ = [
     "ROLES",
     "STATUS_STATES",
     "STATUS_VIA",
+    "UNIT_DRAFT_ACTIONS",
     "UNIT_SOURCES",
     "AuditEntry",
     "Contact",
@@ -58,6 +59,7 @@ __all__ = [
     "StatusRecord",
     "Subscription",
     "UTCDateTime",
+    "UnitDraft",
     "UnitRecord",
     "User",
 ]
@@ -67,6 +69,8 @@ UNIT_SOURCES = ("kb", "admin", "csv", "request")
 CONTACT_STATES = ("pending", "approved", "rejected", "replaced")
 CURRENT_CONTACT_STATES = ("pending", "approved")
 CONTACT_VIA = ("request", "invite")
+# What a `UnitDraft` waits to confirm: a contact's unit choice, or an admin's change to the registry.
+UNIT_DRAFT_ACTIONS = ("request", "add", "rename", "remove")
 FEEDBACK_VALUES = ("up", "down")
 STATUS_STATES = ("chua_thuc_hien", "dang_thuc_hien", "hoan_thanh", "vuong_mac")
 STATUS_VIA = ("chat", "cli")
@@ -106,7 +110,8 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 
 # Conditions of the partial unique indexes (the same SQL on SQLite and PostgreSQL).
 _ANY_PLAN = text('"plan" IS NULL')
-_CURRENT = text(_one_of("state", CURRENT_CONTACT_STATES))
+_APPROVED = text("state = 'approved'")
+_PENDING = text("state = 'pending'")
 
 
 # Column types used by several tables.
@@ -127,7 +132,9 @@ class User(Base):
     __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
 
     id: Mapped[TelegramId] = mapped_column(primary_key=True, autoincrement=False)
+    # Profile names as Telegram gives them, blank when the leak guard found a marking in them.
     first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     username: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16), default="user")
     plan: Mapped[PlanSlug | None]
@@ -145,6 +152,9 @@ class UnitRecord(Base):
 
     `key` is the registry's matching form of `name`; one record per (key, plan), and `plan`
     None means "any plan" (SQL does not treat NULLs as equal, hence the partial index).
+    `group_id` is the KB group an admin filed the unit under (its duties and deadlines apply).
+    A removed unit is retired, not deleted (`retired_at`): its reports and audit entries stay
+    readable, and it is left out of sign-up, overviews and exports; a rename keeps the row.
     """
 
     __tablename__ = "units"
@@ -162,9 +172,12 @@ class UnitRecord(Base):
     key: Mapped[UnitName]
     plan: Mapped[PlanSlug | None]
     kb_id: Mapped[str | None] = mapped_column(String(80))
+    group_id: Mapped[str | None] = mapped_column(String(80))
     source: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[TelegramId | None]
     created_at: Mapped[UTCTime]
+    retired_at: Mapped[UTCTime | None]
+    retired_by: Mapped[TelegramId | None]
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="unit")
     invites: Mapped[list[Invite]] = relationship(back_populates="unit")
@@ -191,8 +204,9 @@ class Invite(Base):
 class Contact(Base):
     """A user's registration as the contact of one unit of one plan.
 
-    At most one "current" (pending or approved) contact per user, enforced by a partial unique
-    index; earlier ones are kept as "replaced" for the record.
+    At most one approved and one pending contact per user (a contact asking to change unit stays
+    the contact of the old one until the new request is approved), enforced by partial unique
+    indexes; earlier ones are kept as "replaced" for the record.
     """
 
     __tablename__ = "contacts"
@@ -200,8 +214,12 @@ class Contact(Base):
         Index("ix_contacts_state_created_at", "state", "created_at"),
         Index("ix_contacts_plan_state", "plan", "state"),
         Index(
-            "uq_contacts_current_user", "user_id", unique=True,
-            sqlite_where=_CURRENT, postgresql_where=_CURRENT,
+            "uq_contacts_approved_user", "user_id", unique=True,
+            sqlite_where=_APPROVED, postgresql_where=_APPROVED,
+        ),
+        Index(
+            "uq_contacts_pending_user", "user_id", unique=True,
+            sqlite_where=_PENDING, postgresql_where=_PENDING,
         ),
         CheckConstraint(_one_of("state", CONTACT_STATES), name="state"),
         CheckConstraint(_one_of("via", CONTACT_VIA), name="via"),
@@ -220,6 +238,28 @@ class Contact(Base):
 
     user: Mapped[User] = relationship(back_populates="contacts")
     unit: Mapped[UnitRecord] = relationship(back_populates="contacts")
+
+
+class UnitDraft(Base):
+    """A unit choice or registry change waiting for its author's "Xác nhận", one per user.
+
+    The confirmation buttons carry the draft's id: a button of an older draft (its id never
+    given again) finds nothing and changes nothing. Kept in the database so a restart between
+    the choice and the confirmation loses nothing.
+    """
+
+    __tablename__ = "unit_drafts"
+    __table_args__ = (CheckConstraint(_one_of("action", UNIT_DRAFT_ACTIONS), name="action"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[TelegramId] = mapped_column(ForeignKey("users.id"), unique=True)
+    action: Mapped[str] = mapped_column(String(16))
+    plan: Mapped[PlanSlug | None]
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    name: Mapped[UnitName | None]
+    group_id: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[UTCTime]
 
 
 class ProcessedUpdate(Base):

@@ -66,9 +66,12 @@ class LocalUser:
     id: int
     first_name: str = "Cán bộ"
     username: str | None = None
+    last_name: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.last_name:
+            data["last_name"] = self.last_name
         if self.username:
             data["username"] = self.username
         return data

@@ -1,4 +1,5 @@
-"""The standing office's commands: /duyet, /moi, /themdonvi, /chuatraloi.
+"""The standing office's commands: /duyet, /moi, /chuatraloi, and the unit registry: /themdonvi,
+/doiten, /xoadonvi (each confirmed with a button before anything changes).
 
 Every admin action is re-authorised here, on the server: a non-admin pressing an approval
 button (or forging its data) changes nothing and is only logged.
@@ -14,7 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from bot.services import audit, contacts, questions, subscriptions, units, users
+from bot.services import audit, contacts, questions, subscriptions, unit_drafts, units, users
 from handlers import callbacks, onboarding, texts
 from handlers.common import (
     after_words,
@@ -24,10 +25,12 @@ from handlers.common import (
     is_admin,
     notify,
     reply,
+    short_label,
     user_state,
 )
 
-__all__ = ["add_unit", "decide", "given_plan", "invite", "pending", "require_admin", "unanswered"]
+__all__ = ["add_unit", "choose_group", "confirm_change", "decide", "given_plan", "invite", "pending",
+           "remove_unit", "rename_unit", "require_admin", "unanswered"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +69,9 @@ async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _describe(core: Core, session, contact, user) -> str:
-    name = escape(user.first_name if user is not None else str(contact.user_id))
-    username = f" (@{escape(user.username)})" if user is not None and user.username else ""
     unit = units.get_unit(session, contact.unit_id)
-    return texts.PENDING_LINE.format(name=name, username=username, unit=escape(unit.name),
+    return texts.PENDING_LINE.format(who=onboarding.person(user, contact.user_id),
+                                     unit=escape(core.kb.wording(contact.plan).apply(unit.name)),
                                      plan=onboarding.plan_name(core, contact.plan),
                                      when=_when(core, contact.created_at))
 
@@ -77,11 +79,7 @@ def _describe(core: Core, session, contact, user) -> str:
 async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An approve/reject button: only an admin's press counts; the requester is told."""
     query, user, core, data = button_press(update, context)
-    if not is_admin(core, context, user.id):
-        logger.warning("Non-admin %s pressed %s", user.id, query.data)
-        with core.sessions.begin() as session:
-            audit.record(session, "forbidden_callback", now=core.now(), actor_id=user.id, kind=data.kind)
-        await query.answer(texts.NOT_YOURS, show_alert=True)
+    if not await _admin_press(update, context):
         return
     approve = data.kind == "approve"
     with core.sessions.begin() as session:
@@ -93,10 +91,11 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             reason = None
             requester = users.get_user(session, contact.user_id)
-            unit_name = units.get_unit(session, contact.unit_id).name
-            name = requester.first_name if requester is not None else str(contact.user_id)
-            outcome = (contact.user_id, contact.plan, unit_name, name)
-            if approve:  # an approved contact is reminded of the unit's deadlines
+            unit_name = core.kb.wording(contact.plan).apply(units.get_unit(session, contact.unit_id).name)
+            outcome = (contact.user_id, contact.plan, unit_name,
+                       onboarding.person(requester, contact.user_id))
+            if approve:  # reminders move from the unit it replaces to this one
+                subscriptions.unsubscribe_user(session, contact.user_id)
                 subscriptions.subscribe(session, contact.user_id, contact.plan, contact.unit_id, core.now())
             audit.record(session, "contact_approved" if approve else "contact_rejected", now=core.now(),
                          actor_id=user.id, target=str(contact.id))
@@ -105,13 +104,13 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                            show_alert=True)
         return
     await query.answer()
-    requester_id, plan, unit_name, name = outcome
+    requester_id, plan, unit_name, who = outcome
     plan_label = onboarding.plan_name(core, plan)
     done = texts.APPROVED if approve else texts.REJECTED
     told = texts.YOU_ARE_APPROVED if approve else texts.YOU_ARE_REJECTED
     await notify(context, requester_id, told.format(unit=escape(unit_name), plan=plan_label))
     try:
-        await query.edit_message_text(done.format(name=escape(name), unit=escape(unit_name),
+        await query.edit_message_text(done.format(who=who, unit=escape(unit_name),
                                                   plan=plan_label), parse_mode=ParseMode.HTML)
     except BadRequest as exc:  # the list message is gone or too old: the decision stands
         logger.info("Could not update the approval message: %s", exc)
@@ -165,8 +164,53 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         link=link))
 
 
+async def _admin_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """An admin's button: True for an admin; anyone else's press is refused, logged and audited."""
+    query, user, core, data = button_press(update, context)
+    if is_admin(core, context, user.id):
+        return True
+    logger.warning("Non-admin %s pressed %s", user.id, query.data)
+    with core.sessions.begin() as session:
+        audit.record(session, "forbidden_callback", now=core.now(), actor_id=user.id, kind=data.kind)
+    await query.answer(texts.NOT_YOURS, show_alert=True)
+    return False
+
+
+def _plan_label(core: Core, plan: str | None) -> str:
+    return onboarding.plan_name(core, plan) if plan else texts.ALL_PLANS
+
+
+def _unit_label(core: Core, record: units.UnitRecord) -> str:
+    """A registered unit as admins read it: its name (in its plan's words) and its plan."""
+    return texts.UNIT_LABEL.format(unit=escape(core.kb.wording(record.plan).apply(record.name)),
+                                   plan=_plan_label(core, record.plan))
+
+
+def _refusal(core: Core, name: str, exc: Exception) -> str:
+    """What an admin reads when a unit name cannot be used as asked."""
+    if isinstance(exc, units.DuplicateUnit):
+        line = texts.UNIT_NEAR_DUPLICATE if exc.near else texts.UNIT_DUPLICATE
+        return line.format(name=escape(name), existing=_unit_label(core, exc.existing))
+    if isinstance(exc, units.UnitChangeRefused):
+        return texts.UNIT_CHANGE_REFUSED.get(exc.reason, texts.UNIT_BAD_NAME)
+    assert isinstance(exc, units.UnitNotFound)
+    if exc.reason == "group":
+        return texts.UNIT_IS_GROUP.format(name=escape(name))
+    if exc.reason == "retired":
+        return texts.UNIT_ALREADY_REMOVED.format(name=escape(name))
+    if exc.reason == "invalid":
+        return texts.UNIT_BAD_NAME
+    close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
+    head = texts.UNIT_AMBIGUOUS if exc.reason == "ambiguous" else texts.UNIT_NOT_REGISTERED
+    return head.format(name=escape(name)) + (texts.UNIT_CLOSE_ADMIN.format(close=close) if close else "")
+
+
+_UNIT_ERRORS = (units.UnitNotFound, units.DuplicateUnit, units.UnitChangeRefused)
+
+
 async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/themdonvi [plan] <name>: add a unit (a commune, an enterprise…) to the sign-up list."""
+    """/themdonvi [plan] <name>: propose a unit for the sign-up list; the admin chooses its group
+    and confirms (a registered or nearly identical name is refused, naming the unit)."""
     if not await require_admin(update, context):
         return
     user = update.effective_user
@@ -178,21 +222,178 @@ async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     with core.sessions.begin() as session:
         try:
-            record, created = units.add_unit(session, name, plan, core.kb.registry, "admin", user.id,
-                                              core.now(), allow_unclassified=True,
-                                              day=core.kb.plan_date(plan))
-        except units.UnitNotFound:
-            record, created = None, False
+            proposal = units.propose_unit(session, name, plan, core.kb.registry, core.now(),
+                                          day=core.kb.plan_date(plan))
+        except _UNIT_ERRORS as exc:
+            failure, draft_id = _refusal(core, name, exc), None
         else:
-            if created:
-                audit.record(session, "unit_added", now=core.now(), actor_id=user.id, target=str(record.id))
-            unit_name = record.name
-    if record is None:
-        await reply(update, context, texts.UNIT_BAD_NAME)
+            failure = None
+            draft_id = unit_drafts.start(
+                session, user.id, "add", core.now(), plan=plan, name=proposal.name,
+                group_id=proposal.group_id,
+                unit_id=proposal.restores.id if proposal.restores is not None else None).id
+    if draft_id is None:
+        await reply(update, context, failure or texts.UNIT_BAD_NAME)
         return
-    plan_label = onboarding.plan_name(core, plan) if plan else texts.ALL_PLANS
-    done = texts.UNIT_ADDED if created else texts.UNIT_EXISTS
-    await reply(update, context, done.format(unit=escape(unit_name), plan=plan_label))
+    await _ask_add(update, context, draft_id, plan, proposal.name, proposal.group_id,
+                   proposal.restores is not None)
+
+
+async def _ask_add(update: Update, context: ContextTypes.DEFAULT_TYPE, draft_id: int,
+                   plan: str | None, name: str, group_id: str | None, restores: bool) -> None:
+    """The confirmation of a new unit: its plan and group, a button per group, «Xác nhận» once
+    a group is chosen."""
+    core = get_core(context)
+    group = escape(core.kb.unit_name(group_id, plan)) if group_id else texts.NO_GROUP
+    text = texts.UNIT_ADD_CONFIRM.format(unit=escape(core.kb.wording(plan).apply(name)),
+                                         plan=_plan_label(core, plan), group=group)
+    if restores:
+        text += texts.UNIT_ADD_RESTORES
+    rows = [[(("✓ " if gid == group_id else "") + short_label(core.kb.unit_name(gid, plan)),
+              callbacks.make("ugroup", f"{draft_id}.{gid}"))]
+            for gid in units.group_choices(core.kb, plan)]
+    last = [(texts.CANCEL_BUTTON, callbacks.make("uedit", f"{draft_id}.no"))]
+    if group_id is not None:
+        last.insert(0, (texts.CONFIRM_BUTTON, callbacks.make("uedit", f"{draft_id}.yes")))
+    await reply(update, context, text + (texts.UNIT_GROUP_CHOSEN if group_id else texts.UNIT_CHOOSE_GROUP),
+                [*rows, last])
+
+
+async def choose_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group button of /themdonvi: file the proposed unit under that group, ask again."""
+    if not await _admin_press(update, context):
+        return
+    query, user, core, data = button_press(update, context)
+    draft_id, group_id = data.arg.split(".", 1)
+    with core.sessions.begin() as session:
+        draft = unit_drafts.current(session, user.id, int(draft_id), "add")
+        shown = None
+        if draft is not None and group_id in units.group_choices(core.kb, draft.plan):
+            draft.group_id = group_id
+            shown = (draft.id, draft.plan, draft.name or "", draft.unit_id is not None)
+    if shown is None:
+        await query.answer(texts.STALE_CHOICE, show_alert=True)
+        return
+    await query.answer()
+    await _ask_add(update, context, shown[0], shown[1], shown[2], group_id, shown[3])
+
+
+def _plan_and_names(core: Core, update: Update) -> tuple[str | None, str, str | None]:
+    """`[plan] old | new` after /doiten: the plan if given, the old name, the new one (None when
+    no separator was typed)."""
+    plan, rest = given_plan(core, update)
+    for separator in texts.RENAME_SEPARATORS:
+        old, found, new = rest.partition(separator)
+        if found:
+            return plan, old.strip(), new.strip()
+    return plan, rest, None
+
+
+async def remove_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/xoadonvi [plan] <name>: retire a unit after a confirmation (its history is kept)."""
+    await _propose_change(update, context, "remove")
+
+
+async def rename_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/doiten [plan] <old name> | <new name>: rename a unit after a confirmation."""
+    await _propose_change(update, context, "rename")
+
+
+async def _propose_change(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
+    if not await require_admin(update, context):
+        return
+    user = update.effective_user
+    assert user is not None
+    core = get_core(context)
+    if action == "remove":
+        plan, name = given_plan(core, update)
+        new_name = None
+        usage = texts.REMOVE_UNIT_USAGE if not name else None
+    else:
+        plan, name, new_name = _plan_and_names(core, update)
+        usage = texts.RENAME_UNIT_USAGE if not name or not new_name else None
+    if usage is not None:
+        await reply(update, context, usage)
+        return
+    with core.sessions.begin() as session:
+        try:
+            record = units.find_unit(session, name, plan, core.kb.registry)
+            units.check_changeable(record)
+            if new_name is not None:
+                new_name = units.check_rename(session, record, new_name, core.kb.registry, core.now())
+        except _UNIT_ERRORS as exc:
+            text = _refusal(core, new_name if isinstance(exc, units.DuplicateUnit) else name, exc)
+            buttons: list = []
+        else:
+            draft = unit_drafts.start(session, user.id, action, core.now(), plan=record.plan,
+                                      unit_id=record.id, name=new_name)
+            if action == "remove":
+                text = texts.UNIT_REMOVE_CONFIRM.format(unit=_unit_label(core, record))
+            else:
+                text = texts.UNIT_RENAME_CONFIRM.format(unit=_unit_label(core, record),
+                                                        new=escape(new_name))
+            buttons = [[(texts.CONFIRM_BUTTON, callbacks.make("uedit", f"{draft.id}.yes")),
+                        (texts.CANCEL_BUTTON, callbacks.make("uedit", f"{draft.id}.no"))]]
+    await reply(update, context, text, buttons)
+
+
+async def confirm_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """«Xác nhận» / «Hủy» of /themdonvi, /doiten, /xoadonvi: checked again, then done once."""
+    if not await _admin_press(update, context):
+        return
+    query, user, core, data = button_press(update, context)
+    draft_id, answer = data.parts
+    told: list[int] = []
+    with core.sessions.begin() as session:
+        draft = unit_drafts.current(session, user.id, int(draft_id), "add", "rename", "remove")
+        if draft is None:
+            text = None
+        elif answer == "no":
+            unit_drafts.clear(session, user.id)
+            text = texts.UNIT_CHANGE_CANCELLED
+        else:
+            try:
+                text, told = _apply_change(core, session, draft, user.id)
+            except _UNIT_ERRORS as exc:
+                text = _refusal(core, draft.name or "", exc)
+            else:
+                unit_drafts.clear(session, user.id)
+    if text is None:
+        await query.answer(texts.STALE_CHOICE, show_alert=True)
+        return
+    await query.answer()
+    await reply(update, context, text)
+    for contact_id in told:
+        if contact_id != user.id:
+            await notify(context, contact_id, texts.UNIT_REMOVED_FOR_CONTACT)
+
+
+def _apply_change(core: Core, session, draft, admin_id: int) -> tuple[str, list[int]]:
+    """Do what the draft says (in the caller's transaction); the reply and the users to tell."""
+    registry, now = core.kb.registry, core.now()
+    if draft.action == "add":
+        if draft.group_id is None:
+            raise units.UnitChangeRefused("no_group")
+        record, _added = units.add_unit(
+            session, draft.name or "", draft.plan, registry, "admin", admin_id, now,
+            allow_unclassified=True, day=core.kb.plan_date(draft.plan), group_id=draft.group_id,
+            restore=True, refuse_similar=True)
+        audit.record(session, "unit_added", now=now, actor_id=admin_id, target=str(record.id),
+                     group=record.group_id, plan=record.plan)
+        group = escape(core.kb.unit_name(draft.group_id, draft.plan))
+        return texts.UNIT_ADDED.format(unit=_unit_label(core, record), group=group), []
+    record = units.get_unit(session, draft.unit_id) if draft.unit_id is not None else None
+    if record is None:
+        raise units.UnitChangeRefused("retired")
+    if draft.action == "rename":
+        old = units.rename_unit(session, record, draft.name or "", registry, now)
+        audit.record(session, "unit_renamed", now=now, actor_id=admin_id, target=str(record.id),
+                     old=old, new=record.name)
+        return texts.UNIT_RENAMED.format(old=escape(old), unit=_unit_label(core, record)), []
+    told = units.retire_unit(session, record, admin_id, now)
+    audit.record(session, "unit_removed", now=now, actor_id=admin_id, target=str(record.id),
+                 name=record.name, contacts=len(told))
+    return texts.UNIT_REMOVED.format(unit=_unit_label(core, record), count=len(told)), told
 
 
 async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

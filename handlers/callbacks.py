@@ -20,6 +20,9 @@ _KINDS: dict[str, re.Pattern[str]] = {
     "plan": re.compile(r"^(?:[a-z0-9-]{1,20}|-)$", re.ASCII),  # a plan slug, or "-" for "no plan"
     "unit": re.compile(r"^\d{1,9}$", re.ASCII),  # units.id, or 0 for "another unit"
     "skipunit": re.compile(r"^$", re.ASCII),
+    "ureq": re.compile(r"^\d{1,12}\.(?:yes|no)$", re.ASCII),  # unit draft id . confirm sign-up
+    "uedit": re.compile(r"^\d{1,12}\.(?:yes|no)$", re.ASCII),  # unit draft id . confirm a change
+    "ugroup": re.compile(r"^\d{1,12}\.[a-z0-9-]{1,40}$", re.ASCII),  # unit draft id . group id
     "sugg": re.compile(r"^\d{1,12}\.[0-2]$", re.ASCII),  # question log id . suggestion index
     "fb": re.compile(r"^\d{1,12}\.(?:up|down)$", re.ASCII),  # question log id . feedback
     "approve": re.compile(r"^\d{1,12}$", re.ASCII),  # contact id

@@ -36,7 +36,8 @@ async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             raise ApplicationHandlerStop
         if user is not None and not user.is_bot:
             if core.needs_touch(user.id):
-                users.record_seen(db, user.id, user.first_name, user.username, core.now())
+                users.record_seen(db, user.id, user.first_name, user.username, core.now(),
+                                  user.last_name)
                 subscriptions.resume_user(db, user.id, core.now())  # if they had blocked the bot
             # What the features read about the user, loaded once per update.
             context.user_state = UserState(*(users.chat_state(db, user.id) or ()))

@@ -1,4 +1,5 @@
-"""Getting started: /start (or an invite deep link), choosing a plan and a unit, /donvi, /huy."""
+"""Getting started: /start (or an invite deep link), choosing a plan and a unit, confirming
+them before the request is filed, /donvi, /huy."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from bot.services import audit, contacts, drafts, subscriptions, units, users
+from bot.services import audit, contacts, drafts, subscriptions, unit_drafts, units, users
 from handlers import callbacks, texts
 from handlers.common import Button, button_press, escape, notify, reply
 
-__all__ = ["cancel", "change_unit", "choose_plan", "choose_unit", "receive_unit_name", "start"]
+__all__ = ["cancel", "change_unit", "choose_plan", "choose_unit", "confirm_request", "person",
+           "receive_unit_name", "start"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,13 @@ def plan_buttons(core: Core) -> list[list[Button]]:
 def plan_name(core: Core, plan: str | None) -> str:
     doc = core.kb.plan_document(plan) if plan else None
     return doc.short if doc is not None else texts.NO_PLAN
+
+
+def person(row: users.User | None, user_id: int) -> str:
+    """Who a user is, for admins: the name kept (leak-guarded), @username and Telegram id."""
+    name = users.full_name(row) or texts.NO_NAME
+    username = f" (@{escape(row.username)})" if row is not None and row.username else ""
+    return texts.PERSON.format(name=escape(name), username=username, id=user_id)
 
 
 def unit_buttons(core: Core, plan: str) -> list[list[Button]]:
@@ -58,7 +67,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         row = users.get_user(session, user.id)
         if row is not None:
             users.set_step(session, row, None)
-    await reply(update, context, texts.WELCOME.format(name=escape(user.first_name)), plan_buttons(core))
+        name = row.first_name if row is not None else ""  # as kept: a marked name is blank
+    await reply(update, context, texts.WELCOME.format(name=escape(name or texts.NO_NAME_GREETING)),
+                plan_buttons(core))
 
 
 async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
@@ -78,6 +89,7 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
             users.set_plan(session, row, contact.plan)
             users.set_step(session, row, None)
             plan = contact.plan
+            name = row.first_name or texts.NO_NAME_GREETING
             unit_name = core.kb.wording(plan).apply(units.get_unit(session, contact.unit_id).name)
             subscriptions.unsubscribe_user(session, user.id)  # a previous unit's reminders end
             subscriptions.subscribe(session, user.id, plan, contact.unit_id, core.now())
@@ -88,7 +100,7 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
         await reply(update, context, message)
         return
     await reply(update, context, texts.INVITE_OK.format(
-        name=escape(user.first_name), unit=escape(unit_name), plan=plan_name(core, plan)))
+        name=escape(name), unit=escape(unit_name), plan=plan_name(core, plan)))
 
 
 async def choose_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -112,10 +124,11 @@ async def choose_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def choose_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A unit button: ask the admins to approve this user as the unit's contact."""
+    """A unit button: ask the user to confirm plan and unit before the request is filed."""
     query, user, core, data = button_press(update, context)
     unit_id = 0 if data.kind == "skipunit" else int(data.arg)
     refusal = None
+    draft_id = None
     with core.sessions.begin() as session:  # no network calls while the transaction is open
         row = users.get_user(session, user.id)
         plan = row.plan if row is not None else None
@@ -127,10 +140,14 @@ async def choose_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             users.set_step(session, row, AWAITING_UNIT_NAME)
         else:
             # Re-authorise: only a unit offered for the user's plan can be requested.
-            offered = {r.id for r in units.units_for_plan(session, plan, core.plan_unit_ids.get(plan, set()))}
-            if unit_id not in offered:
+            record = units.get_unit(session, unit_id)
+            if record is None or record not in _offered(core, session, plan):
                 logger.warning("User %s pressed unit %s not offered for %s", user.id, unit_id, plan)
                 refusal = texts.UNKNOWN_UNIT_BUTTON
+            else:
+                draft_id = unit_drafts.start(session, user.id, "request", core.now(), plan=plan,
+                                             unit_id=unit_id).id
+                unit_name = core.kb.wording(plan).apply(record.name)
     if refusal is not None:
         await query.answer(refusal, show_alert=True)
         return
@@ -141,11 +158,25 @@ async def choose_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif unit_id == 0:
         await reply(update, context, texts.TYPE_UNIT_NAME)
     else:
-        await _request(update, context, plan, unit_id)
+        assert draft_id is not None
+        await _ask_confirmation(update, context, draft_id, plan, unit_name)
+
+
+def _offered(core: Core, session, plan: str) -> list[units.UnitRecord]:
+    return units.units_for_plan(session, plan, core.plan_unit_ids.get(plan, set()))
+
+
+async def _ask_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, draft_id: int,
+                            plan: str, unit_name: str) -> None:
+    await reply(update, context, texts.CONFIRM_REQUEST.format(
+        unit=escape(unit_name), plan=plan_name(get_core(context), plan)), [[
+            (texts.CONFIRM_BUTTON, callbacks.make("ureq", f"{draft_id}.yes")),
+            (texts.CHOOSE_AGAIN_BUTTON, callbacks.make("ureq", f"{draft_id}.no"))]])
 
 
 async def receive_unit_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The unit name typed after «Đơn vị khác»: a known or plainly classifying name is requested."""
+    """The unit name typed after «Đơn vị khác»: a known or plainly classifying name is offered
+    for confirmation."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None and message.text is not None and user is not None
@@ -154,7 +185,7 @@ async def receive_unit_name(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if len(name) > UNIT_NAME_MAX:
         await reply(update, context, texts.UNIT_NAME_TOO_LONG)
         return
-    unit_id = None
+    draft_id = None
     with core.sessions.begin() as session:
         row = users.get_user(session, user.id)
         plan = row.plan if row is not None else None
@@ -164,43 +195,99 @@ async def receive_unit_name(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             text = texts.CHOOSE_PLAN_FIRST
         else:
             try:
-                record = units.find_or_add_unit(session, name, plan, core.kb.registry, "request",
-                                                user.id, core.now(), day=core.kb.plan_date(plan))
+                record, cleaned = units.resolve_typed(session, name, plan, core.kb.registry,
+                                                      core.now(), day=core.kb.plan_date(plan))
             except units.UnitNotFound as exc:
-                close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
-                text = texts.UNIT_NOT_FOUND.format(name=escape(name)) + (
-                    texts.UNIT_CLOSE.format(close=close) if close else texts.UNIT_NOT_FOUND_HINT)
+                text = _not_found(name, exc)
             else:
                 users.set_step(session, row, None)
-                unit_id = record.id
-    if unit_id is None or plan is None:
+                draft_id = unit_drafts.start(
+                    session, user.id, "request", core.now(), plan=plan,
+                    unit_id=record.id if record is not None else None,
+                    name=None if record is not None else cleaned).id
+                unit_name = core.kb.wording(plan).apply(record.name if record is not None else cleaned)
+    if draft_id is None or plan is None:
         await reply(update, context, text)
         return
-    await _request(update, context, plan, unit_id)
+    await _ask_confirmation(update, context, draft_id, plan, unit_name)
 
 
-async def _request(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, unit_id: int) -> None:
-    user = update.effective_user
-    assert user is not None
-    core = get_core(context)
+def _not_found(name: str, exc: units.UnitNotFound) -> str:
+    if exc.reason == "retired":
+        return texts.UNIT_RETIRED.format(name=escape(name))
+    close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
+    return texts.UNIT_NOT_FOUND.format(name=escape(name)) + (
+        texts.UNIT_CLOSE.format(close=close) if close else texts.UNIT_NOT_FOUND_HINT)
+
+
+async def confirm_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """«Xác nhận» files the request for the unit shown; «Chọn lại» offers the units again."""
+    query, user, core, data = button_press(update, context)
+    draft_id, answer = data.parts
+    failure = None
     with core.sessions.begin() as session:
-        contact = contacts.request_contact(session, user.id, plan, unit_id, core.now())
-        subscriptions.unsubscribe_user(session, user.id)  # until the new unit is approved
-        unit_name = core.kb.wording(plan).apply(units.get_unit(session, unit_id).name)
-        audit.record(session, "contact_requested", now=core.now(), actor_id=user.id, target=str(contact.id))
-        admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
+        row = users.get_user(session, user.id)
+        draft = unit_drafts.current(session, user.id, int(draft_id), "request")
+        plan = row.plan if row is not None else None
+        if draft is None or row is None or draft.plan != plan or plan is None:
+            failure = texts.STALE_CHOICE
+        elif answer == "no":
+            unit_drafts.clear(session, user.id)
+        else:
+            failure, filed = _file_request(core, session, user.id, plan, draft)
+    if failure is not None:
+        await query.answer(failure, show_alert=True)
+        return
+    await query.answer()
+    assert plan is not None
+    if answer == "no":
+        await reply(update, context, texts.CHOOSE_UNIT.format(plan=plan_name(core, plan)),
+                    unit_buttons(core, plan))
+        return
+    unit_name, kept, who, admin_ids = filed
+    kept_line = texts.REQUEST_KEEPS_UNIT.format(unit=escape(kept)) if kept else ""
     await reply(update, context, texts.REQUEST_SENT.format(
-        unit=escape(unit_name), plan=plan_name(core, plan), example=texts.EXAMPLE_QUESTION))
-    username = f" (@{escape(user.username)})" if user.username else ""
+        unit=escape(unit_name), plan=plan_name(core, plan), example=texts.EXAMPLE_QUESTION,
+        kept=kept_line))
     for admin_id in admin_ids:
         if admin_id != user.id:
             await notify(context, admin_id, texts.NEW_REQUEST_FOR_ADMINS.format(
-                name=escape(user.full_name), username=username, unit=escape(unit_name),
-                plan=plan_name(core, plan)))
+                who=who, unit=escape(unit_name), plan=plan_name(core, plan)))
+
+
+def _file_request(core: Core, session, user_id: int, plan: str, draft
+                  ) -> tuple[str | None, tuple[str, str | None, str, list[int]] | None]:
+    """File the confirmed request (in the caller's transaction): (refusal, None) or (None,
+    (unit name, the approved unit kept meanwhile, the requester for admins, admin ids))."""
+    wording = core.kb.wording(plan)
+    if draft.unit_id is not None:  # re-authorise: the unit may have been removed meanwhile
+        record = units.get_unit(session, draft.unit_id)
+        if record is None or record not in _offered(core, session, plan):
+            return texts.UNKNOWN_UNIT_BUTTON, None
+    else:
+        try:
+            record = units.find_or_add_unit(session, draft.name, plan, core.kb.registry, "request",
+                                            user_id, core.now(), day=core.kb.plan_date(plan))
+        except units.UnitNotFound:
+            return texts.UNKNOWN_UNIT_BUTTON, None
+    try:
+        contact = contacts.request_contact(session, user_id, plan, record.id, core.now())
+    except contacts.ContactError as exc:
+        if exc.reason == "already":
+            return texts.ALREADY_CONTACT.format(unit=wording.apply(record.name)), None
+        return texts.UNKNOWN_UNIT_BUTTON, None
+    unit_drafts.clear(session, user_id)
+    audit.record(session, "contact_requested", now=core.now(), actor_id=user_id, target=str(contact.id))
+    approved, _pending = contacts.user_contacts(session, user_id)
+    kept = wording.apply(approved.unit.name) if approved is not None else None
+    admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
+    who = person(users.get_user(session, user_id), user_id)
+    return None, (wording.apply(record.name), kept, who, admin_ids)
 
 
 async def change_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/donvi: choose the unit again (the plan first if none is chosen)."""
+    """/donvi: the current unit and a pending request's unit, then the units to choose from
+    (the plan first if none is chosen)."""
     user = update.effective_user
     assert user is not None
     core = get_core(context)
@@ -209,10 +296,17 @@ async def change_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         plan = row.plan if row is not None else None
         if row is not None:
             users.set_step(session, row, None)
+        lines = []
+        for contact, line in zip(contacts.user_contacts(session, user.id),
+                                 (texts.UNIT_CURRENT, texts.UNIT_PENDING), strict=True):
+            if contact is not None:
+                lines.append(line.format(unit=escape(core.kb.wording(contact.plan).apply(
+                    contact.unit.name)), plan=plan_name(core, contact.plan)))
+    status = "\n".join(lines) or texts.UNIT_NONE
     if plan is None:
-        await reply(update, context, texts.CHOOSE_PLAN, plan_buttons(core))
+        await reply(update, context, status + "\n\n" + texts.CHOOSE_PLAN, plan_buttons(core))
         return
-    await reply(update, context, texts.CHOOSE_UNIT.format(plan=plan_name(core, plan)),
+    await reply(update, context, status + "\n\n" + texts.CHOOSE_UNIT.format(plan=plan_name(core, plan)),
                 unit_buttons(core, plan))
 
 

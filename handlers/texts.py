@@ -22,6 +22,8 @@ ADMIN_COMMANDS = [
     ("duyet", "Duyệt đầu mối đang chờ"),
     ("moi", "Tạo liên kết mời cho một đơn vị"),
     ("themdonvi", "Thêm đơn vị (ví dụ một xã, phường)"),
+    ("doiten", "Đổi tên một đơn vị"),
+    ("xoadonvi", "Xóa một đơn vị khỏi danh mục"),
     ("chuatraloi", "Câu hỏi gần đây chưa trả lời được"),
     ("tonghop", "Tổng hợp tiến độ theo kế hoạch"),
     ("xuat", "Xuất bảng trạng thái (Excel, CSV) và biểu đồ"),
@@ -63,11 +65,26 @@ SKIPPED_UNIT = (
     "Đã chọn <b>{plan}</b>, chưa đăng ký đơn vị. Bạn có thể hỏi ngay; dùng /donvi khi muốn "
     "đăng ký làm đầu mối của một đơn vị."
 )
+CONFIRM_REQUEST = (
+    "Kiểm tra lại trước khi gửi đề nghị làm đầu mối:\n"
+    "• Kế hoạch: <b>{plan}</b>\n"
+    "• Đơn vị: <b>{unit}</b>\n\n"
+    "Đúng thì bấm «Xác nhận»; sai thì bấm «Chọn lại» (đổi kế hoạch: /start)."
+)
+CONFIRM_BUTTON = "✅ Xác nhận"
+CHOOSE_AGAIN_BUTTON = "↩️ Chọn lại"
+STALE_CHOICE = "Lựa chọn này đã cũ hoặc đã được xử lý. Dùng /donvi để chọn lại."
+ALREADY_CONTACT = "Bạn đã là đầu mối của {unit} trong kế hoạch này; không cần gửi lại."
+UNIT_RETIRED = "Đơn vị «{name}» đã bị xóa khỏi danh mục. Gõ tên khác, hoặc /huy để thôi."
 REQUEST_SENT = (
     "Đã gửi đề nghị đăng ký bạn làm đầu mối của <b>{unit}</b> ({plan}). Quản trị viên của cơ quan "
-    "Thường trực sẽ duyệt; trong lúc chờ, bạn vẫn có thể hỏi đáp.\n\n"
+    "Thường trực sẽ duyệt; trong lúc chờ, bạn vẫn có thể hỏi đáp.{kept}\n\n"
     "Hãy gõ câu hỏi, ví dụ: <i>{example}</i>"
 )
+REQUEST_KEEPS_UNIT = " Đến khi đề nghị được duyệt, bạn vẫn là đầu mối của <b>{unit}</b>."
+UNIT_CURRENT = "Đơn vị hiện tại của bạn: <b>{unit}</b> ({plan})."
+UNIT_PENDING = "Đề nghị đang chờ duyệt: <b>{unit}</b> ({plan})."
+UNIT_NONE = "Bạn chưa đăng ký làm đầu mối của đơn vị nào."
 EXAMPLE_QUESTION = "Đơn vị tôi có nhiệm vụ gì?"
 INVITE_OK = (
     "Chào mừng {name}! Bạn đã được đăng ký làm đầu mối của <b>{unit}</b> ({plan}).\n\n"
@@ -102,11 +119,15 @@ HELP = (
 )
 HELP_ADMIN = (
     "\n\n<b>Quản trị viên</b>: /duyet — duyệt đầu mối · /moi &lt;đơn vị&gt; — liên kết mời · "
-    "/themdonvi &lt;tên&gt; — thêm đơn vị · /chuatraloi — câu hỏi chưa trả lời được · "
+    "/themdonvi &lt;tên&gt; — thêm đơn vị · /doiten &lt;tên cũ&gt; | &lt;tên mới&gt; — đổi tên · "
+    "/xoadonvi &lt;tên&gt; — xóa đơn vị · /chuatraloi — câu hỏi chưa trả lời được · "
     "/tonghop [kế hoạch] — tổng hợp tiến độ · /xuat [kế hoạch] — bảng Excel, CSV và biểu đồ · "
     "/thongbao [kế hoạch] &lt;nội dung&gt; — thông báo tới các đầu mối"
 )
 NO_PLAN = "chưa chọn"
+NO_NAME = "(không có tên)"  # a user whose profile name is empty or was refused by the leak guard
+NO_NAME_GREETING = "bạn"
+PERSON = "{name}{username}, id {id}"
 NO_UNIT = "chưa đăng ký"
 PENDING_SUFFIX = " (chờ duyệt)"
 UNKNOWN_COMMAND = "Tôi không có lệnh {command}. Dùng /help để xem các lệnh, hoặc gõ câu hỏi."
@@ -145,11 +166,11 @@ CONTACT_HEADER = "<b>Liên hệ cơ quan Thường trực</b>"
 ADMIN_ONLY = "Lệnh này chỉ dành cho quản trị viên của cơ quan Thường trực."
 NO_PENDING = "Không có đề nghị đăng ký đầu mối nào đang chờ."
 PENDING_HEADER = "<b>Đề nghị đang chờ duyệt</b> ({count}):"
-PENDING_LINE = "{name}{username} — <b>{unit}</b> ({plan}), gửi {when}"
+PENDING_LINE = "{who} — <b>{unit}</b> ({plan}), gửi {when}"
 APPROVE_BUTTON = "✅ Duyệt"
 REJECT_BUTTON = "❌ Từ chối"
-APPROVED = "✅ Đã duyệt: {name} — {unit} ({plan})."
-REJECTED = "❌ Đã từ chối: {name} — {unit} ({plan})."
+APPROVED = "✅ Đã duyệt: {who} — {unit} ({plan})."
+REJECTED = "❌ Đã từ chối: {who} — {unit} ({plan})."
 ALREADY_DECIDED = "Đề nghị này đã được xử lý trước đó."
 CONTACT_NOT_FOUND = "Không tìm thấy đề nghị này."
 YOU_ARE_APPROVED = (
@@ -160,7 +181,7 @@ YOU_ARE_REJECTED = (
     "Đề nghị làm đầu mối của <b>{unit}</b> chưa được duyệt. Nếu cần, hãy liên hệ cơ quan "
     "Thường trực (/lienhe)."
 )
-NEW_REQUEST_FOR_ADMINS = "🔔 Đề nghị mới: {name}{username} — <b>{unit}</b> ({plan}). /duyet để xem."
+NEW_REQUEST_FOR_ADMINS = "🔔 Đề nghị mới: {who} — <b>{unit}</b> ({plan}). /duyet để xem."
 INVITE_USAGE = (
     "Cách dùng: <code>/moi [kế hoạch] &lt;tên đơn vị&gt;</code>, ví dụ "
     "<code>/moi lang-son Sở Y tế</code>. Các kế hoạch: {plans}."
@@ -174,8 +195,61 @@ ADD_UNIT_USAGE = (
     "<code>/themdonvi lang-son UBND phường Đông Kinh</code>. Nhiều đơn vị: dùng lệnh "
     "<code>python -m bot units import</code> với tệp CSV."
 )
-UNIT_ADDED = "Đã thêm đơn vị <b>{unit}</b> ({plan})."
-UNIT_EXISTS = "Đơn vị <b>{unit}</b> đã có trong danh sách ({plan})."
+UNIT_LABEL = "<b>{unit}</b> ({plan})"
+UNIT_ADD_CONFIRM = "Thêm đơn vị <b>{unit}</b> ({plan}) vào danh mục.\nNhóm: <b>{group}</b>."
+UNIT_ADD_RESTORES = "\nĐơn vị này đã bị xóa trước đây; xác nhận sẽ khôi phục nó cùng lịch sử báo cáo."
+NO_GROUP = "chưa chọn"
+UNIT_CHOOSE_GROUP = (
+    "\n\nChọn nhóm của đơn vị (đơn vị nhận nhiệm vụ chung của nhóm và có mặt trong /tonghop, "
+    "/xuat):"
+)
+UNIT_GROUP_CHOSEN = "\n\nĐúng thì bấm «Xác nhận»; muốn đổi nhóm thì bấm nhóm khác."
+CANCEL_BUTTON = "Hủy"
+UNIT_ADDED = "Đã thêm đơn vị {unit}, nhóm <b>{group}</b>."
+UNIT_DUPLICATE = "Không thêm: «{name}» đã có trong danh mục là {existing}."
+UNIT_NEAR_DUPLICATE = (
+    "Không thêm: «{name}» gần giống đơn vị đã có {existing}. Nếu đó là cùng đơn vị, hãy dùng tên "
+    "đã có (đổi tên: /doiten)."
+)
+UNIT_IS_GROUP = "«{name}» là tên một nhóm đơn vị, không phải một đơn vị cụ thể. Hãy gõ tên đầy đủ."
+UNIT_ALREADY_REMOVED = "Đơn vị «{name}» đã bị xóa khỏi danh mục trước đó."
+UNIT_NOT_REGISTERED = "Không có đơn vị «{name}» trong danh mục."
+UNIT_AMBIGUOUS = "Có nhiều đơn vị «{name}» ở các kế hoạch khác nhau; hãy ghi kế hoạch trước tên."
+UNIT_CLOSE_ADMIN = " Gần giống: {close}."
+UNIT_CHANGE_REFUSED = {
+    "kb": (
+        "Đơn vị này thuộc cơ sở tri thức (theo kế hoạch); đổi tên hoặc bỏ đơn vị trong "
+        "knowledge/content/units.md rồi chạy python -m bot kb check."
+    ),
+    "retired": "Đơn vị này đã bị xóa khỏi danh mục.",
+    "bad_group": "Nhóm này không có trong danh mục nhóm.",
+    "no_group": "Hãy chọn nhóm của đơn vị trước khi xác nhận.",
+}
+REMOVE_UNIT_USAGE = (
+    "Cách dùng: <code>/xoadonvi [kế hoạch] &lt;tên đơn vị&gt;</code>, ví dụ "
+    "<code>/xoadonvi lang-son UBND xã Tân Thành</code>."
+)
+RENAME_UNIT_USAGE = (
+    "Cách dùng: <code>/doiten [kế hoạch] &lt;tên cũ&gt; | &lt;tên mới&gt;</code>, ví dụ "
+    "<code>/doiten lang-son UBND xã Tân Thanh | UBND xã Tân Thành</code>."
+)
+RENAME_SEPARATORS = ("|", "=>", "->", "→")
+UNIT_REMOVE_CONFIRM = (
+    "Xóa đơn vị {unit} khỏi danh mục? Đơn vị không còn trong danh sách đăng ký, /tonghop và "
+    "/xuat; các báo cáo cũ và nhật ký vẫn giữ nguyên. Đầu mối của đơn vị thôi đăng ký và không "
+    "nhận nhắc việc nữa."
+)
+UNIT_RENAME_CONFIRM = (
+    "Đổi tên đơn vị {unit} thành <b>{new}</b>? Các báo cáo, đầu mối và liên kết mời của đơn vị "
+    "được giữ nguyên."
+)
+UNIT_REMOVED = "Đã xóa đơn vị {unit} khỏi danh mục ({count} đầu mối thôi đăng ký)."
+UNIT_RENAMED = "Đã đổi tên «{old}» thành {unit}."
+UNIT_CHANGE_CANCELLED = "Đã hủy; danh mục đơn vị không thay đổi."
+UNIT_REMOVED_FOR_CONTACT = (
+    "Đơn vị của bạn đã được cơ quan Thường trực xóa khỏi danh mục, nên bạn không còn là đầu mối "
+    "và không nhận nhắc việc của đơn vị đó. Dùng /donvi để chọn đơn vị khác."
+)
 UNIT_BAD_NAME = "Tên đơn vị không hợp lệ (cần chữ, tối đa 120 ký tự)."
 ALL_PLANS = "mọi kế hoạch"
 NO_UNANSWERED = "Không có câu hỏi nào chưa trả lời được gần đây."

@@ -7,7 +7,8 @@ factory.begin() as session``), and they fail with a `ServiceError` subclass carr
 
 Modules: `users`, `units`, `contacts`, `updates`, `questions`, `audit`, `statuses` (status
 reports, overview, export rows), `drafts` (the chat's report in progress), `subscriptions`
-(reminder settings), `deliveries` (the exactly-once delivery log), `announcements`.
+(reminder settings), `deliveries` (the exactly-once delivery log), `announcements`,
+`unit_drafts` (unit choices and registry changes waiting for confirmation).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class ServiceError(Exception):
     ServiceError
     ├── users.UserError
     ├── units.UnitNotFound
+    ├── units.DuplicateUnit
+    ├── units.UnitChangeRefused
     ├── contacts.ContactError
     │   └── contacts.InviteError
     ├── statuses.StatusRefused

@@ -1,7 +1,9 @@
 """Unit contacts: who speaks for which unit of which plan, by admin approval or by invite.
 
-A user has at most one current contact (pending or approved); asking again or redeeming an
-invite replaces it, and the old row is kept as "replaced". State changes are conditional
+A user has at most one approved and one pending contact: asking for another unit leaves the
+approved one (and its reminders) in place until the request is approved, then replaces it;
+asking again replaces the pending request; redeeming an invite replaces both. Old rows are
+kept as "replaced". State changes are conditional
 UPDATEs checked by row count, so two admins deciding at once, or two people redeeming one
 invite at once, cannot both win — on SQLite and on PostgreSQL alike. The user must have a row
 (`users.touch_user`) before requesting or redeeming.
@@ -33,6 +35,7 @@ __all__ = [
     "pending_contacts",
     "redeem_invite",
     "request_contact",
+    "user_contacts",
 ]
 
 DEFAULT_INVITE_TTL = dt.timedelta(days=7)
@@ -41,7 +44,8 @@ _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 class ContactError(ServiceError):
-    """reason: "not_found" | "not_pending" | "unit_not_found" | "wrong_plan" | "bad_ttl"."""
+    """reason: "not_found" | "not_pending" | "unit_not_found" | "wrong_plan" | "retired" |
+    "already" (the user is already the unit's approved contact) | "bad_ttl"."""
 
 
 class InviteError(ContactError):
@@ -58,22 +62,36 @@ def _unit_for(session: Session, plan: str, unit_id: int) -> UnitRecord:
         raise ContactError("unit_not_found", unit_id=unit_id)
     if unit.plan is not None and unit.plan != plan:
         raise ContactError("wrong_plan", unit_id=unit_id, plan=plan)
+    if unit.retired_at is not None:
+        raise ContactError("retired", unit_id=unit_id)
     return unit
 
 
-def _replace_current(session: Session, user_id: int, now: dt.datetime) -> None:
-    session.execute(
-        update(Contact)
-        .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES))
-        .values(state="replaced", decided_at=now)
-    )
+def _replace_current(session: Session, user_id: int, now: dt.datetime,
+                     states: tuple[str, ...] = CURRENT_CONTACT_STATES,
+                     keep: int | None = None) -> None:
+    stmt = (update(Contact)
+            .where(Contact.user_id == user_id, Contact.state.in_(states))
+            .values(state="replaced", decided_at=now)
+            .execution_options(synchronize_session=False))
+    if keep is not None:
+        stmt = stmt.where(Contact.id != keep)
+    session.execute(stmt)
 
 
 def request_contact(session: Session, user_id: int, plan: str, unit_id: int,
                     now: dt.datetime) -> Contact:
-    """Ask to be the contact of a unit; pending until an admin decides. Replaces the current one."""
+    """Ask to be the contact of a unit; pending until an admin decides.
+
+    Replaces a pending request; an approved contact stays until this one is approved. Raises
+    ContactError "already" when the user is the unit's approved contact in that plan.
+    """
     unit = _unit_for(session, plan, unit_id)
-    _replace_current(session, user_id, now)
+    approved = session.scalars(select(Contact).where(
+        Contact.user_id == user_id, Contact.state == "approved")).first()
+    if approved is not None and (approved.plan, approved.unit_id) == (plan, unit_id):
+        raise ContactError("already", unit_id=unit_id, plan=plan)
+    _replace_current(session, user_id, now, ("pending",))
     contact = Contact(user_id=user_id, plan=plan, unit=unit, state="pending", via="request",
                       created_at=now)
     session.add(contact)
@@ -81,18 +99,31 @@ def request_contact(session: Session, user_id: int, plan: str, unit_id: int,
     return contact
 
 
+_APPROVED_FIRST = (Contact.state == "approved").desc()
+
+
 def current_contact(session: Session, user_id: int) -> Contact | None:
-    """The user's pending or approved contact, with its unit."""
+    """The user's approved contact, else their pending request, with its unit."""
     stmt = (select(Contact).options(selectinload(Contact.unit))
-            .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES)))
+            .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES))
+            .order_by(_APPROVED_FIRST))
     return session.scalars(stmt).first()
 
 
+def user_contacts(session: Session, user_id: int) -> tuple[Contact | None, Contact | None]:
+    """(approved contact, pending request) of the user, each with its unit, either may be None."""
+    stmt = (select(Contact).options(selectinload(Contact.unit))
+            .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES)))
+    found = {c.state: c for c in session.scalars(stmt)}
+    return found.get("approved"), found.get("pending")
+
+
 def current_unit(session: Session, user_id: int) -> tuple[str, str, UnitRecord] | None:
-    """(plan, state, unit) of the user's pending or approved contact, in one query."""
+    """(plan, state, unit) of the user's approved contact, else pending request, in one query."""
     stmt = (select(Contact.plan, Contact.state, UnitRecord)
             .join(UnitRecord, UnitRecord.id == Contact.unit_id)
-            .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES)).limit(1))
+            .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES))
+            .order_by(_APPROVED_FIRST).limit(1))
     row = session.execute(stmt).first()
     return (row[0], row[1], row[2]) if row is not None else None
 
@@ -109,7 +140,19 @@ def pending_contacts(session: Session, limit: int = 20) -> list[Contact]:
 
 def decide_contact(session: Session, contact_id: int, approve: bool, admin_id: int | None,
                    now: dt.datetime) -> Contact:
-    """Approve or reject a pending request; raise ContactError "not_found" / "not_pending"."""
+    """Approve or reject a pending request; raise ContactError "not_found" / "not_pending".
+
+    Approving replaces the user's previously approved contact (the caller moves the reminders).
+    """
+    if approve:  # in the same conditions as the decision, so a lost race replaces nothing
+        still_pending = (select(Contact.user_id)
+                         .where(Contact.id == contact_id, Contact.state == "pending")
+                         .scalar_subquery())
+        session.execute(
+            update(Contact)
+            .where(Contact.state == "approved", Contact.user_id == still_pending)
+            .values(state="replaced", decided_at=now)
+            .execution_options(synchronize_session=False))
     result = session.execute(
         update(Contact)
         .where(Contact.id == contact_id, Contact.state == "pending")

@@ -2,8 +2,14 @@
 
 A contact belongs to a `UnitRecord`; what that unit must do comes from the KB through its
 memberships: a KB unit's own id and groups, or — for an added name like "UBND phường Đông
-Kinh" — the group its name classifies into. Names are matched in the registry's folded `key`
-form, so "Phuong Dong Kinh" and "Phường Đông Kinh" are one record.
+Kinh" — the group an admin filed it under, else the group its name classifies into. Names are
+matched in the registry's folded `key` form, so "Phuong Dong Kinh" and "Phường Đông Kinh" are
+one record, and a new name close to a registered one ("UBND xã Tân Thànhh") is refused as a
+near-duplicate naming that unit.
+
+Admins keep the registry: a unit is renamed in place (its statuses, contacts and invites stay
+attached) and removed by retiring it (`retired_at`): past reports and audit entries still name
+it, while sign-up, overviews and exports leave it out. KB units are kept in the KB instead.
 """
 
 from __future__ import annotations
@@ -15,27 +21,47 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from rapidfuzz import fuzz, process
+from sqlalchemy import and_, delete, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.models import UNIT_SOURCES, UnitRecord
+from bot.models import (
+    CURRENT_CONTACT_STATES,
+    UNIT_SOURCES,
+    Contact,
+    Invite,
+    Subscription,
+    UnitDraft,
+    UnitRecord,
+)
 from bot.services import ServiceError
 from knowledge.loader import KnowledgeBase
 from knowledge.units import PlanWording, ResolvedUnit, UnitRegistry, UnknownUnit
 
 __all__ = [
     "MAX_NAME",
+    "DuplicateUnit",
     "ImportResult",
+    "Proposal",
+    "UnitChangeRefused",
     "UnitNotFound",
     "add_unit",
     "as_resolved",
+    "check_changeable",
+    "check_rename",
     "clean_name",
     "find_or_add_unit",
+    "find_unit",
     "get_unit",
+    "group_choices",
     "import_units_csv",
     "memberships",
     "plan_kb_ids",
+    "propose_unit",
+    "rename_unit",
+    "resolve_typed",
+    "retire_unit",
     "sync_kb_units",
     "units_for_plan",
 ]
@@ -49,14 +75,45 @@ class UnitNotFound(ServiceError):
     """A name that cannot become a unit.
 
     reason: "invalid" (empty, too long, no letter), "group" (names a group such as "các sở, ban,
-    ngành", not one unit) or "unknown" (not registered, not close to a registered name and not
-    classifiable; `suggestions` holds close registered names).
+    ngành", not one unit), "retired" (a unit an admin removed), "ambiguous" (several plans have
+    a unit of that name: give the plan) or "unknown" (not registered, not close to a registered
+    name and not classifiable; `suggestions` holds close registered names).
     """
 
     def __init__(self, name: str, suggestions: list[str], reason: str = "unknown") -> None:
         super().__init__(reason, name=name)
         self.name = name
         self.suggestions = suggestions
+
+
+class DuplicateUnit(ServiceError):
+    """A new name (or new name of a unit) the registry already has: `existing` is that unit;
+    `near` is True when the names differ only slightly ("Tân Thànhh", "Tan Thanh" spaced)."""
+
+    def __init__(self, existing: UnitRecord, near: bool) -> None:
+        super().__init__("near" if near else "exact", unit_id=existing.id)
+        self.existing = existing
+        self.near = near
+
+
+class UnitChangeRefused(ServiceError):
+    """reason: "kb" (a unit of the knowledge base: renamed or removed there), "retired"
+    (already removed), "bad_group" (not a group of the registry)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A unit an admin is about to add: its name as it will be stored, the group its name
+    classifies into (None: the admin chooses), and the retired unit it would restore, if any."""
+
+    name: str
+    group_id: str | None
+    restores: UnitRecord | None = None
+
+
+# Two folded names at least this close (rapidfuzz ratio, spaces ignored) are one unit misspelt:
+# one letter more, less or swapped in a commune's name; "An Bình" and "An Vinh" stay apart.
+NEAR_DUPLICATE = 92
 
 
 @dataclass
@@ -115,6 +172,8 @@ def memberships(record: UnitRecord, registry: UnitRegistry) -> frozenset[str]:
     """The KB ids whose duties and deadlines apply to the unit: its own and its groups'."""
     if record.kb_id and (record.kb_id in registry.units or record.kb_id in registry.groups):
         return frozenset({record.kb_id}) | registry.ancestors(record.kb_id)
+    if record.group_id and record.group_id in registry.groups:
+        return frozenset({record.group_id}) | registry.ancestors(record.group_id)
     group = registry.classify(record.name)
     if group is not None:
         return frozenset({group}) | registry.ancestors(group)
@@ -141,17 +200,27 @@ def plan_kb_ids(kb: KnowledgeBase, plan: str) -> set[str]:
     }
 
 
+def group_choices(kb: KnowledgeBase, plan: str | None) -> list[str]:
+    """Ids of the groups an admin may file a new unit under: those the plan assigns work to
+    (every group without a plan), the narrower ones first, the catch-all group last."""
+    registry = kb.registry
+    named = {u for e in kb.entries if plan is None or e.plan == plan for u in e.units}
+    ids = [gid for gid in registry.groups if gid in named or plan is None]
+    return sorted(ids, key=lambda gid: (not registry.ancestors(gid), ids.index(gid)))
+
+
 def units_for_plan(session: Session, plan: str | None, kb_ids: Collection[str]) -> list[UnitRecord]:
-    """Units a contact of `plan` can choose: the plan's KB units and the records added for it.
+    """Units a contact of `plan` can choose: the plan's KB units and the records added for it;
+    retired units left out.
 
     Sorted by the folded name, so "Ủy ban…" does not sort after every unaccented name.
     """
     plan_match = UnitRecord.plan.is_(None) if plan is None else or_(
         UnitRecord.plan.is_(None), UnitRecord.plan == plan)
-    condition = or_(
+    condition = and_(UnitRecord.retired_at.is_(None), or_(
         and_(UnitRecord.kb_id.is_not(None), UnitRecord.kb_id.in_(sorted(kb_ids))),
         and_(UnitRecord.kb_id.is_(None), plan_match),
-    )
+    ))
     stmt = select(UnitRecord).where(condition).order_by(UnitRecord.key, UnitRecord.name)
     return list(session.scalars(stmt))
 
@@ -195,14 +264,78 @@ def add_unit(
     *,
     allow_unclassified: bool = False,
     day: dt.date | None = None,
+    group_id: str | None = None,
+    restore: bool = False,
+    refuse_similar: bool = False,
 ) -> tuple[UnitRecord, bool]:
     """`find_or_add_unit` that also says whether the record is new (for messages and audit).
 
     The raw name is judged by the leak guard first (`leak_guard.MarkedText`): a name is shown
-    to every admin and contact, and typed names arrive with their lines as written.
+    to every admin and contact, and typed names arrive with their lines as written. A new record
+    is filed under `group_id` when given. A retired unit of that name is brought back with
+    `restore` (counted as new), else refused ("retired"); with `refuse_similar` a name close to
+    a registered one raises `DuplicateUnit`.
     """
     if source not in UNIT_SOURCES:
         raise ValueError(f"unknown unit source {source!r}")
+    if group_id is not None and group_id not in registry.groups:
+        raise UnitChangeRefused("bad_group", group_id=group_id)
+    found, cleaned, key = _lookup(session, name, plan, registry, now,
+                                  allow_unclassified=allow_unclassified, day=day)
+    if found is not None:
+        if found.retired_at is None:
+            return found, False
+        if not restore:
+            raise UnitNotFound(name, [], reason="retired")
+        found.retired_at, found.retired_by = None, None
+        found.group_id = group_id or found.group_id
+        session.flush()
+        return found, True
+    if refuse_similar and (near := _near_duplicate(session, key, plan)) is not None:
+        raise DuplicateUnit(near, near=True)
+    record = UnitRecord(name=cleaned, key=key, plan=plan, kb_id=None, group_id=group_id,
+                        source=source, created_by=actor_id, created_at=now)
+    session.add(record)
+    session.flush()
+    return record, True
+
+
+def resolve_typed(session: Session, name: str, plan: str | None, registry: UnitRegistry,
+                  now: dt.datetime, *, day: dt.date | None = None) -> tuple[UnitRecord | None, str]:
+    """The unit a contact typed at sign-up, before they confirm: its record, or None and the
+    name a new record would get (a name that plainly classifies). Nothing is added. Raises
+    MarkedText and UnitNotFound ("invalid", "group", "retired", "unknown" with suggestions)."""
+    found, cleaned, _key = _lookup(session, name, plan, registry, now, allow_unclassified=False,
+                                   day=day)
+    if found is not None and found.retired_at is not None:
+        raise UnitNotFound(name, [], reason="retired")
+    return found, cleaned
+
+
+def propose_unit(session: Session, name: str, plan: str | None, registry: UnitRegistry,
+                 now: dt.datetime, *, day: dt.date | None = None) -> Proposal:
+    """What adding `name` would do, checked before the admin confirms; nothing is added.
+
+    Raises `leak_guard.MarkedText`, `UnitNotFound` ("invalid", "group") or `DuplicateUnit`
+    (the unit is registered, or a name close to it is).
+    """
+    found, cleaned, key = _lookup(session, name, plan, registry, now, allow_unclassified=True,
+                                  day=day)
+    if found is not None:
+        if found.retired_at is None:
+            raise DuplicateUnit(found, near=found.key != key)
+        return Proposal(found.name, found.group_id or registry.classify(found.name), found)
+    near = _near_duplicate(session, key, plan)
+    if near is not None:
+        raise DuplicateUnit(near, near=True)
+    return Proposal(cleaned, registry.classify(cleaned))
+
+
+def _lookup(session: Session, name: str, plan: str | None, registry: UnitRegistry,
+            now: dt.datetime, *, allow_unclassified: bool, day: dt.date | None,
+            ) -> tuple[UnitRecord | None, str, str]:
+    """(the registered record the name means, retired ones included, or None; the cleaned name;
+    its key). Raises MarkedText, UnitNotFound "invalid" / "group" / "unknown"."""
     leak_guard.check(name)
     cleaned = clean_name(name)
     key = registry.key(cleaned) if _valid(cleaned) else ""
@@ -211,8 +344,8 @@ def add_unit(
     existing = _by_key(session, key, plan)
     if existing is not None:
         if existing.kb_id in registry.units and not registry.exists_on(existing.kb_id, day):
-            return _kb_record(session, registry.successor_on(existing.kb_id, day), registry, now)
-        return existing, False
+            existing = _kb_record(session, registry.successor_on(existing.kb_id, day), registry, now)[0]
+        return existing, cleaned, key
     try:
         resolved = registry.resolve(cleaned)
     except UnknownUnit as exc:
@@ -222,12 +355,129 @@ def add_unit(
     if resolved is not None and resolved.id is not None:
         if resolved.id not in registry.units:
             raise UnitNotFound(name, [], reason="group")
-        return _kb_record(session, registry.successor_on(resolved.id, day), registry, now)
-    record = UnitRecord(name=cleaned, key=key, plan=plan, kb_id=None, source=source,
-                        created_by=actor_id, created_at=now)
-    session.add(record)
+        return _kb_record(session, registry.successor_on(resolved.id, day), registry, now)[0], cleaned, key
+    return None, cleaned, key
+
+
+def _in_scope(plan: str | None):
+    """Records a unit of `plan` must not repeat: those for any plan and the plan's own (every
+    record when `plan` is None: a unit for any plan meets them all)."""
+    return or_(UnitRecord.plan.is_(None), UnitRecord.plan == plan) if plan is not None else true()
+
+
+def _near_duplicate(session: Session, key: str, plan: str | None,
+                    exclude: int | None = None) -> UnitRecord | None:
+    """The active registered unit whose key is closest to `key`, if close enough to be the same."""
+    stmt = select(UnitRecord).where(_in_scope(plan), UnitRecord.retired_at.is_(None))
+    if exclude is not None:
+        stmt = stmt.where(UnitRecord.id != exclude)
+    records = list(session.scalars(stmt.order_by(UnitRecord.id)))
+    squeezed = key.replace(" ", "")
+    best = process.extractOne(squeezed, [r.key.replace(" ", "") for r in records],
+                              scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE)
+    return records[best[2]] if best is not None else None
+
+
+def find_unit(session: Session, name: str, plan: str | None, registry: UnitRegistry) -> UnitRecord:
+    """The registered unit an admin names (to rename or remove it): same key, else the KB unit
+    the name means, within `plan` (every plan when None). Raises UnitNotFound "invalid",
+    "retired", "ambiguous" or "unknown" with close names."""
+    cleaned = clean_name(name)
+    key = registry.key(cleaned) if _valid(cleaned) else ""
+    if not key:
+        raise UnitNotFound(name, [], reason="invalid")
+    records = list(session.scalars(select(UnitRecord).where(_in_scope(plan))
+                                   .order_by(UnitRecord.plan.is_not(None), UnitRecord.id)))
+    same = [r for r in records if r.key == key]
+    active = [r for r in same if r.retired_at is None]
+    if len({r.plan for r in active}) > 1 and plan is None:
+        raise UnitNotFound(name, [f"{r.name} ({r.plan or '*'})" for r in active], reason="ambiguous")
+    if active:
+        return active[0]
+    if same:
+        raise UnitNotFound(name, [], reason="retired")
+    try:
+        resolved = registry.resolve(cleaned)
+    except UnknownUnit:
+        resolved = None
+    if resolved is not None and resolved.id in registry.units:
+        kb = next((r for r in records if r.kb_id == resolved.id and r.retired_at is None), None)
+        if kb is not None:
+            return kb
+    live = [r for r in records if r.retired_at is None]
+    close = process.extract(key, [r.key for r in live], scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+    raise UnitNotFound(name, list(dict.fromkeys(live[i].name for _k, _s, i in close)))
+
+
+def check_changeable(record: UnitRecord) -> None:
+    """Raise UnitChangeRefused unless admins may rename or remove the unit here."""
+    if record.kb_id is not None or record.source == "kb":
+        raise UnitChangeRefused("kb", unit_id=record.id)
+    if record.retired_at is not None:
+        raise UnitChangeRefused("retired", unit_id=record.id)
+
+
+def check_rename(session: Session, record: UnitRecord, new_name: str,
+                 registry: UnitRegistry, now: dt.datetime) -> str:
+    """The new name as it will be stored, once checked (nothing changes): raises
+    UnitChangeRefused, MarkedText, UnitNotFound "invalid" / "group", DuplicateUnit."""
+    check_changeable(record)
+    leak_guard.check(new_name)
+    cleaned = clean_name(new_name)
+    key = registry.key(cleaned) if _valid(cleaned) else ""
+    if not key:
+        raise UnitNotFound(new_name, [], reason="invalid")
+    taken = session.scalars(select(UnitRecord).where(
+        _in_scope(record.plan), UnitRecord.key == key, UnitRecord.id != record.id).limit(1)).first()
+    if taken is not None:
+        raise DuplicateUnit(taken, near=False)
+    try:
+        resolved = registry.resolve(cleaned)
+    except UnknownUnit:
+        resolved = None
+    if resolved is not None and resolved.id is not None:
+        if resolved.id not in registry.units:
+            raise UnitNotFound(new_name, [], reason="group")
+        raise DuplicateUnit(_kb_record(session, resolved.id, registry, now)[0], near=True)
+    near = _near_duplicate(session, key, record.plan, exclude=record.id)
+    if near is not None and key != record.key:
+        raise DuplicateUnit(near, near=True)
+    return cleaned
+
+
+def rename_unit(session: Session, record: UnitRecord, new_name: str,
+                registry: UnitRegistry, now: dt.datetime) -> str:
+    """Rename a unit in place (statuses, contacts, invites stay attached); return the old name."""
+    cleaned = check_rename(session, record, new_name, registry, now)
+    old = record.name
+    record.name, record.key = cleaned, registry.key(cleaned)
     session.flush()
-    return record, True
+    return old
+
+
+def retire_unit(session: Session, record: UnitRecord, actor_id: int | None,
+                now: dt.datetime) -> list[int]:
+    """Remove a unit from the registry without deleting it; return the users who were its
+    contacts (their registration ends, their reminders stop, its unused invites expire)."""
+    check_changeable(record)
+    record.retired_at, record.retired_by = now, actor_id
+    users = list(session.scalars(select(Contact.user_id).where(
+        Contact.unit_id == record.id, Contact.state.in_(CURRENT_CONTACT_STATES)).distinct()))
+    session.execute(update(Contact)
+                    .where(Contact.unit_id == record.id, Contact.state.in_(CURRENT_CONTACT_STATES))
+                    .values(state="replaced", decided_at=now, decided_by=actor_id)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(Subscription).where(Subscription.unit_id == record.id)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Invite)
+                    .where(Invite.unit_id == record.id, Invite.used_by.is_(None),
+                           Invite.expires_at > now)
+                    .values(expires_at=now)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(UnitDraft).where(UnitDraft.unit_id == record.id)
+                    .execution_options(synchronize_session=False))
+    session.flush()
+    return sorted(users)
 
 
 def _by_key(session: Session, key: str, plan: str | None) -> UnitRecord | None:

@@ -7,10 +7,12 @@ deployment's `ADMIN_IDS` — so every check goes through `is_admin`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from bot import leak_guard
 from bot.db import Db, dialect_insert
 from bot.models import ROLES, User
 from bot.services import ServiceError
@@ -19,6 +21,7 @@ __all__ = [
     "UserError",
     "admins",
     "chat_state",
+    "full_name",
     "get_user",
     "is_admin",
     "mark_inactive",
@@ -28,6 +31,8 @@ __all__ = [
     "set_step",
     "touch_user",
 ]
+
+logger = logging.getLogger(__name__)
 
 _MAX_ID = 2**63 - 1
 _MAX_STEP = 64
@@ -42,32 +47,55 @@ def _check_id(user_id: int) -> None:
         raise UserError("bad_user_id", user_id=user_id)
 
 
+def _profile(first_name: str | None, last_name: str | None,
+             username: str | None) -> tuple[str, str, str | None]:
+    """The profile as it may be kept: a name carrying a classification marking is blanked.
+
+    Profile names are text the user controls, shown to every admin (requests, /duyet, reports),
+    so they pass the leak guard like any other text kept or sent on. The parts are judged
+    alone and side by side: "TỐI" + "MẬT" make a stamp only together.
+    """
+    first, last = (first_name or "")[:200], (last_name or "")[:200]
+    username = username[:64] if username else None
+    try:
+        for text in (first, last, f"{first} {last}", username):
+            leak_guard.check(text)
+    except leak_guard.MarkedText as exc:
+        logger.warning("Profile of a user carries a marking (%s); the name is not kept",
+                       exc.marking.kind)
+        return "", "", None
+    return first, last, username
+
+
 def record_seen(
-    db: Db, user_id: int, first_name: str, username: str | None, now: dt.datetime
+    db: Db, user_id: int, first_name: str, username: str | None, now: dt.datetime,
+    last_name: str | None = None,
 ) -> None:
     """Record that the user wrote: insert or refresh name and last seen; re-activate.
 
     One upsert, so two updates of a new user handled at once by two processes both succeed.
+    A name with a classification marking is stored blank (`_profile`).
     """
     _check_id(user_id)
-    first_name = (first_name or "")[:200]
-    username = username[:64] if username else None
+    first_name, last_name, username = _profile(first_name, last_name, username)
     stmt = dialect_insert(db)(User.__table__).values(
-        id=user_id, first_name=first_name, username=username, role="user", plan=None, step=None,
-        active=True, created_at=now, last_seen_at=now,
+        id=user_id, first_name=first_name, last_name=last_name, username=username, role="user",
+        plan=None, step=None, active=True, created_at=now, last_seen_at=now,
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"],
-        set_={"first_name": first_name, "username": username, "last_seen_at": now, "active": True},
+        set_={"first_name": first_name, "last_name": last_name, "username": username,
+              "last_seen_at": now, "active": True},
     )
     db.execute(stmt)
 
 
 def touch_user(
-    session: Session, user_id: int, first_name: str, username: str | None, now: dt.datetime
+    session: Session, user_id: int, first_name: str, username: str | None, now: dt.datetime,
+    last_name: str | None = None,
 ) -> User:
     """`record_seen`, returning the user's row."""
-    record_seen(session, user_id, first_name, username, now)
+    record_seen(session, user_id, first_name, username, now, last_name)
     user = session.get(User, user_id, populate_existing=True)
     assert user is not None
     return user
@@ -90,6 +118,13 @@ def chat_state(db: Db, user_id: int) -> tuple[str | None, str | None, str] | Non
 
 def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
+
+
+def full_name(user: User | None) -> str:
+    """First and last name as kept (blank when unknown or refused by the leak guard)."""
+    if user is None:
+        return ""
+    return " ".join(filter(None, (user.first_name, user.last_name)))
 
 
 def is_admin(user: User | None, admin_ids: frozenset[int]) -> bool:

@@ -184,3 +184,23 @@ def test_the_statuses_revision_downgrades_and_upgrades_again(file_engine):
     upgrade_database(file_engine)
     with file_engine.connect() as connection:
         assert {"statuses", "report_drafts"} <= set(inspect(connection).get_table_names())
+
+
+def test_the_unit_registry_revision_downgrades_and_upgrades_again(file_engine):
+    from alembic import command
+
+    upgrade_database(file_engine)
+    with make_session_factory(file_engine).begin() as session:
+        session.add(User(id=7, first_name="Lan", last_name="Nguyễn", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with file_engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    with file_engine.connect() as connection:
+        assert "unit_drafts" not in set(inspect(connection).get_table_names())
+        assert "retired_at" not in {c["name"] for c in inspect(connection).get_columns("units")}
+    upgrade_database(file_engine)
+    with make_session_factory(file_engine).begin() as session:
+        assert session.get(User, 7).first_name == "Lan"
+        assert session.get(User, 7).last_name == ""
