@@ -374,10 +374,12 @@ def _apply_change(core: Core, session, draft, admin_id: int) -> tuple[str, list[
     if draft.action == "add":
         if draft.group_id is None:
             raise units.UnitChangeRefused("no_group")
-        record, _added = units.add_unit(
+        record, added = units.add_unit(
             session, draft.name or "", draft.plan, registry, "admin", admin_id, now,
             allow_unclassified=True, day=core.kb.plan_date(draft.plan), group_id=draft.group_id,
             restore=True, refuse_similar=True)
+        if not added:  # registered meanwhile (another admin, the command line)
+            raise units.DuplicateUnit(record, near=False)
         audit.record(session, "unit_added", now=now, actor_id=admin_id, target=str(record.id),
                      group=record.group_id, plan=record.plan)
         group = escape(core.kb.unit_name(draft.group_id, draft.plan))

@@ -141,7 +141,9 @@ def test_the_console_answers_for_the_registered_unit_as_the_cli_does(capsys):
     _, second = console(f"/start\n{plan}\n")
     unit = choice(second.split(f"> {plan}\n", 1)[1], "Sở Tài chính")
     question = "Sở TC bọn mình phải làm gì, hạn bao giờ"
-    code, out = console(f"/start\n{plan}\n{unit}\n{question}\n")
+    _, third = console(f"/start\n{plan}\n{unit}\n")
+    confirm = choice(third.split(f"> {unit}\n", 1)[1], "Xác nhận")
+    code, out = console(f"/start\n{plan}\n{unit}\n{confirm}\n{question}\n")
     assert code == 0
     answer = out.split(f"> {question}\n", 1)[1]
     capsys.readouterr()

@@ -44,6 +44,9 @@ async def test_a_contact_signs_up_asks_and_gives_feedback(bot_app, client):
         assert "Bước 2" in units["text"]
 
         await client.press_button(LAN, units, data_of(units, "Sở Tài chính"))
+        [summary] = await client.replies(LAN)
+        assert "Sở Tài chính" in summary["text"]
+        await client.press_button(LAN, summary, data_of(summary, "Xác nhận"))
         [requested] = await client.replies(LAN)
         assert "Đã gửi đề nghị" in requested["text"]
 

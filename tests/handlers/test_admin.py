@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from bot.models import Contact, UnitRecord
+import pytest
+
+from bot.models import AuditEntry, Contact, StatusRecord, Subscription, UnitDraft, UnitRecord
+from bot.services import statuses
 from handlers import callbacks, texts
-from tests.handlers.conftest import ADMIN, ALICE, BOB, button
+from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
+
+ITEM = "ls-dl-kiem-tra-thiet-bi"  # a Lạng Sơn deadline of "các cơ quan, đơn vị, địa phương"
 
 
 async def _request(chat, user, unit_label="Sở Tài chính"):
     calls = await chat.send(user, "/start")
     calls = await chat.press(user, button(calls, "Lạng Sơn"))
-    await chat.press(user, button(calls, unit_label))
+    calls = await chat.press(user, button(calls, unit_label))
+    await chat.press(user, button(calls, texts.CONFIRM_BUTTON))
 
 
 async def test_admin_commands_are_refused_to_others(chat):
-    for command in ("/duyet", "/moi lang-son Sở Y tế", "/themdonvi UBND xã A", "/chuatraloi"):
+    for command in ("/duyet", "/moi lang-son Sở Y tế", "/themdonvi UBND xã A", "/chuatraloi",
+                    "/xoadonvi lang-son Sở Y tế", "/doiten lang-son UBND xã A | UBND xã B"):
         calls = await chat.send(ALICE, command)
         assert calls[0].text == texts.ADMIN_ONLY
+    assert chat.rows(UnitDraft) == []
 
 
 async def test_pending_requests_are_listed_and_approved_with_a_button(chat):
@@ -66,17 +74,211 @@ async def test_approval_of_a_user_who_blocked_the_bot_marks_them_inactive(chat):
     assert alice.active is False
 
 
-async def test_admins_add_units_that_then_appear_at_sign_up(chat):
+def _unit(chat, name):
+    return next((u for u in chat.rows(UnitRecord) if u.name == name), None)
+
+
+async def _add(chat, text, group=None):
+    """/themdonvi, a group chosen if given, then «Xác nhận»; the replies of the last step."""
+    calls = await chat.send(ADMIN, f"/themdonvi {text}")
+    if group is not None:
+        calls = await chat.press(ADMIN, button(calls, group))
+    return await chat.press(ADMIN, button(calls, texts.CONFIRM_BUTTON))
+
+
+async def test_a_classifying_name_is_confirmed_in_its_preselected_group_then_offered_at_sign_up(chat):
     calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã Tân Thành")
-    assert "Đã thêm đơn vị" in calls[0].text
-    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã Tân Thành")
-    assert "đã có trong danh sách" in calls[0].text
-    assert sum(1 for u in chat.rows(UnitRecord) if u.name == "UBND xã Tân Thành") == 1
+    assert "Nhóm: <b>UBND các xã, phường" in calls[0].text and _unit(chat, "UBND xã Tân Thành") is None
+    assert "✓ UBND các xã, phường" in [label for label, _ in calls[0].buttons][:4]
+    calls = await chat.press(ADMIN, button(calls, texts.CONFIRM_BUTTON))
+    assert "Đã thêm đơn vị <b>UBND xã Tân Thành</b>" in calls[0].text
+    record = _unit(chat, "UBND xã Tân Thành")
+    assert (record.plan, record.group_id) == ("lang-son", "nhom-ubnd-xa-phuong")
+    assert chat.audit("unit_added")
     calls = await chat.send(ALICE, "/start")
     calls = await chat.press(ALICE, button(calls, "Lạng Sơn"))
     assert "UBND xã Tân Thành" in [label for label, _ in calls[0].buttons]
     calls = await chat.send(ADMIN, "/themdonvi")
     assert "Cách dùng" in calls[0].text
+
+
+async def test_an_unclassified_unit_gets_the_chosen_group_and_appears_in_tonghop_and_exports(chat):
+    calls = await chat.send(ADMIN, "/themdonvi lang-son Câu lạc bộ Hưu trí")
+    assert "Nhóm: <b>chưa chọn</b>" in calls[0].text
+    assert texts.CONFIRM_BUTTON not in [label for label, _ in calls[0].buttons]
+    calls = await chat.press(ADMIN, button(calls, "Các cơ quan, đơn vị, địa phương"))
+    assert "Nhóm: <b>Các cơ quan, đơn vị, địa phương</b>" in calls[0].text
+    await chat.press(ADMIN, button(calls, texts.CONFIRM_BUTTON))
+    assert _unit(chat, "Câu lạc bộ Hưu trí").group_id == "nhom-co-quan-don-vi-dia-phuong"
+    calls = await chat.send(ADMIN, "/tonghop lang-son")
+    missing = next(data for call in calls for _label, data in call.buttons if ITEM in data)
+    calls = await chat.press(ADMIN, missing)
+    assert "Câu lạc bộ Hưu trí" in calls[0].text
+    with chat.core.sessions.begin() as session:
+        rows = statuses.status_rows(session, chat.core.kb, "lang-son", chat.core.today())
+        assert "Câu lạc bộ Hưu trí" in {r.unit_name for r in rows}
+
+
+async def test_duplicates_and_near_duplicates_are_refused_naming_the_existing_unit(chat):
+    await _add(chat, "lang-son UBND xã Tân Thành")
+    count = len(chat.rows(UnitRecord))
+    for typed, near in (("lang-son UBND xa Tan Thanh", False), ("lang-son UBND xã Tân Thànhh", True),
+                        ("lang-son Ủy ban nhân dân xã  Tân  Thành", False), ("lang-son Sở Tài chánh", True)):
+        calls = await chat.send(ADMIN, f"/themdonvi {typed}")
+        assert calls[0].text.startswith("Không thêm"), typed
+        assert ("gần giống" in calls[0].text) is near, typed
+        assert "<b>UBND xã Tân Thành</b>" in calls[0].text or "<b>Sở Tài chính</b>" in calls[0].text
+        assert not calls[0].buttons
+    assert len(chat.rows(UnitRecord)) == count and chat.rows(UnitDraft) == []
+    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND các xã, phường")
+    assert "tên một nhóm" in calls[0].text
+    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã An Vinh")  # not «An Bình»
+    assert "Thêm đơn vị" in calls[0].text
+
+
+async def test_a_unit_added_meanwhile_is_refused_at_confirmation(chat):
+    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã Hữu Lũng")
+    confirm = button(calls, texts.CONFIRM_BUTTON)
+    await chat.send(ALICE, "/start")
+    with chat.core.sessions.begin() as session:  # another admin, through the CLI
+        from bot.services import units
+        units.add_unit(session, "UBND xã Hữu Lũng", "lang-son", chat.core.kb.registry, "admin",
+                       None, chat.core.now())
+    calls = await chat.press(ADMIN, confirm)
+    assert calls[0].text.startswith("Không thêm") and len(
+        [u for u in chat.rows(UnitRecord) if u.name == "UBND xã Hữu Lũng"]) == 1
+
+
+async def test_unit_buttons_are_for_admins_and_for_the_current_draft_only(chat):
+    calls = await chat.send(ADMIN, "/themdonvi lang-son Câu lạc bộ Hưu trí")
+    group = button(calls, "Các sở, ban, ngành")
+    draft_id = chat.rows(UnitDraft)[0].id
+    await chat.press(ALICE, group)
+    assert chat.answers[0].params["text"] == texts.NOT_YOURS and chat.audit("forbidden_callback")
+    await chat.press(ALICE, callbacks.make("uedit", f"{draft_id}.yes"))
+    assert chat.answers[0].params["text"] == texts.NOT_YOURS
+    await chat.press(ADMIN, callbacks.make("ugroup", f"{draft_id}.nhom-khong-co"))
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE
+    await chat.press(ADMIN, callbacks.make("uedit", f"{draft_id}.yes"))  # no group chosen yet
+    assert "chọn nhóm" in text_of(chat.api.sent(ADMIN.id)[-1:])
+    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã Khuất Xá")  # a newer draft
+    await chat.press(ADMIN, group)
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE
+    await chat.press(ADMIN, button(calls, texts.CANCEL_BUTTON))
+    assert chat.rows(UnitDraft) == [] and _unit(chat, "UBND xã Khuất Xá") is None
+    assert _unit(chat, "Câu lạc bộ Hưu trí") is None
+
+
+async def _approved(chat, user, unit):
+    calls = await chat.send(ADMIN, f"/moi lang-son {unit}")
+    code = calls[0].text.split("?start=")[1].split()[0]
+    await chat.send(user, f"/start {code}")
+
+
+async def test_a_renamed_unit_keeps_its_contacts_statuses_and_history(chat):
+    await _add(chat, "lang-son UBND xã Tân Thanh")
+    await _approved(chat, ALICE, "UBND xã Tân Thanh")
+    await chat.send(ALICE, f"/baocao {ITEM} xong")
+    unit_id = _unit(chat, "UBND xã Tân Thanh").id
+    calls = await chat.send(ADMIN, "/doiten lang-son UBND xã Tân Thanh | UBND xã Tân Thạnh")
+    assert "Đổi tên đơn vị <b>UBND xã Tân Thanh</b>" in calls[0].text and "<b>UBND xã Tân Thạnh</b>" in calls[0].text
+    assert _unit(chat, "UBND xã Tân Thanh") is not None  # nothing yet
+    calls = await chat.press(ADMIN, button(calls, texts.CONFIRM_BUTTON))
+    assert "Đã đổi tên «UBND xã Tân Thanh» thành <b>UBND xã Tân Thạnh</b>" in calls[0].text
+    record = _unit(chat, "UBND xã Tân Thạnh")
+    assert record.id == unit_id
+    assert [c.unit_id for c in chat.rows(Contact)] == [unit_id]
+    assert [s.unit_id for s in chat.rows(StatusRecord)] == [unit_id]
+    [entry] = chat.audit("unit_renamed")
+    assert entry.detail == {"old": "UBND xã Tân Thanh", "new": "UBND xã Tân Thạnh"}
+    calls = await chat.send(ALICE, "/baocao lichsu")
+    assert "Tân Thạnh" in text_of(calls)
+
+
+async def test_rename_refuses_bad_input_and_names_the_unit_already_there(chat):
+    await _add(chat, "lang-son UBND xã Tân Thành")
+    await _add(chat, "lang-son UBND xã Hòa Bình")
+    cases = {
+        "/doiten lang-son UBND xã Hòa Bình": "Cách dùng",
+        "/doiten lang-son UBND xã Hòa Bình |": "Cách dùng",
+        "/doiten lang-son UBND xã Không Có | UBND xã Mới": "Không có đơn vị «UBND xã Không Có»",
+        "/doiten lang-son UBND xã Hòa Bình | UBND xã Tân Thành": "đã có trong danh mục là <b>UBND xã Tân Thành</b>",
+        "/doiten lang-son UBND xã Hòa Bình | UBND xã Tân Thànhh": "gần giống đơn vị đã có <b>UBND xã Tân Thành</b>",
+        "/doiten lang-son Sở Tài chính | Sở Tài chính tỉnh": "thuộc cơ sở tri thức",
+        "/doiten lang-son UBND xã Hòa Bình | 12345": texts.UNIT_BAD_NAME,
+    }
+    for command, expected in cases.items():
+        calls = await chat.send(ADMIN, command)
+        assert expected in calls[0].text, command
+        assert not calls[0].buttons, command
+    assert _unit(chat, "UBND xã Hòa Bình") is not None and not chat.audit("unit_renamed")
+
+
+async def test_a_removed_unit_is_retired_not_deleted_and_leaves_sign_up_tonghop_and_exports(chat):
+    await chat.send(ADMIN, "/start")
+    await _add(chat, "lang-son UBND xã Tân Thành")
+    await _approved(chat, ALICE, "UBND xã Tân Thành")
+    await chat.send(ALICE, f"/baocao {ITEM} xong")
+    unit_id = _unit(chat, "UBND xã Tân Thành").id
+    calls = await chat.send(ADMIN, "/xoadonvi lang-son UBND xa Tan Thanh")
+    assert "Xóa đơn vị <b>UBND xã Tân Thành</b>" in calls[0].text
+    assert _unit(chat, "UBND xã Tân Thành").retired_at is None
+    mark = len(chat.api.calls)
+    calls = await chat.press(ADMIN, button(calls, texts.CONFIRM_BUTTON))
+    assert "Đã xóa đơn vị <b>UBND xã Tân Thành</b>" in calls[0].text and "1 đầu mối" in calls[0].text
+    told = chat.api.sent(ALICE.id, since=mark)
+    assert told and "/donvi" in told[0].text
+    record = _unit(chat, "UBND xã Tân Thành")
+    assert record.id == unit_id and record.retired_at is not None and record.retired_by == ADMIN.id
+    assert [s.unit_id for s in chat.rows(StatusRecord)] == [unit_id]  # history kept
+    assert [c.state for c in chat.rows(Contact)] == ["replaced"] and chat.rows(Subscription) == []
+    assert chat.audit("unit_removed")[0].detail["name"] == "UBND xã Tân Thành"
+    # Gone from sign-up, the overview and the exports.
+    calls = await chat.send(BOB, "/start")
+    calls = await chat.press(BOB, button(calls, "Lạng Sơn"))
+    assert "UBND xã Tân Thành" not in [label for label, _ in calls[0].buttons]
+    await chat.press(BOB, button(calls, "Đơn vị khác"))
+    calls = await chat.send(BOB, "UBND xã Tân Thành")
+    assert "đã bị xóa" in calls[0].text
+    calls = await chat.send(ADMIN, "/tonghop lang-son")
+    missing = next(data for call in calls for _label, data in call.buttons if ITEM in data)
+    calls = await chat.press(ADMIN, missing)
+    assert "Tân Thành" not in calls[0].text
+    with chat.core.sessions.begin() as session:
+        rows = statuses.status_rows(session, chat.core.kb, "lang-son", chat.core.today())
+        assert "UBND xã Tân Thành" not in {r.unit_name for r in rows}
+    calls = await chat.send(ADMIN, "/xoadonvi lang-son UBND xã Tân Thành")
+    assert "đã bị xóa khỏi danh mục trước đó" in calls[0].text
+    # Added again: the same record comes back, with its history.
+    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã Tân Thành")
+    assert "khôi phục" in calls[0].text
+    await chat.press(ADMIN, button(calls, texts.CONFIRM_BUTTON))
+    assert _unit(chat, "UBND xã Tân Thành").retired_at is None and _unit(chat, "UBND xã Tân Thành").id == unit_id
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    ("/xoadonvi", "Cách dùng"),
+    ("/xoadonvi lang-son Câu lạc bộ không có", "Không có đơn vị"),
+    ("/xoadonvi lang-son Công an tỉnh", "thuộc cơ sở tri thức"),
+    ("/xoadonvi lang-son <b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+])
+async def test_remove_refuses_bad_input_and_changes_nothing(chat, command, expected):
+    calls = await chat.send(ADMIN, command)
+    assert expected in calls[0].text
+    assert chat.rows(UnitDraft) == [] and not chat.audit("unit_removed")
+    assert all(u.retired_at is None for u in chat.rows(UnitRecord))
+
+
+async def test_a_remove_confirmation_is_stale_once_cancelled_or_used(chat):
+    await _add(chat, "lang-son UBND xã Tân Thành")
+    calls = await chat.send(ADMIN, "/xoadonvi lang-son UBND xã Tân Thành")
+    confirm = button(calls, texts.CONFIRM_BUTTON)
+    calls = await chat.press(ADMIN, button(calls, texts.CANCEL_BUTTON))
+    assert calls[0].text == texts.UNIT_CHANGE_CANCELLED
+    await chat.press(ADMIN, confirm)
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE
+    assert _unit(chat, "UBND xã Tân Thành").retired_at is None
+    assert not [a for a in chat.rows(AuditEntry) if a.action == "unit_removed"]
 
 
 async def test_invite_needs_a_plan_and_a_known_unit(chat):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.models import Contact
-from handlers import texts
+from bot.models import Contact, Subscription, UnitDraft, UnitRecord, User
+from bot.transport import LocalUser
+from handlers import callbacks, texts
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
 
 
@@ -28,17 +29,48 @@ async def _pick_plan(chat, user, plan_label="Lạng Sơn"):
     return await chat.press(user, button(calls, plan_label))
 
 
-async def test_choosing_a_unit_requests_approval_and_tells_the_admins(chat):
-    await chat.send(ADMIN, "/start")  # the admin has a chat with the bot
+async def test_choosing_a_unit_asks_to_confirm_plan_and_unit_before_anything_is_filed(chat):
+    await chat.send(ADMIN, "/start")
     calls = await _pick_plan(chat, ALICE)
     mark = len(chat.api.calls)
     calls = await chat.press(ALICE, button(calls, "Sở Tài chính"))
+    assert "Kiểm tra lại" in calls[0].text
+    assert "Lạng Sơn" in calls[0].text and "Sở Tài chính" in calls[0].text
+    assert [label for label, _ in calls[0].buttons] == [texts.CONFIRM_BUTTON, texts.CHOOSE_AGAIN_BUTTON]
+    assert chat.rows(Contact) == [] and chat.api.sent(ADMIN.id, since=mark) == []
+    # «Chọn lại»: the units again, nothing filed, the confirmation button now stale.
+    confirm = button(calls, texts.CONFIRM_BUTTON)
+    again = await chat.press(ALICE, button(calls, texts.CHOOSE_AGAIN_BUTTON))
+    assert "Bước 2" in again[0].text and chat.rows(Contact) == [] and chat.rows(UnitDraft) == []
+    await chat.press(ALICE, confirm)
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE
+    assert chat.rows(Contact) == []
+
+
+async def test_a_confirmed_unit_is_requested_and_the_admins_see_name_username_and_id(chat):
+    await chat.send(ADMIN, "/start")  # the admin has a chat with the bot
+    lan = LocalUser(100011, "Lan", "lan_xa_chi_lang", "Nguyễn Thị")
+    other_lan = LocalUser(100012, "Lan")
+    calls = await _pick_plan(chat, lan)
+    calls = await chat.press(lan, button(calls, "Sở Tài chính"))
+    mark = len(chat.api.calls)
+    confirm = button(calls, texts.CONFIRM_BUTTON)
+    calls = await chat.press(lan, confirm)
     assert "Đã gửi đề nghị" in calls[0].text and "Sở Tài chính" in calls[0].text
-    to_admin = chat.api.sent(ADMIN.id, since=mark)
-    assert to_admin and "Đề nghị mới" in to_admin[0].text and "Lan" in to_admin[0].text
-    [contact] = chat.rows(Contact)
+    [to_admin] = chat.api.sent(ADMIN.id, since=mark)
+    assert "Đề nghị mới: Lan Nguyễn Thị (@lan_xa_chi_lang), id 100011" in to_admin.text
+    await chat.press(lan, confirm)  # pressed twice: one request
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE
+    calls = await _pick_plan(chat, other_lan)
+    calls = await chat.press(other_lan, button(calls, "Công an tỉnh"))
+    await chat.press(other_lan, button(calls, texts.CONFIRM_BUTTON))
+    calls = await chat.send(ADMIN, "/duyet")
+    listed = text_of(calls)
+    assert "Lan Nguyễn Thị (@lan_xa_chi_lang), id 100011 — <b>Sở Tài chính</b>" in listed
+    assert "Lan, id 100012 — <b>Công an tỉnh</b>" in listed
+    contact = next(c for c in chat.rows(Contact) if c.user_id == lan.id)
     assert contact.state == "pending" and contact.plan == "lang-son"
-    calls = await chat.send(ALICE, "/help")
+    calls = await chat.send(lan, "/help")
     assert "Sở Tài chính (chờ duyệt)" in calls[0].text
 
 
@@ -47,6 +79,9 @@ async def test_a_typed_commune_name_is_accepted_into_its_group(chat):
     calls = await chat.press(ALICE, button(calls, "Đơn vị khác"))
     assert "Gõ tên" in calls[0].text
     calls = await chat.send(ALICE, "UBND phường Đông Kinh")
+    assert "Kiểm tra lại" in calls[0].text and "UBND phường Đông Kinh" in calls[0].text
+    assert not any(u.name == "UBND phường Đông Kinh" for u in chat.rows(UnitRecord))  # not yet
+    calls = await chat.press(ALICE, button(calls, texts.CONFIRM_BUTTON))
     assert "Đã gửi đề nghị" in calls[0].text
     calls = await chat.send(ALICE, "/nhiemvu")
     text = text_of(calls)
@@ -85,7 +120,7 @@ async def test_no_plan_means_questions_only(chat):
     calls = await chat.press(ALICE, button(calls, texts.NO_PLAN_BUTTON))
     assert "không theo kế hoạch cụ thể" in calls[0].text
     calls = await chat.send(ALICE, "/donvi")
-    assert calls[0].text == texts.CHOOSE_PLAN
+    assert calls[0].text == texts.UNIT_NONE + "\n\n" + texts.CHOOSE_PLAN
 
 
 async def test_skipping_the_unit_keeps_the_plan(chat):
@@ -124,12 +159,78 @@ async def test_unknown_and_expired_invites_are_refused(chat):
     assert chat.rows(Contact) == []
 
 
-async def test_change_unit_offers_the_units_of_my_plan(chat):
+async def test_change_unit_shows_the_current_and_the_pending_unit_and_keeps_the_current_one(chat):
     code = await _invite(chat, "lang-son Sở Y tế")
     await chat.send(ALICE, f"/start {code}")
     calls = await chat.send(ALICE, "/donvi")
-    assert "Lạng Sơn" in calls[0].text
+    assert "Đơn vị hiện tại của bạn: <b>Sở Y tế</b>" in calls[0].text
+    assert "Lạng Sơn" in calls[0].text and "chờ duyệt" not in calls[0].text
     calls = await chat.press(ALICE, button(calls, "Công an tỉnh"))
-    assert "Đã gửi đề nghị" in calls[0].text
-    states = sorted(c.state for c in chat.rows(Contact))
-    assert states == ["pending", "replaced"]
+    calls = await chat.press(ALICE, button(calls, texts.CONFIRM_BUTTON))
+    assert "Đã gửi đề nghị" in calls[0].text and "vẫn là đầu mối của <b>Sở Y tế</b>" in calls[0].text
+    assert sorted(c.state for c in chat.rows(Contact)) == ["approved", "pending"]
+    assert [s.unit_id for s in chat.rows(Subscription)]  # the reminders of Sở Y tế go on
+    calls = await chat.send(ALICE, "/donvi")
+    assert "Đơn vị hiện tại của bạn: <b>Sở Y tế</b>" in calls[0].text
+    assert "Đề nghị đang chờ duyệt: <b>Công an tỉnh</b>" in calls[0].text
+    calls = await chat.send(ADMIN, "/duyet")
+    await chat.press(ADMIN, button(calls, "Duyệt"))
+    assert sorted(c.state for c in chat.rows(Contact)) == ["approved", "replaced"]
+    [sub] = chat.rows(Subscription)
+    assert next(u for u in chat.rows(UnitRecord) if u.id == sub.unit_id).name == "Công an tỉnh"
+    calls = await chat.send(ALICE, "/donvi")
+    assert "<b>Công an tỉnh</b>" in calls[0].text and "chờ duyệt" not in calls[0].text
+
+
+async def test_donvi_without_a_unit_says_so(chat):
+    await _pick_plan(chat, ALICE)
+    calls = await chat.send(ALICE, "/donvi")
+    assert calls[0].text.startswith(texts.UNIT_NONE)
+
+
+async def test_asking_again_for_the_unit_already_held_files_nothing(chat):
+    code = await _invite(chat, "lang-son Công an tỉnh")
+    await chat.send(ALICE, f"/start {code}")
+    calls = await chat.send(ALICE, "/donvi")
+    calls = await chat.press(ALICE, button(calls, "Công an tỉnh"))
+    await chat.press(ALICE, button(calls, texts.CONFIRM_BUTTON))
+    assert "đã là đầu mối của Công an tỉnh" in chat.answers[0].params["text"]
+    assert [c.state for c in chat.rows(Contact)] == ["approved"]
+
+
+async def test_forged_or_stale_unit_choices_change_nothing(chat):
+    calls = await _pick_plan(chat, ALICE)
+    calls = await chat.press(ALICE, button(calls, "Sở Tài chính"))
+    [draft] = chat.rows(UnitDraft)
+    # Another user's draft, an unknown draft, a unit of another plan: refused.
+    await chat.press(BOB, callbacks.make("ureq", f"{draft.id}.yes"))
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE
+    await chat.press(ALICE, callbacks.make("ureq", f"{draft.id + 50}.yes"))
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE
+    await chat.press(ALICE, callbacks.make("unit", 999999))
+    assert chat.answers[0].params["text"] == texts.UNKNOWN_UNIT_BUTTON
+    await chat.press(ALICE, "1:ureq:abc.yes")
+    assert chat.answers[0].params["text"] == texts.STALE_BUTTON
+    # The plan changed since the summary: the summary is stale.
+    calls2 = await _pick_plan(chat, ALICE, "Lào Cai")
+    assert calls2
+    await chat.press(ALICE, callbacks.make("ureq", f"{draft.id}.yes"))
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE
+    assert chat.rows(Contact) == []
+
+
+async def test_a_marked_profile_name_is_not_kept_nor_shown_to_admins(chat):
+    await chat.send(ADMIN, "/start")
+    marked = LocalUser(100013, "TỐI", "to_chuc_x", "MẬT")
+    calls = await chat.send(marked, "/start")
+    assert "MẬT" not in calls[0].text and "Xin chào bạn" in calls[0].text
+    row = next(u for u in chat.rows(User) if u.id == marked.id)
+    assert (row.first_name, row.last_name, row.username) == ("", "", None)
+    calls = await chat.press(marked, button(calls, "Lạng Sơn"))
+    calls = await chat.press(marked, button(calls, "Sở Tài chính"))
+    mark = len(chat.api.calls)
+    await chat.press(marked, button(calls, texts.CONFIRM_BUTTON))
+    [to_admin] = chat.api.sent(ADMIN.id, since=mark)
+    assert "MẬT" not in to_admin.text and f"{texts.NO_NAME}, id 100013" in to_admin.text
+    calls = await chat.send(ADMIN, "/duyet")
+    assert "MẬT" not in text_of(calls)

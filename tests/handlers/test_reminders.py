@@ -40,7 +40,8 @@ async def test_a_request_approved_by_an_admin_subscribes_the_contact(chat):
     await chat.send(ADMIN, "/start")
     calls = await chat.send(BOB, "/start")
     calls = await chat.press(BOB, button(calls, "Lạng Sơn"))
-    await chat.press(BOB, button(calls, "Sở Tài chính"))
+    calls = await chat.press(BOB, button(calls, "Sở Tài chính"))
+    await chat.press(BOB, button(calls, "Xác nhận"))
     assert chat.rows(Subscription) == []
     calls = await chat.send(ADMIN, "/duyet")
     await chat.press(ADMIN, button(calls, "Duyệt"))
