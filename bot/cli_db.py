@@ -1,4 +1,5 @@
-"""Database commands of `python -m bot`: `db upgrade`, `admin add|remove|list`, `units add|import|list`.
+"""Database commands of `python -m bot`: `db upgrade`, `admin add|remove|list`,
+`units add|import|list|remove|rename`.
 
 `bot.cli` wires them in with `add_commands(subparsers)` and `run_command(args, kb_loader, stdout)`.
 Input is checked before the database is opened; a command that fails midway rolls back its one
@@ -45,6 +46,12 @@ HELP_UNITS = "quản lý danh mục đơn vị"
 HELP_UNITS_ADD = "thêm một đơn vị (ví dụ một xã, phường)"
 HELP_UNITS_IMPORT = "nhập đơn vị từ tệp CSV UTF-8 (cột name[,plan])"
 HELP_UNITS_LIST = "liệt kê đơn vị"
+HELP_UNITS_REMOVE = "xóa một đơn vị khỏi danh mục (giữ lịch sử báo cáo)"
+HELP_UNITS_RENAME = "đổi tên một đơn vị (giữ báo cáo, đầu mối, liên kết mời)"
+HELP_OLD_NAME = "tên hiện tại của đơn vị"
+HELP_NEW_NAME = "tên mới"
+HELP_GROUP = "nhóm của đơn vị, ví dụ \"UBND các xã, phường\" (mặc định: theo tên, nếu tên cho biết)"
+HELP_FORCE = "thêm cả khi tên gần giống một đơn vị đã có (hai đơn vị thực sự khác nhau)"
 HELP_NAME = "tên đơn vị, ví dụ \"UBND phường Đông Kinh\""
 HELP_CSV = "tệp CSV: dòng tiêu đề name,plan (hoặc một cột tên, không tiêu đề)"
 HELP_PLAN = "slug kế hoạch (lang-son, lao-cai, …); bỏ trống: dùng cho mọi kế hoạch"
@@ -73,6 +80,23 @@ UNIT_INVALID = "Lỗi: tên đơn vị {name!r} không hợp lệ: cần có ch�
 UNIT_GROUP = ("Lỗi: {name!r} là tên một nhóm đơn vị, không phải một đơn vị cụ thể. "
               "Hãy nhập tên đầy đủ, ví dụ \"UBND phường Đông Kinh\".")
 UNIT_UNKNOWN = "Lỗi: không nhận ra đơn vị {name!r}. Gần giống: {close}."
+UNIT_NEAR = ("Lỗi: {name!r} gần giống đơn vị đã có {existing!r} (id {id}, {plan}); không thay đổi "
+             "gì. Nếu đó là cùng đơn vị, hãy dùng tên đã có; nếu thực sự là đơn vị khác, thêm --force.")
+UNIT_TAKEN = "Lỗi: đã có đơn vị {existing!r} (id {id}, {plan}); không thay đổi gì."
+UNIT_BAD_GROUP = "Lỗi: không có nhóm {group!r}. Các nhóm: {groups}."
+UNIT_NO_GROUP = ("Lưu ý: {name!r} không thuộc nhóm nào nên không có mặt trong /tonghop và bảng xuất; "
+                 "thêm --group để chọn nhóm.")
+UNIT_RESTORED = "Đã khôi phục đơn vị {name!r} (id {id}, {plan}) cùng lịch sử báo cáo."
+UNIT_NOT_REGISTERED = "Lỗi: không có đơn vị {name!r} trong danh mục{plan}. Gần giống: {close}."
+UNIT_AMBIGUOUS = "Lỗi: có nhiều đơn vị {name!r}: {close}. Hãy thêm --plan."
+UNIT_ALREADY_REMOVED = "Lỗi: đơn vị {name!r} đã bị xóa trước đó; không thay đổi gì."
+UNIT_IN_KB = ("Lỗi: {name!r} là đơn vị của cơ sở tri thức; đổi tên hoặc bỏ nó trong "
+              "knowledge/content/units.md rồi chạy kb check.")
+UNIT_REMOVED = ("Đã xóa đơn vị {name!r} (id {id}, {plan}) khỏi danh mục; {count} đầu mối thôi đăng ký. "
+                "Báo cáo cũ và nhật ký được giữ.")
+UNIT_RENAMED = "Đã đổi tên {old!r} thành {name!r} (id {id}, {plan}); báo cáo và đầu mối được giữ."
+IN_PLAN = " của kế hoạch {plan}"
+RETIRED = "đã xóa {day:%d/%m/%Y}"
 UNIT_MARKED = ("Từ chối: tên đơn vị có dấu chỉ độ mật (MẬT, TỐI MẬT, TUYỆT MẬT, \"Độ mật:\"…) nên "
                "không được lưu. Không đưa nội dung bí mật nhà nước vào hệ thống này.")
 ANY_PLAN = "mọi kế hoạch"
@@ -88,6 +112,7 @@ IMPORT_REASONS = {
     "unknown_plan": "không có kế hoạch này",
     "columns": "thừa cột (chỉ dùng cột name và plan)",
     "marking": "có dấu chỉ độ mật (MẬT, TỐI MẬT, TUYỆT MẬT, \"Độ mật:\"…) nên không được nhập",
+    "retired": "đơn vị đã bị xóa khỏi danh mục (khôi phục: units add)",
 }
 UNITS_NONE = "Chưa có đơn vị nào."
 SOURCES = {"kb": "cơ sở tri thức", "admin": "quản trị viên", "csv": "tệp CSV",
@@ -116,11 +141,20 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     add = unit_sub.add_parser("add", help=HELP_UNITS_ADD)
     add.add_argument("name", metavar="NAME", help=HELP_NAME)
     add.add_argument("--plan", help=HELP_PLAN)
+    add.add_argument("--group", help=HELP_GROUP)
+    add.add_argument("--force", action="store_true", help=HELP_FORCE)
     imp = unit_sub.add_parser("import", help=HELP_UNITS_IMPORT)
     imp.add_argument("csv_file", metavar="CSV_FILE", type=Path, help=HELP_CSV)
     imp.add_argument("--plan", help=HELP_PLAN)
     lst = unit_sub.add_parser("list", help=HELP_UNITS_LIST)
     lst.add_argument("--plan", help=HELP_PLAN_LIST)
+    rem = unit_sub.add_parser("remove", help=HELP_UNITS_REMOVE)
+    rem.add_argument("name", metavar="NAME", help=HELP_NAME)
+    rem.add_argument("--plan", help=HELP_PLAN_LIST)
+    ren = unit_sub.add_parser("rename", help=HELP_UNITS_RENAME)
+    ren.add_argument("old", metavar="OLD", help=HELP_OLD_NAME)
+    ren.add_argument("new", metavar="NEW", help=HELP_NEW_NAME)
+    ren.add_argument("--plan", help=HELP_PLAN_LIST)
 
 
 def run_command(args: argparse.Namespace, kb_loader: Callable[[], KnowledgeBase],
@@ -171,7 +205,14 @@ def _prepare(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO) -> _Ac
         return lambda session, now: _admin_remove(session, user_id, now, stdout)
     plan = _plan(kb, args.plan)
     if args.units_command == "add":
-        return lambda session, now: _units_add(session, kb, args.name, plan, now, stdout)
+        group = _group(kb, args.group)
+        return lambda session, now: _units_add(session, kb, args.name, plan, now, stdout,
+                                               group=group, force=args.force)
+    if args.units_command == "remove":
+        return lambda session, now: _units_remove(session, kb, args.name, plan, now, stdout)
+    if args.units_command == "rename":
+        return lambda session, now: _units_rename(session, kb, args.old, args.new, plan, now,
+                                                  stdout)
     if args.units_command == "import":
         text = _read_csv(args.csv_file)
         return lambda session, now: _units_import(session, kb, args.csv_file, text, plan, now, stdout)
@@ -189,6 +230,18 @@ def _plan(kb: KnowledgeBase, plan: str | None) -> str | None:
     if plan is not None and plan not in kb.plans:
         raise _Usage(UNKNOWN_PLAN.format(plan=plan, plans=", ".join(kb.plans)))
     return plan
+
+
+def _group(kb: KnowledgeBase, group: str | None) -> str | None:
+    """A group of the registry, by id, name or alias; None when not given."""
+    if group is None:
+        return None
+    registry = kb.registry
+    found = group if group in registry.groups else registry.exact(group)
+    if found not in registry.groups:
+        raise _Usage(UNIT_BAD_GROUP.format(
+            group=group, groups=", ".join(repr(g.name) for g in registry.groups.values())))
+    return found
 
 
 def _read_csv(path: Path) -> str:
@@ -257,10 +310,18 @@ def _plan_label(plan: str | None) -> str:
 
 
 def _units_add(session: Session, kb: KnowledgeBase, name: str, plan: str | None,
-               now: dt.datetime, stdout: TextIO) -> int:
+               now: dt.datetime, stdout: TextIO, *, group: str | None = None,
+               force: bool = False) -> int:
+    retired = None
     try:
+        retired = units.retired_named(session, name, plan, kb.registry)
         record, added = units.add_unit(session, name, plan, kb.registry, "admin", None, now,
-                                       allow_unclassified=True, day=kb.plan_date(plan))
+                                       allow_unclassified=True, day=kb.plan_date(plan),
+                                       group_id=group, restore=True, refuse_similar=not force)
+    except units.DuplicateUnit as exc:
+        existing = exc.existing
+        raise _Usage(UNIT_NEAR.format(name=name, existing=existing.name, id=existing.id,
+                                      plan=_plan_label(existing.plan))) from None
     except units.UnitNotFound as exc:
         if exc.reason == "invalid":
             raise _Usage(UNIT_INVALID.format(name=name, max=units.MAX_NAME)) from None
@@ -276,9 +337,76 @@ def _units_add(session: Session, kb: KnowledgeBase, name: str, plan: str | None,
     if not added:
         print(UNIT_EXISTS.format(name=record.name, id=record.id, plan=label), file=stdout)
         return 0
+    if retired is not None and retired.id == record.id:
+        audit.record(session, "unit.restore", now=now, target=str(record.id), via="cli",
+                     name=record.name, plan=record.plan)
+        print(UNIT_RESTORED.format(name=record.name, id=record.id, plan=label), file=stdout)
+        return 0
+    grouped = {"group": record.group_id} if record.group_id else {}
     audit.record(session, "unit.add", now=now, target=str(record.id), via="cli",
-                 name=record.name, plan=record.plan)
+                 name=record.name, plan=record.plan, **grouped)
     print(UNIT_ADDED.format(name=record.name, id=record.id, plan=label), file=stdout)
+    if not units.memberships(record, kb.registry):
+        print(UNIT_NO_GROUP.format(name=record.name), file=stdout)
+    return 0
+
+
+def _registered(session: Session, kb: KnowledgeBase, name: str, plan: str | None) -> UnitRecord:
+    """The registered unit an admin names, or a usage error saying why not."""
+    try:
+        record = units.find_unit(session, name, plan, kb.registry)
+        units.check_changeable(record)
+    except units.UnitNotFound as exc:
+        if exc.reason == "invalid":
+            raise _Usage(UNIT_INVALID.format(name=name, max=units.MAX_NAME)) from None
+        if exc.reason == "retired":
+            raise _Usage(UNIT_ALREADY_REMOVED.format(name=name)) from None
+        close = ", ".join(exc.suggestions) or "—"
+        if exc.reason == "ambiguous":
+            raise _Usage(UNIT_AMBIGUOUS.format(name=name, close=close)) from None
+        raise _Usage(UNIT_NOT_REGISTERED.format(
+            name=name, plan=IN_PLAN.format(plan=plan) if plan else "", close=close)) from None
+    except units.UnitChangeRefused as exc:
+        if exc.reason == "retired":
+            raise _Usage(UNIT_ALREADY_REMOVED.format(name=name)) from None
+        raise _Usage(UNIT_IN_KB.format(name=name)) from None
+    return record
+
+
+def _units_remove(session: Session, kb: KnowledgeBase, name: str, plan: str | None,
+                  now: dt.datetime, stdout: TextIO) -> int:
+    record = _registered(session, kb, name, plan)
+    told = units.retire_unit(session, record, None, now)
+    audit.record(session, "unit.remove", now=now, target=str(record.id), via="cli",
+                 name=record.name, plan=record.plan, contacts=len(told))
+    print(UNIT_REMOVED.format(name=record.name, id=record.id, plan=_plan_label(record.plan),
+                              count=len(told)), file=stdout)
+    return 0
+
+
+def _units_rename(session: Session, kb: KnowledgeBase, old: str, new: str, plan: str | None,
+                  now: dt.datetime, stdout: TextIO) -> int:
+    record = _registered(session, kb, old, plan)
+    try:
+        previous = units.rename_unit(session, record, new, kb.registry, now)
+    except units.DuplicateUnit as exc:
+        existing = exc.existing
+        template = UNIT_NEAR if exc.near else UNIT_TAKEN
+        raise _Usage(template.format(name=new, existing=existing.name, id=existing.id,
+                                     plan=_plan_label(existing.plan))) from None
+    except units.UnitNotFound as exc:
+        if exc.reason == "group":
+            raise _Usage(UNIT_GROUP.format(name=new)) from None
+        raise _Usage(UNIT_INVALID.format(name=new, max=units.MAX_NAME)) from None
+    except leak_guard.MarkedText as exc:  # refused, not a usage error: exit 1, the name not echoed
+        audit.record(session, "refused_marking", now=now, via="cli", rule=exc.marking.kind,
+                     command="units rename")
+        print(UNIT_MARKED, file=sys.stderr)
+        return 1
+    audit.record(session, "unit.rename", now=now, target=str(record.id), via="cli",
+                 old=previous, new=record.name)
+    print(UNIT_RENAMED.format(old=previous, name=record.name, id=record.id,
+                              plan=_plan_label(record.plan)), file=stdout)
     return 0
 
 
@@ -311,6 +439,8 @@ def _units_list(session: Session, kb: KnowledgeBase, plan: str | None, stdout: T
     if not records:
         print(UNITS_NONE, file=stdout)
     for record in records:
+        retired = (f"; {RETIRED.format(day=record.retired_at)}"
+                   if record.retired_at is not None else "")
         print(f"{record.id}\t{record.name}\t[{_plan_label(record.plan)}; "
-              f"{SOURCES.get(record.source, record.source)}]", file=stdout)
+              f"{SOURCES.get(record.source, record.source)}{retired}]", file=stdout)
     return 0

@@ -68,15 +68,11 @@ def _unit_for(session: Session, plan: str, unit_id: int) -> UnitRecord:
 
 
 def _replace_current(session: Session, user_id: int, now: dt.datetime,
-                     states: tuple[str, ...] = CURRENT_CONTACT_STATES,
-                     keep: int | None = None) -> None:
-    stmt = (update(Contact)
-            .where(Contact.user_id == user_id, Contact.state.in_(states))
-            .values(state="replaced", decided_at=now)
-            .execution_options(synchronize_session=False))
-    if keep is not None:
-        stmt = stmt.where(Contact.id != keep)
-    session.execute(stmt)
+                     states: tuple[str, ...] = CURRENT_CONTACT_STATES) -> None:
+    session.execute(update(Contact)
+                    .where(Contact.user_id == user_id, Contact.state.in_(states))
+                    .values(state="replaced", decided_at=now)
+                    .execution_options(synchronize_session="fetch"))
 
 
 def request_contact(session: Session, user_id: int, plan: str, unit_id: int,
@@ -152,7 +148,7 @@ def decide_contact(session: Session, contact_id: int, approve: bool, admin_id: i
             update(Contact)
             .where(Contact.state == "approved", Contact.user_id == still_pending)
             .values(state="replaced", decided_at=now)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session="fetch"))
     result = session.execute(
         update(Contact)
         .where(Contact.id == contact_id, Contact.state == "pending")

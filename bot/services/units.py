@@ -62,6 +62,7 @@ __all__ = [
     "rename_unit",
     "resolve_typed",
     "retire_unit",
+    "retired_named",
     "sync_kb_units",
     "units_for_plan",
 ]
@@ -280,11 +281,11 @@ def add_unit(
         raise ValueError(f"unknown unit source {source!r}")
     if group_id is not None and group_id not in registry.groups:
         raise UnitChangeRefused("bad_group", group_id=group_id)
-    found, cleaned, key = _lookup(session, name, plan, registry, now,
-                                  allow_unclassified=allow_unclassified, day=day)
+    found, cleaned, key, synced = _lookup(session, name, plan, registry, now,
+                                          allow_unclassified=allow_unclassified, day=day)
     if found is not None:
         if found.retired_at is None:
-            return found, False
+            return found, synced
         if not restore:
             raise UnitNotFound(name, [], reason="retired")
         found.retired_at, found.retired_by = None, None
@@ -305,8 +306,8 @@ def resolve_typed(session: Session, name: str, plan: str | None, registry: UnitR
     """The unit a contact typed at sign-up, before they confirm: its record, or None and the
     name a new record would get (a name that plainly classifies). Nothing is added. Raises
     MarkedText and UnitNotFound ("invalid", "group", "retired", "unknown" with suggestions)."""
-    found, cleaned, _key = _lookup(session, name, plan, registry, now, allow_unclassified=False,
-                                   day=day)
+    found, cleaned, _key, _synced = _lookup(session, name, plan, registry, now,
+                                            allow_unclassified=False, day=day)
     if found is not None and found.retired_at is not None:
         raise UnitNotFound(name, [], reason="retired")
     return found, cleaned
@@ -319,8 +320,8 @@ def propose_unit(session: Session, name: str, plan: str | None, registry: UnitRe
     Raises `leak_guard.MarkedText`, `UnitNotFound` ("invalid", "group") or `DuplicateUnit`
     (the unit is registered, or a name close to it is).
     """
-    found, cleaned, key = _lookup(session, name, plan, registry, now, allow_unclassified=True,
-                                  day=day)
+    found, cleaned, key, _synced = _lookup(session, name, plan, registry, now,
+                                           allow_unclassified=True, day=day)
     if found is not None:
         if found.retired_at is None:
             raise DuplicateUnit(found, near=found.key != key)
@@ -333,9 +334,10 @@ def propose_unit(session: Session, name: str, plan: str | None, registry: UnitRe
 
 def _lookup(session: Session, name: str, plan: str | None, registry: UnitRegistry,
             now: dt.datetime, *, allow_unclassified: bool, day: dt.date | None,
-            ) -> tuple[UnitRecord | None, str, str]:
+            ) -> tuple[UnitRecord | None, str, str, bool]:
     """(the registered record the name means, retired ones included, or None; the cleaned name;
-    its key). Raises MarkedText, UnitNotFound "invalid" / "group" / "unknown"."""
+    its key; whether that record is a KB unit's just synced). Raises MarkedText, UnitNotFound
+    "invalid" / "group" / "unknown"."""
     leak_guard.check(name)
     cleaned = clean_name(name)
     key = registry.key(cleaned) if _valid(cleaned) else ""
@@ -344,8 +346,10 @@ def _lookup(session: Session, name: str, plan: str | None, registry: UnitRegistr
     existing = _by_key(session, key, plan)
     if existing is not None:
         if existing.kb_id in registry.units and not registry.exists_on(existing.kb_id, day):
-            existing = _kb_record(session, registry.successor_on(existing.kb_id, day), registry, now)[0]
-        return existing, cleaned, key
+            successor, synced = _kb_record(session, registry.successor_on(existing.kb_id, day),
+                                           registry, now)
+            return successor, cleaned, key, synced
+        return existing, cleaned, key, False
     try:
         resolved = registry.resolve(cleaned)
     except UnknownUnit as exc:
@@ -355,8 +359,18 @@ def _lookup(session: Session, name: str, plan: str | None, registry: UnitRegistr
     if resolved is not None and resolved.id is not None:
         if resolved.id not in registry.units:
             raise UnitNotFound(name, [], reason="group")
-        return _kb_record(session, registry.successor_on(resolved.id, day), registry, now)[0], cleaned, key
-    return None, cleaned, key
+        record, synced = _kb_record(session, registry.successor_on(resolved.id, day), registry, now)
+        return record, cleaned, key, synced
+    return None, cleaned, key, False
+
+
+def retired_named(session: Session, name: str, plan: str | None,
+                  registry: UnitRegistry) -> UnitRecord | None:
+    """The removed unit `name` would bring back (`add_unit(restore=True)`), if any."""
+    cleaned = clean_name(name)
+    key = registry.key(cleaned) if _valid(cleaned) else ""
+    found = _by_key(session, key, plan) if key else None
+    return found if found is not None and found.retired_at is not None else None
 
 
 def _in_scope(plan: str | None):

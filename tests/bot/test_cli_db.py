@@ -177,3 +177,79 @@ def test_bad_database_url_exits_2(cli, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "not a url")
     code, _, err = cli("admin", "list")
     assert code == 2 and "DATABASE_URL" in err
+
+
+def test_units_add_files_the_unit_under_a_group_and_refuses_near_duplicates(cli, db_path):
+    code, out, _ = cli("units", "add", "Câu lạc bộ Hưu trí", "--plan", "lang-son",
+                       "--group", "Các cơ quan, đơn vị, địa phương")
+    assert code == 0 and "Đã thêm đơn vị 'Câu lạc bộ Hưu trí'" in out and "Lưu ý" not in out
+    code, out, _ = cli("units", "add", "Hội Cựu giáo chức", "--plan", "lang-son")  # "Hội …" classifies
+    assert code == 0 and "Lưu ý" not in out
+    code, out, _ = cli("units", "add", "Câu lạc bộ Cờ", "--plan", "lang-son")
+    assert code == 0 and "không thuộc nhóm nào" in out and "--group" in out
+    code, out, _ = cli("units", "add", "UBND xã Tân Thành", "--plan", "lang-son")
+    before = len(_rows(db_path, UnitRecord))
+    code, out, err = cli("units", "add", "UBND xã Tân Thànhh", "--plan", "lang-son")
+    assert code == 2 and out == "" and "gần giống đơn vị đã có 'UBND xã Tân Thành'" in err
+    assert len(_rows(db_path, UnitRecord)) == before
+    code, out, _ = cli("units", "add", "UBND xã Tân Thànhh", "--plan", "lang-son", "--force")
+    assert code == 0 and "Đã thêm" in out
+    code, _, err = cli("units", "add", "Xã B", "--group", "nhóm không có")
+    assert code == 2 and "không có nhóm 'nhóm không có'" in err
+    groups = {r.name: r.group_id for r in _rows(db_path, UnitRecord) if r.source == "admin"}
+    assert groups["Câu lạc bộ Hưu trí"] == "nhom-co-quan-don-vi-dia-phuong"
+
+
+def test_units_rename_keeps_the_record_and_refuses_bad_input(cli, db_path):
+    cli("units", "add", "UBND xã Tân Thanh", "--plan", "lang-son")
+    cli("units", "add", "UBND xã Hòa Bình", "--plan", "lang-son")
+    [record] = [r for r in _rows(db_path, UnitRecord) if r.name == "UBND xã Tân Thanh"]
+    code, out, _ = cli("units", "rename", "ubnd xa tan thanh", "UBND xã Tân Thạnh", "--plan", "lang-son")
+    assert code == 0 and "Đã đổi tên 'UBND xã Tân Thanh' thành 'UBND xã Tân Thạnh'" in out
+    [renamed] = [r for r in _rows(db_path, UnitRecord) if r.id == record.id]
+    assert renamed.name == "UBND xã Tân Thạnh"
+    entry = _rows(db_path, AuditEntry)[-1]
+    assert (entry.action, entry.detail) == ("unit.rename", {
+        "via": "cli", "old": "UBND xã Tân Thanh", "new": "UBND xã Tân Thạnh"})
+    for argv, message in [
+        (("UBND xã Không Có", "UBND xã Mới"), "không có đơn vị 'UBND xã Không Có'"),
+        (("UBND xã Hòa Bình", "UBND xã Tân Thạnh"), "đã có đơn vị 'UBND xã Tân Thạnh'"),
+        (("UBND xã Hòa Bình", "UBND xã Tân Thạnhh"), "gần giống"),
+        (("UBND xã Hòa Bình", "các sở, ban, ngành"), "nhóm đơn vị"),
+        (("UBND xã Hòa Bình", "1234"), "không hợp lệ"),
+        (("Sở Tài chính", "Sở Tài chính tỉnh"), "cơ sở tri thức"),
+    ]:
+        code, out, err = cli("units", "rename", *argv, "--plan", "lang-son")
+        assert code == 2 and out == "" and message in err, argv
+    code, _, err = cli("units", "rename", "UBND xã Hòa Bình", "UBND xã Mới", "--plan", "khong-co")
+    assert code == 2 and "không có kế hoạch" in err
+    assert [r.name for r in _rows(db_path, UnitRecord) if r.source == "admin"] == [
+        "UBND xã Tân Thạnh", "UBND xã Hòa Bình"]
+    code, _, err = cli("units", "rename", "UBND xã Hòa Bình", "Độ mật: Tối mật", "--plan", "lang-son")
+    assert code == 1 and "Tối mật" not in err
+    assert "UBND xã Hòa Bình" in [r.name for r in _rows(db_path, UnitRecord)]
+
+
+def test_units_remove_retires_the_unit_keeps_it_listed_as_removed_and_add_restores_it(cli, db_path):
+    cli("units", "add", "UBND xã Tân Thành", "--plan", "lang-son")
+    [record] = [r for r in _rows(db_path, UnitRecord) if r.name == "UBND xã Tân Thành"]
+    code, out, _ = cli("units", "remove", "UBND xa Tan Thanh", "--plan", "lang-son")
+    assert code == 0 and "Đã xóa đơn vị 'UBND xã Tân Thành'" in out and "0 đầu mối" in out
+    [retired] = [r for r in _rows(db_path, UnitRecord) if r.id == record.id]
+    assert retired.retired_at is not None
+    code, out, _ = cli("units", "list", "--plan", "lang-son")
+    assert "UBND xã Tân Thành" not in out
+    code, out, _ = cli("units", "list")
+    assert "UBND xã Tân Thành" in out and "đã xóa" in out
+    code, out, err = cli("units", "remove", "UBND xã Tân Thành", "--plan", "lang-son")
+    assert code == 2 and "đã bị xóa trước đó" in err
+    code, out, err = cli("units", "remove", "Công an tỉnh")
+    assert code == 2 and "cơ sở tri thức" in err
+    code, out, err = cli("units", "remove", "Câu lạc bộ Không Có", "--plan", "lang-son")
+    assert code == 2 and "không có đơn vị" in err
+    code, out, err = cli("units", "remove", "UBND xã A", "--plan", "khong-co")
+    assert code == 2 and "không có kế hoạch" in err
+    code, out, _ = cli("units", "add", "UBND xã Tân Thành", "--plan", "lang-son")
+    assert code == 0 and "Đã khôi phục" in out
+    assert [r.retired_at for r in _rows(db_path, UnitRecord) if r.id == record.id] == [None]
+    assert [a.action for a in _rows(db_path, AuditEntry)] == ["unit.add", "unit.remove", "unit.restore"]

@@ -155,3 +155,27 @@ def test_the_console_answers_for_the_registered_unit_as_the_cli_does(capsys):
     # The same entries, in the same order, in both.
     titles = re.findall(r"^• (.+?) \(mục", expected, flags=re.MULTILINE)
     assert titles and titles == re.findall(r"^• (.+?) \(mục", answer, flags=re.MULTILINE)
+
+
+def test_console_users_keep_the_name_the_database_has_and_admins_tell_them_apart(database):
+    import datetime as dt
+
+    from bot.db import make_engine, make_session_factory, upgrade_database
+    from bot.services import users
+
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade_database(engine)
+    with make_session_factory(engine).begin() as session:  # someone who wrote on Telegram
+        users.touch_user(session, 7001, "Lan", "lan_chi_lang", dt.datetime.now(dt.UTC), "Nguyễn Thị")
+    engine.dispose()
+    for user_id in ("7001", "7002"):
+        _, out = console("/start\n")
+        plan = choice(out, "Lạng Sơn")
+        _, out = console(f"/start\n{plan}\n", "--user-id", user_id)
+        unit = choice(out.split(f"> {plan}\n", 1)[1], "Sở Tài chính" if user_id == "7001" else "Công an")
+        _, out = console(f"/start\n{plan}\n{unit}\n", "--user-id", user_id)
+        confirm = choice(out.split(f"> {unit}\n", 1)[1], "Xác nhận")
+        console(f"/start\n{plan}\n{unit}\n{confirm}\n", "--user-id", user_id)
+    _, out = console("/duyet\n", "--admin", "--user-id", "9")
+    assert "Lan Nguyễn Thị (@lan_chi_lang), id 7001 — Sở Tài chính" in out
+    assert "Cán bộ 7002, id 7002 — Công an tỉnh" in out

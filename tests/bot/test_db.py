@@ -169,15 +169,19 @@ def test_a_naive_datetime_never_reaches_the_database(file_engine):
         s.add(User(id=9, first_name="A", created_at=dt.datetime(2026, 1, 1)))
 
 
-def test_the_statuses_revision_downgrades_and_upgrades_again(file_engine):
+def _downgrade(engine, revision: str) -> None:
     from alembic import command
 
-    upgrade_database(file_engine)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with file_engine.connect() as connection, connection.begin():
+    with engine.connect() as connection, connection.begin():
         config.attributes["connection"] = connection
-        command.downgrade(config, "0001")
+        command.downgrade(config, revision)
+
+
+def test_the_statuses_revision_downgrades_and_upgrades_again(file_engine):
+    upgrade_database(file_engine)
+    _downgrade(file_engine, "0001")
     with file_engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
     assert "statuses" not in tables and "report_drafts" not in tables and "units" in tables
@@ -187,16 +191,11 @@ def test_the_statuses_revision_downgrades_and_upgrades_again(file_engine):
 
 
 def test_the_unit_registry_revision_downgrades_and_upgrades_again(file_engine):
-    from alembic import command
-
     upgrade_database(file_engine)
     with make_session_factory(file_engine).begin() as session:
-        session.add(User(id=7, first_name="Lan", last_name="Nguyễn", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with file_engine.connect() as connection, connection.begin():
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0004")
+        session.add(User(id=7, first_name="Lan", last_name="Nguyễn",
+                         created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
+    _downgrade(file_engine, "0004")
     with file_engine.connect() as connection:
         assert "unit_drafts" not in set(inspect(connection).get_table_names())
         assert "retired_at" not in {c["name"] for c in inspect(connection).get_columns("units")}

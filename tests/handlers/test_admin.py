@@ -169,19 +169,21 @@ async def test_unit_buttons_are_for_admins_and_for_the_current_draft_only(chat):
     assert _unit(chat, "Câu lạc bộ Hưu trí") is None
 
 
-async def _approved(chat, user, unit):
+async def _reported(chat, user, unit) -> int:
+    """A unit added by the admin, `user` its contact (by invite) who has reported on ITEM."""
+    await _add(chat, f"lang-son {unit}")
     calls = await chat.send(ADMIN, f"/moi lang-son {unit}")
     code = calls[0].text.split("?start=")[1].split()[0]
     await chat.send(user, f"/start {code}")
+    await chat.send(user, f"/baocao {ITEM} xong")
+    return _unit(chat, unit).id
 
 
 async def test_a_renamed_unit_keeps_its_contacts_statuses_and_history(chat):
-    await _add(chat, "lang-son UBND xã Tân Thanh")
-    await _approved(chat, ALICE, "UBND xã Tân Thanh")
-    await chat.send(ALICE, f"/baocao {ITEM} xong")
-    unit_id = _unit(chat, "UBND xã Tân Thanh").id
+    unit_id = await _reported(chat, ALICE, "UBND xã Tân Thanh")
     calls = await chat.send(ADMIN, "/doiten lang-son UBND xã Tân Thanh | UBND xã Tân Thạnh")
-    assert "Đổi tên đơn vị <b>UBND xã Tân Thanh</b>" in calls[0].text and "<b>UBND xã Tân Thạnh</b>" in calls[0].text
+    assert "Đổi tên đơn vị <b>UBND xã Tân Thanh</b>" in calls[0].text
+    assert "<b>UBND xã Tân Thạnh</b>" in calls[0].text
     assert _unit(chat, "UBND xã Tân Thanh") is not None  # nothing yet
     calls = await chat.press(ADMIN, button(calls, texts.CONFIRM_BUTTON))
     assert "Đã đổi tên «UBND xã Tân Thanh» thành <b>UBND xã Tân Thạnh</b>" in calls[0].text
@@ -202,8 +204,10 @@ async def test_rename_refuses_bad_input_and_names_the_unit_already_there(chat):
         "/doiten lang-son UBND xã Hòa Bình": "Cách dùng",
         "/doiten lang-son UBND xã Hòa Bình |": "Cách dùng",
         "/doiten lang-son UBND xã Không Có | UBND xã Mới": "Không có đơn vị «UBND xã Không Có»",
-        "/doiten lang-son UBND xã Hòa Bình | UBND xã Tân Thành": "đã có trong danh mục là <b>UBND xã Tân Thành</b>",
-        "/doiten lang-son UBND xã Hòa Bình | UBND xã Tân Thànhh": "gần giống đơn vị đã có <b>UBND xã Tân Thành</b>",
+        "/doiten lang-son UBND xã Hòa Bình | UBND xã Tân Thành":
+            "đã có trong danh mục là <b>UBND xã Tân Thành</b>",
+        "/doiten lang-son UBND xã Hòa Bình | UBND xã Tân Thànhh":
+            "gần giống đơn vị đã có <b>UBND xã Tân Thành</b>",
         "/doiten lang-son Sở Tài chính | Sở Tài chính tỉnh": "thuộc cơ sở tri thức",
         "/doiten lang-son UBND xã Hòa Bình | 12345": texts.UNIT_BAD_NAME,
     }
@@ -216,10 +220,7 @@ async def test_rename_refuses_bad_input_and_names_the_unit_already_there(chat):
 
 async def test_a_removed_unit_is_retired_not_deleted_and_leaves_sign_up_tonghop_and_exports(chat):
     await chat.send(ADMIN, "/start")
-    await _add(chat, "lang-son UBND xã Tân Thành")
-    await _approved(chat, ALICE, "UBND xã Tân Thành")
-    await chat.send(ALICE, f"/baocao {ITEM} xong")
-    unit_id = _unit(chat, "UBND xã Tân Thành").id
+    unit_id = await _reported(chat, ALICE, "UBND xã Tân Thành")
     calls = await chat.send(ADMIN, "/xoadonvi lang-son UBND xa Tan Thanh")
     assert "Xóa đơn vị <b>UBND xã Tân Thành</b>" in calls[0].text
     assert _unit(chat, "UBND xã Tân Thành").retired_at is None
@@ -253,7 +254,8 @@ async def test_a_removed_unit_is_retired_not_deleted_and_leaves_sign_up_tonghop_
     calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã Tân Thành")
     assert "khôi phục" in calls[0].text
     await chat.press(ADMIN, button(calls, texts.CONFIRM_BUTTON))
-    assert _unit(chat, "UBND xã Tân Thành").retired_at is None and _unit(chat, "UBND xã Tân Thành").id == unit_id
+    restored = _unit(chat, "UBND xã Tân Thành")
+    assert restored.retired_at is None and restored.id == unit_id
 
 
 @pytest.mark.parametrize(("command", "expected"), [

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Base
-from bot.models import Announcement, AuditEntry, Delivery
+from bot.models import Announcement, AuditEntry, Delivery, User
 from bot.transport import LocalUser
 from handlers import callbacks
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button
@@ -75,6 +75,14 @@ async def _naming_a_unit(chat) -> LocalUser:
     return BOB
 
 
+async def _admin_with_a_unit(chat) -> LocalUser:
+    """ADMIN with a unit of their own to rename."""
+    await _admin_with_a_recipient(chat)
+    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã Tân Thành")
+    await chat.press(ADMIN, button(calls, "Xác nhận"))
+    return ADMIN
+
+
 async def _contact_alice(chat) -> LocalUser:
     await _contact(chat, ALICE)
     return ALICE
@@ -96,6 +104,7 @@ CHANNELS: dict[str, tuple[Setup, str]] = {
     "unit added by an admin": (_admin_with_a_recipient, "/themdonvi lang-son {text}"),
     "unit added for every plan": (_admin_with_a_recipient, "/themdonvi {text}"),
     "invite for a new unit": (_admin_with_a_recipient, "/moi lang-son {text}"),
+    "unit renamed by an admin": (_admin_with_a_unit, "/doiten lang-son UBND xã Tân Thành | {text}"),
     "unit name at sign-up": (_naming_a_unit, "{text}"),
     "admin reply to a unit": (_replying, "{text}"),
 }
@@ -159,13 +168,14 @@ async def test_a_marked_announcement_is_refused_even_when_nobody_would_receive_i
 QUESTIONS_THROUGH_COMMANDS = [
     ("/baocao 1 xong đã phổ biến quy định về tài liệu MẬT, TỐI MẬT cho cán bộ", "BC-"),
     ("/thongbao lang-son Đề nghị các đơn vị rà soát tài liệu có độ mật trước 15/12", "Gửi"),
-    ("/themdonvi lang-son UBND xã Mật Sơn", "Đã thêm"),
+    ("/themdonvi lang-son UBND xã Mật Sơn", "Thêm đơn vị"),
+    ("/doiten lang-son UBND xã Tân Thành | UBND xã Mật Sơn", "Đổi tên"),
 ]
 
 
 @pytest.mark.parametrize(("message", "expected"), QUESTIONS_THROUGH_COMMANDS)
 async def test_ordinary_text_about_levels_passes_through_commands(chat, message, expected):
-    await _contact(chat, ALICE)
+    await _admin_with_a_unit(chat)
     user = ALICE if message.startswith("/baocao") else ADMIN
     calls = await chat.send(user, message)
     assert expected in calls[0].text
@@ -179,3 +189,24 @@ async def test_no_question_about_levels_is_refused_in_the_chat(chat):
     assert chat.audit("refused_marking") == []
     assert chat.api.called("deleteMessage") == []
     assert len(chat.questions()) == len(QUESTIONS)
+
+
+async def test_no_marked_profile_name_is_kept_or_shown_to_the_admins(chat):
+    """Profile names are text the user controls that admins read: each marked variant as a
+    first name is kept blank, and the admins read the requester's id instead."""
+    await chat.send(ADMIN, "/start")
+    missed = []
+    for number, (text, _level) in enumerate(MARKED):
+        user = LocalUser(200000 + number, text)
+        calls = await chat.send(user, "/start")
+        calls = await chat.press(user, button(calls, "Lạng Sơn"))
+        calls = await chat.press(user, button(calls, "Sở Tài chính"))
+        mark = len(chat.api.calls)
+        await chat.press(user, button(calls, "Xác nhận"))
+        shown = " ".join(c.text for c in chat.api.sent(ADMIN.id, since=mark))
+        with chat.core.sessions.begin() as session:
+            row = session.get(User, user.id)
+            kept = (row.first_name, row.last_name)
+        if kept != ("", "") or f"id {user.id}" not in shown:
+            missed.append(text)
+    assert missed == [], f"{len(missed)} of {len(MARKED)} marked names kept or shown"

@@ -31,7 +31,8 @@ async def test_only_approved_contacts_report(chat):
     assert calls[0].text == texts.NEED_UNIT
     calls = await chat.send(BOB, "/start")
     calls = await chat.press(BOB, button(calls, "Lạng Sơn"))
-    await chat.press(BOB, button(calls, "Công an tỉnh"))
+    calls = await chat.press(BOB, button(calls, "Công an tỉnh"))
+    await chat.press(BOB, button(calls, texts.CONFIRM_BUTTON))
     calls = await chat.send(BOB, "/baocao")
     assert "đang chờ" in calls[0].text
     assert _statuses(chat) == []

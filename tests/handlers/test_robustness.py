@@ -49,6 +49,7 @@ async def test_a_plan_button_for_an_unknown_plan_is_refused(chat):
 
 async def test_a_unit_button_not_offered_for_my_plan_is_refused(chat):
     admin_calls = await chat.send(ADMIN, "/themdonvi hai-phong UBND phường Hồng Bàng")
+    admin_calls = await chat.press(ADMIN, button(admin_calls, texts.CONFIRM_BUTTON))
     assert "Đã thêm" in admin_calls[0].text
     hai_phong_unit = next(u for u in chat.rows(UnitRecord) if u.name == "UBND phường Hồng Bàng")
     calls = await chat.send(ALICE, "/start")

@@ -43,13 +43,29 @@ def test_request_is_pending_and_replaces_the_current_contact(session, unit_ids):
     assert contacts.current_contact(session, 1) is second
 
 
-def test_an_approved_contact_is_replaced_by_a_new_request(session, unit_ids):
+def test_an_approved_contact_stays_until_the_new_request_is_approved(session, unit_ids):
     first = contacts.request_contact(session, 1, "lang-son", unit_ids["finance"], NOW)
     contacts.decide_contact(session, first.id, True, 100, NOW)
     second = contacts.request_contact(session, 1, "dong-nai", unit_ids["health"], LATER)
-    assert first.state == "replaced" and second.state == "pending"
+    assert first.state == "approved" and second.state == "pending"
+    assert contacts.current_contact(session, 1) is first
+    assert contacts.user_contacts(session, 1) == (first, second)
+    assert contacts.current_unit(session, 1)[:2] == ("lang-son", "approved")
+    contacts.decide_contact(session, second.id, True, 100, LATER)
     assert [c.state for c in session.scalars(select(Contact).order_by(Contact.id))] == [
-        "replaced", "pending"]
+        "replaced", "approved"]
+    assert contacts.user_contacts(session, 1) == (second, None)
+
+
+def test_a_rejected_change_leaves_the_approved_contact(session, unit_ids):
+    first = contacts.request_contact(session, 1, "lang-son", unit_ids["finance"], NOW)
+    contacts.decide_contact(session, first.id, True, 100, NOW)
+    second = contacts.request_contact(session, 1, "lang-son", unit_ids["dong_kinh"], LATER)
+    contacts.decide_contact(session, second.id, False, 100, LATER)
+    assert contacts.user_contacts(session, 1) == (first, None)
+    with pytest.raises(contacts.ContactError) as err:  # asking for the unit already held
+        contacts.request_contact(session, 1, "lang-son", unit_ids["finance"], LATER)
+    assert err.value.reason == "already"
 
 
 def test_request_checks_the_unit_and_its_plan(session, unit_ids):

@@ -178,7 +178,9 @@ def test_an_approved_contact_reports_for_their_own_unit_only(session, kb, ids):
 
 def test_a_rejected_or_replaced_contact_may_no_longer_report(session, kb, ids):
     submit(session, kb, ids.finance, actor=1)
-    contacts.request_contact(session, 1, PLAN, ids.home, NOW)  # replaces the approved one
+    change = contacts.request_contact(session, 1, PLAN, ids.home, NOW)
+    assert submit(session, kb, ids.finance, actor=1)  # still Sở Tài chính's until approved
+    contacts.decide_contact(session, change.id, True, None, NOW)  # replaces the approved one
     assert refusal(session, kb, ids.finance, actor=1) == "not_allowed"
 
 
