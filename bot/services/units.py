@@ -419,7 +419,7 @@ def find_unit(session: Session, name: str, plan: str | None, registry: UnitRegis
         if kb is not None:
             return kb
     live = [r for r in records if r.retired_at is None]
-    close = process.extract(key, [r.key for r in live], scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+    close = process.extract(key, [r.key for r in live], scorer=fuzz.ratio, limit=3, score_cutoff=75)
     raise UnitNotFound(name, list(dict.fromkeys(live[i].name for _k, _s, i in close)))
 
 
