@@ -323,5 +323,6 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         had_draft = drafts.get_draft(session, user.id) is not None
         if had_draft:
             drafts.clear_draft(session, user.id)
-        had_step = had_step or had_draft
+        had_choice = unit_drafts.clear(session, user.id)  # a unit or registry change not confirmed
+        had_step = had_step or had_draft or had_choice
     await reply(update, context, texts.CANCELLED if had_step else texts.NOTHING_TO_CANCEL)

@@ -187,8 +187,8 @@ def submit_status(
     Checks, in order (the first failing one raises `StatusRefused` with that reason, after
     adding a "status_refused" audit entry): the state ("unknown_state"; a code, or any form
     `parse_state` reads); the note's length ("note_too_long", over `NOTE_MAX` characters);
-    the leak guard ("marking": nothing of the note is kept); the unit exists and belongs to the
-    plan or to any plan ("unknown_unit"); the item (`bot.items.find_item`: an occurrence key,
+    the leak guard ("marking": nothing of the note is kept); the unit exists, is not removed and
+    belongs to the plan or to any plan ("unknown_unit"); the item (`bot.items.find_item`: an occurrence key,
     a one-off deadline or duty id, or a bare yearly id for the current occurrence;
     "unknown_item"); the unit is responsible for it ("not_responsible" — for admins and the
     command line too); the actor may report for the unit ("not_allowed": `actor_id` None is the
@@ -217,8 +217,8 @@ def submit_status(
     if note is not None and len(note) > NOTE_MAX:
         raise refuse("note_too_long")
     unit = session.get(UnitRecord, unit_id)
-    if unit is None or unit.plan not in (None, plan):
-        raise refuse("unknown_unit")
+    if unit is None or unit.plan not in (None, plan) or unit.retired_at is not None:
+        raise refuse("unknown_unit")  # a removed unit reports no more (its history stays)
     item = find_item(kb, plan, item_key, today, signed_dates(kb))
     if item is None:
         raise refuse("unknown_item")

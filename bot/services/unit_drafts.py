@@ -7,8 +7,9 @@ again), so a confirmation button of an earlier draft finds nothing and changes n
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from bot.models import UNIT_DRAFT_ACTIONS, UnitDraft
@@ -38,6 +39,8 @@ def current(session: Session, user_id: int, draft_id: int, *actions: str) -> Uni
     return draft
 
 
-def clear(session: Session, user_id: int) -> None:
-    session.execute(delete(UnitDraft).where(UnitDraft.user_id == user_id)
-                    .execution_options(synchronize_session="fetch"))
+def clear(session: Session, user_id: int) -> bool:
+    """Drop the user's draft; whether there was one."""
+    result = session.execute(delete(UnitDraft).where(UnitDraft.user_id == user_id)
+                             .execution_options(synchronize_session="fetch"))
+    return bool(cast(CursorResult[Any], result).rowcount)

@@ -221,6 +221,8 @@ async def test_rename_refuses_bad_input_and_names_the_unit_already_there(chat):
 async def test_a_removed_unit_is_retired_not_deleted_and_leaves_sign_up_tonghop_and_exports(chat):
     await chat.send(ADMIN, "/start")
     unit_id = await _reported(chat, ALICE, "UBND xã Tân Thành")
+    calls = await chat.send(ADMIN, "/moi lang-son UBND xã Tân Thành")
+    unused_code = calls[0].text.split("?start=")[1].split()[0]
     calls = await chat.send(ADMIN, "/xoadonvi lang-son UBND xa Tan Thanh")
     assert "Xóa đơn vị <b>UBND xã Tân Thành</b>" in calls[0].text
     assert _unit(chat, "UBND xã Tân Thành").retired_at is None
@@ -234,6 +236,15 @@ async def test_a_removed_unit_is_retired_not_deleted_and_leaves_sign_up_tonghop_
     assert [s.unit_id for s in chat.rows(StatusRecord)] == [unit_id]  # history kept
     assert [c.state for c in chat.rows(Contact)] == ["replaced"] and chat.rows(Subscription) == []
     assert chat.audit("unit_removed")[0].detail["name"] == "UBND xã Tân Thành"
+    calls = await chat.send(BOB, f"/start {unused_code}")  # its invites expired with it
+    assert calls[0].text == texts.INVITE_EXPIRED
+    with chat.core.sessions.begin() as session:  # a report by phone is refused too
+        with pytest.raises(statuses.StatusRefused) as refused:
+            statuses.submit_status(session, chat.core.kb, plan="lang-son", unit_id=unit_id,
+                                   item_key=ITEM, state="hoan_thanh", note=None, actor_id=None,
+                                   admin=False, now=chat.core.now(), via="cli",
+                                   today=chat.core.today())
+        assert refused.value.reason == "unknown_unit"
     # Gone from sign-up, the overview and the exports.
     calls = await chat.send(BOB, "/start")
     calls = await chat.press(BOB, button(calls, "Lạng Sơn"))

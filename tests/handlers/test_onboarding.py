@@ -182,6 +182,15 @@ async def test_change_unit_shows_the_current_and_the_pending_unit_and_keeps_the_
     assert "<b>Công an tỉnh</b>" in calls[0].text and "chờ duyệt" not in calls[0].text
 
 
+async def test_cancel_drops_a_choice_waiting_for_confirmation(chat):
+    calls = await _pick_plan(chat, ALICE)
+    calls = await chat.press(ALICE, button(calls, "Sở Tài chính"))
+    calls_after = await chat.send(ALICE, "/huy")
+    assert calls_after[0].text == texts.CANCELLED and chat.rows(UnitDraft) == []
+    await chat.press(ALICE, button(calls, texts.CONFIRM_BUTTON))
+    assert chat.answers[0].params["text"] == texts.STALE_CHOICE and chat.rows(Contact) == []
+
+
 async def test_donvi_without_a_unit_says_so(chat):
     await _pick_plan(chat, ALICE)
     calls = await chat.send(ALICE, "/donvi")
