@@ -70,7 +70,7 @@ CONTACT_STATES = ("pending", "approved", "rejected", "replaced")
 CURRENT_CONTACT_STATES = ("pending", "approved")
 CONTACT_VIA = ("request", "invite")
 # What a `UnitDraft` waits to confirm: a contact's unit choice, or an admin's change to the registry.
-UNIT_DRAFT_ACTIONS = ("request", "add", "rename", "remove")
+UNIT_DRAFT_ACTIONS = ("request", "add", "add_similar", "rename", "remove")
 FEEDBACK_VALUES = ("up", "down")
 STATUS_STATES = ("chua_thuc_hien", "dang_thuc_hien", "hoan_thanh", "vuong_mac")
 STATUS_VIA = ("chat", "cli")

@@ -8,6 +8,7 @@ button (or forging its data) changes nothing and is only logged.
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -208,9 +209,26 @@ def _refusal(core: Core, name: str, exc: Exception) -> str:
 _UNIT_ERRORS = (units.UnitNotFound, units.DuplicateUnit, units.UnitChangeRefused)
 
 
+class _Adding(NamedTuple):
+    """A unit being added, as its confirmation shows it (read from its draft)."""
+
+    draft_id: int
+    plan: str | None
+    name: str
+    group_id: str | None
+    restores: bool  # the name is a removed unit's: confirming brings it back
+    similar: bool  # close to a registered unit: added only with «Vẫn thêm»
+
+
+def _adding(draft) -> _Adding:
+    return _Adding(draft.id, draft.plan, draft.name or "", draft.group_id,
+                   draft.unit_id is not None, draft.action == "add_similar")
+
+
 async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/themdonvi [plan] <name>: propose a unit for the sign-up list; the admin chooses its group
-    and confirms (a registered or nearly identical name is refused, naming the unit)."""
+    and confirms. A registered name is refused naming the unit; a nearly identical one too,
+    unless the admin confirms with «Vẫn thêm» that it is another unit."""
     if not await require_admin(update, context):
         return
     user = update.effective_user
@@ -220,41 +238,53 @@ async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not name:
         await reply(update, context, texts.ADD_UNIT_USAGE)
         return
+    warning = ""
     with core.sessions.begin() as session:
         try:
-            proposal = units.propose_unit(session, name, plan, core.kb.registry, core.now(),
-                                          day=core.kb.plan_date(plan))
+            proposal, action = units.propose_unit(session, name, plan, core.kb.registry, core.now(),
+                                                  day=core.kb.plan_date(plan)), "add"
+        except units.DuplicateUnit as exc:
+            if exc.proposal is None:
+                proposal = None
+                failure = _refusal(core, name, exc)
+            else:  # close to a unit added here: refused unless the admin says it is another one
+                proposal, action = exc.proposal, "add_similar"
+                warning = texts.UNIT_NEAR_DUPLICATE_ASK.format(
+                    name=escape(name), existing=_unit_label(core, exc.existing))
         except _UNIT_ERRORS as exc:
-            failure, draft_id = _refusal(core, name, exc), None
-        else:
-            failure = None
-            draft_id = unit_drafts.start(
-                session, user.id, "add", core.now(), plan=plan, name=proposal.name,
+            proposal, failure = None, _refusal(core, name, exc)
+        if proposal is not None:
+            adding = _adding(unit_drafts.start(
+                session, user.id, action, core.now(), plan=plan, name=proposal.name,
                 group_id=proposal.group_id,
-                unit_id=proposal.restores.id if proposal.restores is not None else None).id
-    if draft_id is None:
-        await reply(update, context, failure or texts.UNIT_BAD_NAME)
+                unit_id=proposal.restores.id if proposal.restores is not None else None))
+    if proposal is None:
+        await reply(update, context, failure)
         return
-    await _ask_add(update, context, draft_id, plan, proposal.name, proposal.group_id,
-                   proposal.restores is not None)
+    await _ask_add(update, context, adding, warning)
 
 
-async def _ask_add(update: Update, context: ContextTypes.DEFAULT_TYPE, draft_id: int,
-                   plan: str | None, name: str, group_id: str | None, restores: bool) -> None:
-    """The confirmation of a new unit: its plan and group, a button per group, «Xác nhận» once
-    a group is chosen."""
+async def _ask_add(update: Update, context: ContextTypes.DEFAULT_TYPE, adding: _Adding,
+                   warning: str = "") -> None:
+    """The confirmation of a new unit: its plan and group, a button per group, «Xác nhận» (or
+    «Vẫn thêm» for a name close to a registered one) once a group is chosen."""
     core = get_core(context)
+    plan, group_id = adding.plan, adding.group_id
     group = escape(core.kb.unit_name(group_id, plan)) if group_id else texts.NO_GROUP
-    text = texts.UNIT_ADD_CONFIRM.format(unit=escape(core.kb.wording(plan).apply(name)),
-                                         plan=_plan_label(core, plan), group=group)
-    if restores:
+    text = warning + texts.UNIT_ADD_CONFIRM.format(
+        unit=escape(core.kb.wording(plan).apply(adding.name)), plan=_plan_label(core, plan),
+        group=group)
+    if adding.restores:
         text += texts.UNIT_ADD_RESTORES
+    if adding.similar and not warning:
+        text += texts.UNIT_SIMILAR_NOTE
     rows = [[(("✓ " if gid == group_id else "") + short_label(core.kb.unit_name(gid, plan)),
-              callbacks.make("ugroup", f"{draft_id}.{gid}"))]
+              callbacks.make("ugroup", f"{adding.draft_id}.{gid}"))]
             for gid in units.group_choices(core.kb, plan)]
-    last = [(texts.CANCEL_BUTTON, callbacks.make("uedit", f"{draft_id}.no"))]
+    last = [(texts.CANCEL_BUTTON, callbacks.make("uedit", f"{adding.draft_id}.no"))]
     if group_id is not None:
-        last.insert(0, (texts.CONFIRM_BUTTON, callbacks.make("uedit", f"{draft_id}.yes")))
+        label = texts.ADD_ANYWAY_BUTTON if adding.similar else texts.CONFIRM_BUTTON
+        last.insert(0, (label, callbacks.make("uedit", f"{adding.draft_id}.yes")))
     await reply(update, context, text + (texts.UNIT_GROUP_CHOSEN if group_id else texts.UNIT_CHOOSE_GROUP),
                 [*rows, last])
 
@@ -266,16 +296,16 @@ async def choose_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query, user, core, data = button_press(update, context)
     draft_id, group_id = data.arg.split(".", 1)
     with core.sessions.begin() as session:
-        draft = unit_drafts.current(session, user.id, int(draft_id), "add")
-        shown = None
+        draft = unit_drafts.current(session, user.id, int(draft_id), "add", "add_similar")
+        adding = None
         if draft is not None and group_id in units.group_choices(core.kb, draft.plan):
             draft.group_id = group_id
-            shown = (draft.id, draft.plan, draft.name or "", draft.unit_id is not None)
-    if shown is None:
+            adding = _adding(draft)
+    if adding is None:
         await query.answer(texts.STALE_CHOICE, show_alert=True)
         return
     await query.answer()
-    await _ask_add(update, context, shown[0], shown[1], shown[2], group_id, shown[3])
+    await _ask_add(update, context, adding)
 
 
 def _plan_and_names(core: Core, update: Update) -> tuple[str | None, str, str | None]:
@@ -345,7 +375,8 @@ async def confirm_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     draft_id, answer = data.parts
     told: list[int] = []
     with core.sessions.begin() as session:
-        draft = unit_drafts.current(session, user.id, int(draft_id), "add", "rename", "remove")
+        draft = unit_drafts.current(session, user.id, int(draft_id), "add", "add_similar", "rename",
+                                    "remove")
         if draft is None:
             text = None
         elif answer == "no":
@@ -371,13 +402,13 @@ async def confirm_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 def _apply_change(core: Core, session, draft, admin_id: int) -> tuple[str, list[int]]:
     """Do what the draft says (in the caller's transaction); the reply and the users to tell."""
     registry, now = core.kb.registry, core.now()
-    if draft.action == "add":
+    if draft.action in ("add", "add_similar"):
         if draft.group_id is None:
             raise units.UnitChangeRefused("no_group")
         record, added = units.add_unit(
             session, draft.name or "", draft.plan, registry, "admin", admin_id, now,
             allow_unclassified=True, day=core.kb.plan_date(draft.plan), group_id=draft.group_id,
-            restore=True, refuse_similar=True)
+            restore=True, refuse_similar=draft.action == "add")
         if not added:  # registered meanwhile (another admin, the command line)
             raise units.DuplicateUnit(record, near=False)
         audit.record(session, "unit_added", now=now, actor_id=admin_id, target=str(record.id),

@@ -211,6 +211,13 @@ UNIT_NEAR_DUPLICATE = (
     "Không thêm: «{name}» gần giống đơn vị đã có {existing}. Nếu đó là cùng đơn vị, hãy dùng tên "
     "đã có (đổi tên: /doiten)."
 )
+UNIT_NEAR_DUPLICATE_ASK = (
+    "⚠️ Chưa thêm: «{name}» gần giống đơn vị đã có {existing}. Nếu đó là cùng đơn vị, hãy dùng tên "
+    "đã có (đổi tên: /doiten) và bấm «Hủy». Chỉ khi đây thực sự là một đơn vị khác, hãy chọn nhóm "
+    "rồi bấm «Vẫn thêm».\n\n"
+)
+UNIT_SIMILAR_NOTE = "\n⚠️ Tên này gần giống một đơn vị đã có; chỉ thêm nếu đây thực sự là đơn vị khác."
+ADD_ANYWAY_BUTTON = "Vẫn thêm (đơn vị khác)"
 UNIT_IS_GROUP = "«{name}» là tên một nhóm đơn vị, không phải một đơn vị cụ thể. Hãy gõ tên đầy đủ."
 UNIT_ALREADY_REMOVED = "Đơn vị «{name}» đã bị xóa khỏi danh mục trước đó."
 UNIT_NOT_REGISTERED = "Không có đơn vị «{name}» trong danh mục."

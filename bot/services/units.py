@@ -89,12 +89,16 @@ class UnitNotFound(ServiceError):
 
 class DuplicateUnit(ServiceError):
     """A new name (or new name of a unit) the registry already has: `existing` is that unit;
-    `near` is True when the names differ only slightly ("Tân Thànhh", "Tan Thanh" spaced)."""
+    `near` is True when the names differ only slightly ("Tân Thànhh", "Tan Thanh" spaced).
+    `proposal` is what adding the name anyway would do, when an admin may still decide that
+    (a name close to a unit added in the database; never one the KB resolves)."""
 
-    def __init__(self, existing: UnitRecord, near: bool) -> None:
+    def __init__(self, existing: UnitRecord, near: bool,
+                 proposal: Proposal | None = None) -> None:
         super().__init__("near" if near else "exact", unit_id=existing.id)
         self.existing = existing
         self.near = near
+        self.proposal = proposal
 
 
 class UnitChangeRefused(ServiceError):
@@ -112,9 +116,10 @@ class Proposal:
     restores: UnitRecord | None = None
 
 
-# Two folded names at least this close (rapidfuzz ratio, spaces ignored) are one unit misspelt:
-# one letter more, less or swapped in a commune's name; "An Bình" and "An Vinh" stay apart.
-NEAR_DUPLICATE = 92
+# Two names at least this close where they differ (`_closeness`) are one unit misspelt: a letter
+# more or less ("Tân Thànhh", "Chi Lăngg"), words run together; "An Bình" and "An Vinh", or
+# "Hòa Bình" and "Hòa Vinh", stay two units.
+NEAR_DUPLICATE = 85
 
 
 @dataclass
@@ -318,7 +323,8 @@ def propose_unit(session: Session, name: str, plan: str | None, registry: UnitRe
     """What adding `name` would do, checked before the admin confirms; nothing is added.
 
     Raises `leak_guard.MarkedText`, `UnitNotFound` ("invalid", "group") or `DuplicateUnit`
-    (the unit is registered, or a name close to it is).
+    (the unit is registered, or a name close to it is: then with the proposal, for an admin
+    who knows the two are different units — `add_unit(refuse_similar=False)`).
     """
     found, cleaned, key, _synced = _lookup(session, name, plan, registry, now,
                                            allow_unclassified=True, day=day)
@@ -326,10 +332,11 @@ def propose_unit(session: Session, name: str, plan: str | None, registry: UnitRe
         if found.retired_at is None:
             raise DuplicateUnit(found, near=found.key != key)
         return Proposal(found.name, found.group_id or registry.classify(found.name), found)
+    proposal = Proposal(cleaned, registry.classify(cleaned))
     near = _near_duplicate(session, key, plan)
     if near is not None:
-        raise DuplicateUnit(near, near=True)
-    return Proposal(cleaned, registry.classify(cleaned))
+        raise DuplicateUnit(near, near=True, proposal=proposal)
+    return proposal
 
 
 def _lookup(session: Session, name: str, plan: str | None, registry: UnitRegistry,
@@ -385,11 +392,28 @@ def _near_duplicate(session: Session, key: str, plan: str | None,
     stmt = select(UnitRecord).where(_in_scope(plan), UnitRecord.retired_at.is_(None))
     if exclude is not None:
         stmt = stmt.where(UnitRecord.id != exclude)
-    records = list(session.scalars(stmt.order_by(UnitRecord.id)))
-    squeezed = key.replace(" ", "")
-    best = process.extractOne(squeezed, [r.key.replace(" ", "") for r in records],
-                              scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE)
-    return records[best[2]] if best is not None else None
+    digits = _digits(key)  # "Trường THCS số 1" and "… số 2" are two schools, however close
+    best, best_score = None, float(NEAR_DUPLICATE)
+    for record in session.scalars(stmt.order_by(UnitRecord.id)):
+        if _digits(record.key) == digits and (score := _closeness(key, record.key)) >= best_score:
+            best, best_score = record, score
+    return best
+
+
+def _closeness(a: str, b: str) -> float:
+    """How alike two keys are where they differ (rapidfuzz ratio, 0–100): the words they share at
+    the start ("uy ban nhan dan xa tan …", the group's words) set aside, spaces ignored — so one
+    letter in "Thành"/"Thànhh" counts against "thanh", not against the whole name."""
+    x, y = a.split(), b.split()
+    shared = 0
+    while shared < min(len(x), len(y)) and x[shared] == y[shared]:
+        shared += 1
+    rest_a, rest_b = "".join(x[shared:]), "".join(y[shared:])
+    return 100.0 if rest_a == rest_b else fuzz.ratio(rest_a, rest_b)
+
+
+def _digits(key: str) -> str:
+    return "".join(ch for ch in key if ch.isdigit())
 
 
 def find_unit(session: Session, name: str, plan: str | None, registry: UnitRegistry) -> UnitRecord:

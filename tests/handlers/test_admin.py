@@ -122,18 +122,36 @@ async def test_an_unclassified_unit_gets_the_chosen_group_and_appears_in_tonghop
 async def test_duplicates_and_near_duplicates_are_refused_naming_the_existing_unit(chat):
     await _add(chat, "lang-son UBND xã Tân Thành")
     count = len(chat.rows(UnitRecord))
-    for typed, near in (("lang-son UBND xa Tan Thanh", False), ("lang-son UBND xã Tân Thànhh", True),
-                        ("lang-son Ủy ban nhân dân xã  Tân  Thành", False), ("lang-son Sở Tài chánh", True)):
-        calls = await chat.send(ADMIN, f"/themdonvi {typed}")
+    for typed, existing in (("UBND xa Tan Thanh", "UBND xã Tân Thành"),
+                            ("Ủy ban nhân dân xã  Tân  Thành", "UBND xã Tân Thành"),
+                            ("Sở Tài chánh", "Sở Tài chính")):  # close to a unit of the KB
+        calls = await chat.send(ADMIN, f"/themdonvi lang-son {typed}")
         assert calls[0].text.startswith("Không thêm"), typed
-        assert ("gần giống" in calls[0].text) is near, typed
-        assert "<b>UBND xã Tân Thành</b>" in calls[0].text or "<b>Sở Tài chính</b>" in calls[0].text
-        assert not calls[0].buttons
+        assert f"<b>{existing}</b>" in calls[0].text and not calls[0].buttons, typed
+    for typed in ("UBND xã Tân Thànhh", "UBND xã TânThành"):
+        calls = await chat.send(ADMIN, f"/themdonvi lang-son {typed}")
+        assert calls[0].text.startswith("⚠️ Chưa thêm") and "gần giống" in calls[0].text, typed
+        assert "<b>UBND xã Tân Thành</b>" in calls[0].text, typed
+        assert texts.ADD_ANYWAY_BUTTON in [label for label, _ in calls[0].buttons], typed
+    calls = await chat.press(ADMIN, button(calls, texts.CANCEL_BUTTON))
     assert len(chat.rows(UnitRecord)) == count and chat.rows(UnitDraft) == []
     calls = await chat.send(ADMIN, "/themdonvi lang-son UBND các xã, phường")
     assert "tên một nhóm" in calls[0].text
-    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã An Vinh")  # not «An Bình»
-    assert "Thêm đơn vị" in calls[0].text
+    await _add(chat, "lang-son UBND xã An Bình")
+    await _add(chat, "lang-son Trường THCS số 1", group="Các sở, ban, ngành")
+    for distinct in ("UBND xã An Vinh", "Trường THCS số 2"):  # close, yet other units
+        calls = await chat.send(ADMIN, f"/themdonvi lang-son {distinct}")
+        assert calls[0].text.startswith("Thêm đơn vị"), distinct
+
+
+async def test_a_near_duplicate_is_added_only_when_the_admin_says_it_is_another_unit(chat):
+    await _add(chat, "lang-son UBND xã Hòa Bình")
+    calls = await chat.send(ADMIN, "/themdonvi lang-son UBND xã Hòa Bìnhh")
+    calls = await chat.press(ADMIN, button(calls, "Các cơ quan, đơn vị, địa phương"))  # another group
+    assert "gần giống một đơn vị đã có" in calls[0].text
+    calls = await chat.press(ADMIN, button(calls, texts.ADD_ANYWAY_BUTTON))
+    assert "Đã thêm đơn vị <b>UBND xã Hòa Bìnhh</b>" in calls[0].text
+    assert _unit(chat, "UBND xã Hòa Bìnhh").group_id == "nhom-co-quan-don-vi-dia-phuong"
 
 
 async def test_a_unit_added_meanwhile_is_refused_at_confirmation(chat):

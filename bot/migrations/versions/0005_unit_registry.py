@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(200), nullable=True),
         sa.Column("group_id", sa.String(80), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("action IN ('request', 'add', 'rename', 'remove')",
+        sa.CheckConstraint("action IN ('request', 'add', 'add_similar', 'rename', 'remove')",
                            name=op.f("ck_unit_drafts_action")),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_unit_drafts_unit_id_units")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_unit_drafts_user_id_users")),
