@@ -1,5 +1,6 @@
-"""The CLI channels that keep text — `status submit --note`, `units add`, `units import` — and
-`ask`, crossed with the corpus of marked texts: refused, nothing stored, the text not echoed."""
+"""The CLI channels that keep text — `status submit --note`, `units add`, `units rename`,
+`units import` — and `ask`, crossed with the corpus of marked texts: refused, nothing stored,
+the text not echoed."""
 
 from __future__ import annotations
 
@@ -78,6 +79,17 @@ def test_no_marked_unit_name_is_stored_through_units_add(cli, database):
         assert code == 1 and "độ mật" in err, text
         assert not _echoed(text, out + err), text
     assert _count(database, UnitRecord) == before
+    assert _count(database, AuditEntry, "refused_marking") == len(MARKED)
+
+
+def test_no_marked_unit_name_is_stored_through_units_rename(cli, database):
+    cli("units", "add", "UBND xã Tân Thành", "--plan", "lang-son")
+    _code, listed, _err = cli("units", "list")
+    for text, _level in MARKED:
+        code, out, err = cli("units", "rename", "UBND xã Tân Thành", text, "--plan", "lang-son")
+        assert code == 1 and "độ mật" in err, text
+        assert not _echoed(text, out + err), text
+    assert cli("units", "list")[1] == listed
     assert _count(database, AuditEntry, "refused_marking") == len(MARKED)
 
 
