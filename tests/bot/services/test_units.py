@@ -200,3 +200,43 @@ def test_csv_header_with_plan_first(session, kb):
 def test_empty_csv_does_nothing(session, kb):
     assert _import(session, kb, "\ufeff\n\n") == units.ImportResult()
     assert _import(session, kb, "name,plan\n") == units.ImportResult()
+
+
+# --- the registry admins keep -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("registered", "typed", "near"), [
+    ("UBND xã Tân Thành", "UBND xã Tân Thànhh", True),
+    ("UBND xã Tân Thành", "UBND xã TânThành", True),
+    ("UBND phường Đông Kinh", "UBND phuong Dong Kinhh", True),
+    ("UBND xã An Bình", "UBND xã An Vinh", False),
+    ("UBND xã Hòa Bình", "UBND xã Hòa", False),
+    ("Trường THCS số 1", "Trường THCS số 2", False),
+    ("Câu lạc bộ Hưu trí", "Câu lạc bộ Thơ", False),
+])
+def test_a_name_close_to_a_registered_unit_is_a_near_duplicate(session, kb, registered, typed, near):
+    units.add_unit(session, registered, "lang-son", kb.registry, "admin", 1, NOW, allow_unclassified=True)
+    if near:
+        with pytest.raises(units.DuplicateUnit) as found:
+            units.propose_unit(session, typed, "lang-son", kb.registry, NOW)
+        assert found.value.near and found.value.existing.name == registered
+        assert found.value.proposal is not None and found.value.proposal.name == typed
+    else:
+        assert units.propose_unit(session, typed, "lang-son", kb.registry, NOW).name == typed
+
+
+def test_another_plans_unit_is_no_duplicate(session, kb):
+    units.add_unit(session, "UBND xã Tân Thành", "lao-cai", kb.registry, "admin", 1, NOW)
+    assert units.propose_unit(session, "UBND xã Tân Thành", "lang-son", kb.registry, NOW).group_id == (
+        "nhom-ubnd-xa-phuong")
+
+
+def test_a_chosen_group_gives_the_unit_its_groups_duties(session, kb):
+    record, _ = units.add_unit(session, "Câu lạc bộ Hưu trí", "lang-son", kb.registry, "admin", 1, NOW,
+                               allow_unclassified=True)
+    assert units.memberships(record, kb.registry) == frozenset()
+    record.group_id = "nhom-so-ban-nganh"
+    assert units.memberships(record, kb.registry) == {"nhom-so-ban-nganh", "nhom-co-quan-don-vi-dia-phuong"}
+    with pytest.raises(units.UnitChangeRefused):
+        units.add_unit(session, "Câu lạc bộ Thơ", "lang-son", kb.registry, "admin", 1, NOW,
+                       allow_unclassified=True, group_id="nhom-khong-co")
