@@ -102,3 +102,52 @@ def test_an_answer_on_envelope_stamps_after_march_2026_is_never_plainly_in_force
                                            AFTER).markdown)
     assert "Quy định này theo Nghị định 26/2020/NĐ-CP (có hiệu lực" not in text
     assert "chưa xác nhận được Nghị định 26/2020/NĐ-CP" in text
+
+
+def _first(answer) -> tuple[str, list[str]]:
+    part = answer.parts[0]
+    return to_plain(part.markdown), [f"{s.doc} {s.ref}" for s in part.sources]
+
+
+def test_disclosing_a_secret_on_purpose_is_answered_with_the_criminal_codes_prison_terms(assistant):
+    answer = assistant.find_answers("cố ý làm lộ bí mật nhà nước bị phạt tù mấy năm", None, AFTER)
+    text, sources = _first(answer)
+    assert answer.answered and "02 năm đến 07 năm" in text
+    assert "Bộ luật Hình sự 2015 khoản 1 Điều 337" in sources
+
+
+def test_losing_a_secret_document_is_answered_with_article_338(assistant):
+    answer = assistant.find_answers("làm mất tài liệu mật thì bị tội gì", "lang-son", AFTER)
+    text, sources = _first(answer)
+    assert answer.answered and "06 tháng" in text and "03 năm" in text
+    assert any("Điều 338" in s for s in sources)
+    assert "Lạng Sơn" not in to_plain(answer.markdown).split("Để được hướng dẫn")[0]
+
+
+def test_a_penalty_question_about_an_act_with_no_entry_of_its_own_gets_the_sanctions_overview(assistant):
+    answer = assistant.find_answers("cán bộ bị kỷ luật thế nào nếu làm lộ bí mật", None, AFTER)
+    text, _ = _first(answer)
+    assert answer.answered and "Điều 337" in text and "Điều 338" in text and "Điều 19" in text
+    assert "chưa có trong cơ sở tri thức" not in to_plain(answer.markdown)
+
+
+def test_administrative_fines_are_cited_with_a_caveat_on_the_decrees_standing(assistant):
+    answer = assistant.find_answers("sao chụp tài liệu mật sai quy định bị xử phạt hành chính bao nhiêu",
+                                    None, AFTER)
+    text = to_plain(answer.markdown)
+    assert "1.000.000 đồng đến 3.000.000 đồng" in text
+    assert "chưa xác nhận được tình trạng hiệu lực hiện nay của Nghị định 144/2021/NĐ-CP" in text
+
+
+def test_an_article_of_the_criminal_code_on_secrets_is_in_scope_and_other_crimes_are_not(assistant):
+    assert assistant.find_answers("Điều 338 bộ luật hình sự", None, AFTER).answered
+    assert not assistant.find_answers("bộ luật hình sự quy định tội trộm cắp thế nào", None, AFTER).answered
+
+
+def test_the_criminal_code_entries_say_how_far_they_were_verified_and_note_the_2025_amendment(kb):
+    doc = kb.documents["blhs-2015"]
+    assert doc.number == "100/2015/QH13" and doc.effective == dt.date(2018, 1, 1)
+    assert "2025" in (doc.note or "") and "chưa xác nhận" in (doc.note or "")
+    articles = {(e.article, e.clause) for e in kb.entries
+                if isinstance(e, Provision) and e.doc_id == "blhs-2015"}
+    assert articles == {(337, 1), (337, 2), (337, 3), (337, 4), (338, 1), (338, 2), (338, 3)}
