@@ -289,7 +289,10 @@ def _overview(engine: Engine, kb: KnowledgeBase, args: argparse.Namespace, today
         units.sync_kb_units(session, kb.registry, _now())
         rows = statuses.overview(session, kb, args.plan, today, item_key=args.item, duties=True)
     if args.json:
-        print(json.dumps([overview_json(row) for row in rows], ensure_ascii=False), file=stdout)
+        # SPEC's rows carry a due date: reported duties without one are listed only when asked
+        # for by id (`--item`), and then with `due` null.
+        listed = [row for row in rows if row.item.due is not None or args.item]
+        print(json.dumps([overview_json(row) for row in listed], ensure_ascii=False), file=stdout)
         return 0
     if not rows:
         print(NO_DEADLINES.format(plan=args.plan), file=stdout)
