@@ -146,14 +146,17 @@ def report_done(core: Core, unit_name: str, item: str, at: dt.datetime, state: s
                                today=at.astimezone(TZ).date())
 
 
-def make_core(url: str, clock: Clock, assistant) -> Core:
-    """What `bot.serve.open_core` builds: a migrated database with the KB's units, and the clock."""
+def make_core(url: str, clock: Clock, assistant, working_days_only: bool = False) -> Core:
+    """What `bot.serve.open_core` builds: a migrated database with the KB's units, and the clock.
+    Every day is a working day unless asked (the engine's guarantees do not depend on the
+    calendar; `test_working_days_*` turn the rule on)."""
     engine = make_engine(url)
     upgrade_database(engine)
     sessions = make_session_factory(engine)
     with sessions.begin() as session:
         units.sync_kb_units(session, assistant.kb.registry, clock())
-    return Core(Settings(database_url=url), assistant, sessions, clock)
+    return Core(Settings(database_url=url, working_days_only=working_days_only), assistant, sessions,
+                clock)
 
 
 @pytest.fixture
