@@ -26,8 +26,8 @@ MAX_NAMES = 8
 
 # --- Vietnamese text of the digest, in one place for review ------------------------------------
 HEADER = "<b>Tổng hợp tuần — {plan}</b> (thứ Hai {today})"
-HEADER_EARLY = ("<b>Tổng hợp tuần — {plan}</b> (tuần từ thứ Hai {monday}, ngày nghỉ; gửi trước "
-                "ngày {today})")
+HEADER_EARLY = ("<b>Tổng hợp tuần — {plan}</b> (tuần từ thứ Hai {monday}; thứ Hai là ngày nghỉ nên "
+                "bản tổng hợp được gửi sớm, ngày {today})")
 DUE_SOON = "<b>Hạn trong 14 ngày tới</b>:"
 DUE_LINE = "• {due} — {title}: ✅ {done}/{total} đơn vị đã hoàn thành"
 NONE_SOON = "Không có hạn nào trong 14 ngày tới."
