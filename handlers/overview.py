@@ -27,6 +27,7 @@ __all__ = ["export", "missing_units", "overview"]
 logger = logging.getLogger(__name__)
 
 BAR_WIDTH = 10
+MAX_NAMES = 10
 
 
 def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> tuple[str, int]:
@@ -44,7 +45,8 @@ def _plan_of(core: Core, context: ContextTypes.DEFAULT_TYPE) -> str | None:
 
 
 async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/tonghop [plan]: per deadline, counts by state, a progress bar, and who has not reported."""
+    """/tonghop [plan]: per deadline, then per duty someone reported on, counts by state, a
+    progress bar, who is blocked, and who has not reported."""
     if not await admin.require_admin(update, context):
         return
     core = get_core(context)
@@ -53,7 +55,7 @@ async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, rt.PLAN_USAGE.format(command="tonghop", plans=", ".join(core.kb.plans)))
         return
     with core.sessions.begin() as session:
-        rows = statuses.overview(session, core.kb, plan, core.today())
+        rows = statuses.overview(session, core.kb, plan, core.today(), duties=True)
     if not rows:
         await reply(update, context, rt.NO_DEADLINE_ITEMS)
         return
@@ -61,16 +63,29 @@ async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                        today=f"{core.today():%d/%m/%Y}")]
     buttons: list[list[Button]] = []
     for number, row in enumerate(rows, 1):
-        total = len(row.done) + len(row.in_progress) + len(row.blocked) + len(row.not_reported)
-        bar, percent = progress_bar(len(row.done), total)
-        parts.append(rt.OVERVIEW_ITEM.format(
-            number=number, title=escape(row.item.title), due=f"{row.item.due:%d/%m/%Y}", bar=bar,
-            percent=percent, done=len(row.done), doing=len(row.in_progress), blocked=len(row.blocked),
-            missing=len(row.not_reported)))
+        if row.item.due is None and (number == 1 or rows[number - 2].item.due is not None):
+            parts.append(rt.OVERVIEW_DUTIES)
+        bar, percent = progress_bar(len(row.done), row.total)
+        counts = dict(number=number, title=escape(row.item.title), bar=bar, percent=percent,
+                      done=len(row.done), doing=len(row.in_progress), blocked=len(row.blocked),
+                      missing=len(row.not_reported))
+        if row.item.due is None:
+            parts.append(rt.OVERVIEW_DUTY.format(**counts))
+        else:
+            parts.append(rt.OVERVIEW_ITEM.format(due=f"{row.item.due:%d/%m/%Y}", **counts))
+        if row.blocked:
+            parts.append(rt.OVERVIEW_BLOCKED.format(names=_names(row.blocked)))
         if row.not_reported:
             label = rt.MISSING_BUTTON.format(number=number, count=len(row.not_reported))
             buttons.append([(short_label(label), callbacks.make("missing", f"{plan}.{row.item.key}"))])
     await reply(update, context, "\n".join(parts), buttons)
+
+
+def _names(names: list[str]) -> str:
+    text = ", ".join(escape(name) for name in names[:MAX_NAMES])
+    if len(names) > MAX_NAMES:
+        text += rt.OVERVIEW_MORE_NAMES.format(count=len(names) - MAX_NAMES)
+    return text
 
 
 async def missing_units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -84,17 +99,18 @@ async def missing_units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rows = []
     if plan in core.kb.plans:
         with core.sessions.begin() as session:
-            rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key)
+            rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key, duties=True)
     if not rows:
         await query.answer(rt.STATUS_GONE, show_alert=True)
         return
     await query.answer()
     row = rows[0]
-    title, due = escape(row.item.title), f"{row.item.due:%d/%m/%Y}"
+    title, count = escape(row.item.title), len(row.not_reported)
     if not row.not_reported:
         await reply(update, context, rt.NOBODY_MISSING.format(title=title))
         return
-    lines = [rt.MISSING_HEADER.format(title=title, due=due, count=len(row.not_reported))]
+    lines = [rt.MISSING_HEADER.format(title=title, due=f"{row.item.due:%d/%m/%Y}", count=count)
+             if row.item.due is not None else rt.MISSING_HEADER_DUTY.format(title=title, count=count)]
     lines.extend(f"• {escape(name)}" for name in row.not_reported)
     await reply(update, context, "\n".join(lines))
 
@@ -124,7 +140,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with core.sessions.begin() as session:
             rows = statuses.status_rows(session, core.kb, plan, today)
             history = statuses.history_rows(session, core.kb, plan, today)
-            summary = statuses.overview(session, core.kb, plan, today)
+            summary = statuses.overview(session, core.kb, plan, today, duties=True)
             audit.record(session, "status_exported", now=core.now(), actor_id=user.id, plan=plan,
                          rows=len(rows))
         try:
@@ -168,7 +184,7 @@ async def _item_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: 
     chat = update.effective_chat
     assert chat is not None
     with core.sessions.begin() as session:
-        rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key)
+        rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key, duties=True)
     if not rows:
         await reply(update, context, rt.UNKNOWN_ITEM.format(item=escape(key[:60])))
         return

@@ -65,7 +65,7 @@ COMMON = frozenset({"type", "title", "ref", "keywords"})
 ENTRY_KEYS: dict[str, frozenset[str]] = {
     "duty": COMMON | {"units"},
     "fact": COMMON | {"units"},
-    "deadline": COMMON | {"units", "due", "due_text", "from"},
+    "deadline": COMMON | {"units", "due", "due_text", "from", "duty"},
     "provision": COMMON | {"article", "clause", "point", "units", "verified"},
     "contact": COMMON | {"units", "phones"},
     "faq": COMMON | {"question", "cites", "units"},
@@ -351,6 +351,7 @@ def read_knowledge(root: Path = DEFAULT_ROOT) -> tuple[KnowledgeBase | None, lis
             continue
         entries.extend(_build_entries(raw, doc, registry, problems))
     _check_citations(entries, documents, problems)
+    _check_duty_links(entries, problems)
     problems = list(dict.fromkeys(problems))
     kb = KnowledgeBase(
         documents=documents,
@@ -707,7 +708,7 @@ def _build_entries(raw: _RawFile, doc: Document, registry: UnitRegistry, problem
                 first = None
             if due is not None:
                 yield Deadline(**common, due=due, due_text=v.get("due_text") or None,
-                               first_year=int(first) if first else None)
+                               first_year=int(first) if first else None, duty=v.get("duty") or None)
         elif etype == "provision":
             article, clause, verified = v["article"], v.get("clause"), v.get("verified", "clause")
             if not article.isdigit() or (clause and not clause.isdigit()):
@@ -757,6 +758,21 @@ def _check_citations(entries: list[Entry], documents: Mapping[str, Document], pr
             if target.is_legal and match and int(match[1]) not in articles.get(cite.doc_id, set()):
                 problems.append(Problem(e.file, e.line, f"entry {e.id!r}: cites {cite.doc_id} "
                                         f"Điều {match[1]}, which has no provision entry in the KB"))
+
+
+def _check_duty_links(entries: list[Entry], problems: list[Problem]) -> None:
+    """A deadline's `duty` names a duty of the same plan that shares at least one of its units."""
+    by_id = {e.id: e for e in entries}
+    for e in entries:
+        if not isinstance(e, Deadline) or e.duty is None:
+            continue
+        duty = by_id.get(e.duty)
+        if not isinstance(duty, Duty) or duty.plan != e.plan:
+            problems.append(Problem(e.file, e.line, f"entry {e.id!r}: 'duty' {e.duty!r} is not a duty "
+                                                    "of the same plan"))
+        elif set(duty.units).isdisjoint(e.units):
+            problems.append(Problem(e.file, e.line, f"entry {e.id!r}: 'duty' {e.duty!r} names none "
+                                                    "of the deadline's units"))
 
 
 def check_knowledge(root: Path = DEFAULT_ROOT) -> list[Problem]:

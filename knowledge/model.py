@@ -133,6 +133,7 @@ class Deadline(Entry):
     due: DueRule = DueRule("date", 2000, 1, 1)
     due_text: str | None = None
     first_year: int | None = None
+    duty: str | None = None  # the duty entry this deadline dates (same task: one report item)
 
 
 @dataclass(frozen=True, slots=True)

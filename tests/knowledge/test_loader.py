@@ -186,6 +186,22 @@ def test_a_plan_without_a_signing_date_is_dated_by_as_of(tmp_path):
     assert kb.plan_date("thu-nghiem") == dt.date(2025, 10, 21)
 
 
+@pytest.mark.parametrize(("link", "fragment"), [
+    ("tn-khong-co", "'duty' 'tn-khong-co' is not a duty of the same plan"),
+    ("tn-bao-cao", "'duty' 'tn-bao-cao' is not a duty"),  # a deadline, not a duty
+    ("tn-tai-chinh", "'duty' 'tn-tai-chinh' names none of the deadline's units"),
+])
+def test_a_deadline_dates_a_duty_of_its_plan_and_units(tmp_path, link, fragment):
+    text = MINI_PLAN.replace("due: 2026-01-15\n", f"due: 2026-01-15\nduty: {link}\n")
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", text), fragment)
+
+
+def test_the_bundled_deadlines_name_the_duties_they_date(kb):
+    assert kb.by_id["ls-dl-gui-ke-hoach"].duty == "ls-iii6-ke-hoach"
+    assert [d.id for d in kb.deadlines() if d.duty == "lc-iv1-ke-hoach-bao-cao"] == [
+        "lc-dl-gui-ke-hoach", "lc-dl-bao-cao-hang-nam"]
+
+
 HOLIDAYS = """---
 id: ngay-nghi-2026
 kind: holidays
