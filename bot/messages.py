@@ -40,4 +40,5 @@ CONSOLE_WELCOME = (
     "/help để xem hướng dẫn, /thoat để thoát."
 )
 PLAN_SET = "Đã chọn kế hoạch: {plan}."
+CONSOLE_FILE_SAVED = "  📎 Đã lưu tệp: {path}"
 ALL_PLANS = "tất cả"

@@ -1,7 +1,8 @@
 """The standing office's view of progress: /tonghop (per deadline, with who has not reported) and
 /xuat (the status table as XLSX and CSV, and a completion chart).
 
-Export files are written to a temporary directory that is removed as soon as they are sent.
+Export files are written to a temporary directory that is removed as soon as they are sent. When
+something fails the admin is told which step: making the files, or sending them (and which ones).
 """
 
 from __future__ import annotations
@@ -142,21 +143,39 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             summary = statuses.overview(session, core.kb, plan, today, duties=True)
             audit.record(session, "status_exported", now=core.now(), actor_id=user.id, plan=plan,
                          rows=len(rows))
-        exports.write_xlsx(rows, history, xlsx)
-        exports.write_csv(rows, csv_path)
-        exports.completion_chart(summary, chart, title=plan_label)
         try:
-            for path, caption in ((xlsx, rt.EXPORT_CAPTION_XLSX), (csv_path, rt.EXPORT_CAPTION_CSV)):
-                with path.open("rb") as handle:
-                    await context.bot.send_document(
-                        chat.id, handle, filename=path.name,
-                        caption=caption.format(plan=plan_label, today=f"{today:%d/%m/%Y}"))
-            with chart.open("rb") as handle:
-                await context.bot.send_photo(chat.id, handle, caption=rt.EXPORT_CAPTION_CHART.format(
-                    plan=plan_label, today=f"{today:%d/%m/%Y}"))
+            exports.write_xlsx(rows, history, xlsx)
+            exports.write_csv(rows, csv_path)
+            exports.completion_chart(summary, chart, title=plan_label)
+        except Exception:
+            logger.exception("Export of %s could not be made", plan)
+            await reply(update, context, rt.EXPORT_MAKE_FAILED)
+            return
+        when = f"{today:%d/%m/%Y}"
+        await _send_files(update, context, [
+            (xlsx, rt.EXPORT_CAPTION_XLSX.format(plan=plan_label, today=when), False),
+            (csv_path, rt.EXPORT_CAPTION_CSV.format(plan=plan_label, today=when), False),
+            (chart, rt.EXPORT_CAPTION_CHART.format(plan=plan_label, today=when), True)])
+
+
+async def _send_files(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                      files: list[tuple[Path, str, bool]]) -> None:
+    """Send each (path, caption, is a picture) in order; when Telegram refuses one, say which
+    files were made but not sent."""
+    chat = update.effective_chat
+    assert chat is not None
+    for number, (path, caption, picture) in enumerate(files):
+        try:
+            with path.open("rb") as handle:
+                if picture:
+                    await context.bot.send_photo(chat.id, handle, caption=caption)
+                else:
+                    await context.bot.send_document(chat.id, handle, filename=path.name, caption=caption)
         except TelegramError as exc:
-            logger.warning("Export not delivered: %s", exc)
-            await reply(update, context, rt.EXPORT_FAILED)
+            logger.warning("Export file %s not delivered: %s", path.name, exc)
+            missing = ", ".join(p.name for p, _caption, _picture in files[number:])
+            await reply(update, context, rt.EXPORT_SEND_FAILED.format(missing=escape(missing)))
+            return
 
 
 async def _item_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, key: str) -> None:
@@ -172,11 +191,11 @@ async def _item_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: 
     plan_label = onboarding.plan_name(core, plan)
     with tempfile.TemporaryDirectory(prefix="bmnn-export-") as tmp:
         chart = Path(tmp) / f"{plan}-{rows[0].item.key}.png"
-        exports.unit_chart(rows[0], chart, title=plan_label)
         try:
-            with chart.open("rb") as handle:
-                await context.bot.send_photo(chat.id, handle, caption=rt.ITEM_CHART_CAPTION.format(
-                    title=rows[0].item.title, today=f"{core.today():%d/%m/%Y}"))
-        except TelegramError as exc:
-            logger.warning("Chart not delivered: %s", exc)
-            await reply(update, context, rt.EXPORT_FAILED)
+            exports.unit_chart(rows[0], chart, title=plan_label)
+        except Exception:
+            logger.exception("Chart of %s %s could not be made", plan, key)
+            await reply(update, context, rt.EXPORT_MAKE_FAILED)
+            return
+        await _send_files(update, context, [(chart, rt.ITEM_CHART_CAPTION.format(
+            title=rows[0].item.title, today=f"{core.today():%d/%m/%Y}"), True)])

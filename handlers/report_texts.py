@@ -108,4 +108,7 @@ EXPORT_CAPTION_XLSX = "Bảng trạng thái {plan} (Excel), ngày {today}."
 EXPORT_CAPTION_CSV = "Bảng trạng thái {plan} (CSV, UTF-8)."
 EXPORT_CAPTION_CHART = "Tỷ lệ hoàn thành theo hạn chót — {plan}, ngày {today}."
 ITEM_CHART_CAPTION = "Tình hình các đơn vị — {title}, ngày {today}."
-EXPORT_FAILED = "Không tạo được tệp xuất; vui lòng thử lại sau."
+EXPORT_MAKE_FAILED = ("Không tạo được tệp xuất (lỗi khi lập bảng hoặc biểu đồ), nên chưa gửi tệp nào; "
+                      "vui lòng thử lại sau.")
+EXPORT_SEND_FAILED = ("Đã tạo tệp xuất nhưng không gửi được qua Telegram: {missing}; vui lòng thử lại "
+                      "sau.")
