@@ -72,6 +72,8 @@ BUTTONS = {
     "rconfirm": reports.confirm,
     "rreply": reports.reply_to_unit,
     "missing": overview.missing_units,
+    "duties": my_unit.duties_page,
+    "rpage": reports.items_page,
     "nmute": reminders.toggle_all,
     "nlead": reminders.change_lead,
     "nitem": reminders.toggle_item,

@@ -6,8 +6,10 @@ subcommands (e.g. `reminders status`); `run_command` here only claims `preview`.
 
 `reminders preview --plan SLUG --unit NAME --at YYYY-MM-DDTHH:MM [--json]`: what a contact of the
 unit (default settings, nothing reported yet) is sent at that local minute, the bot having run all
-along (so no catch-up): the reminders whose send time is that minute. No database. Exit codes: 0
-done (even when nothing is sent); 2 bad input (unknown plan or unit, malformed time).
+along (so no catch-up): the reminders whose send time is that minute, on working days as the
+deployment sets them (`WORKING_DAYS_ONLY`, `EXTRA_DAYS_OFF` and the KB's public holidays). No
+database. Exit codes: 0 done (even when nothing is sent); 2 bad input (unknown plan or unit,
+malformed time, a bad setting).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.clock import timezone
+from bot.core import working_days
 from bot.items import signed_dates
+from bot.settings import Settings
 from knowledge.loader import KnowledgeBase
 from knowledge.units import ResolvedUnit, UnknownUnit
 from scheduler import texts
@@ -33,6 +37,7 @@ from scheduler.planning import (
     plan_reminders,
     reminder_text,
 )
+from scheduler.workdays import ALL_DAYS, WorkingDays
 
 __all__ = ["add_commands", "preview", "preview_json", "run_command"]
 
@@ -85,16 +90,18 @@ def _parse_at(value: str) -> dt.datetime:
     return at.replace(second=0, microsecond=0)
 
 
-def preview(kb: KnowledgeBase, plan: str, unit: ResolvedUnit, at: dt.datetime) -> list[Reminder]:
+def preview(kb: KnowledgeBase, plan: str, unit: ResolvedUnit, at: dt.datetime,
+            days: WorkingDays = ALL_DAYS) -> list[Reminder]:
     """The reminders a contact of `unit` (default settings, nothing reported) is sent at the
-    minute `at` (aware, in the local time zone), the bot having run all along."""
+    minute `at` (aware, in the local time zone) on the working `days`, the bot having run all
+    along."""
     tz = at.tzinfo
     if tz is None:
         raise ValueError("at must be an aware datetime")
     at = at.replace(second=0, microsecond=0)
     view = SubscriptionView(id=0, plan=plan, unit_id=0, unit=unit,
                             created_at=at - dt.timedelta(days=CATCH_UP_DAYS + 1))
-    found = plan_reminders(kb.deadlines(), [view], now=at, tz=tz, signed=signed_dates(kb))
+    found = plan_reminders(kb.deadlines(), [view], now=at, tz=tz, signed=signed_dates(kb), days=days)
     # Earlier ones were sent when due; only those of this very minute are sent now.
     return [r for r in found.now if r.send_at == at]
 
@@ -123,7 +130,8 @@ def _preview(kb: KnowledgeBase, args: argparse.Namespace, stdout: TextIO) -> int
     except UnknownUnit as exc:
         raise _Usage(texts.UNKNOWN_UNIT.format(unit=args.unit, close=", ".join(exc.suggestions) or "—")
                      ) from None
-    found = preview(kb, args.plan, unit, at)
+    days = working_days(kb, Settings.from_env(plans=kb.plans))
+    found = preview(kb, args.plan, unit, at, days)
     unit_name = unit.name
     today = at.date()
     if args.json:
@@ -134,6 +142,8 @@ def _preview(kb: KnowledgeBase, args: argparse.Namespace, stdout: TextIO) -> int
         print(texts.PREVIEW_NONE.format(unit=unit_name, plan=args.plan, at=when), file=stdout)
         if in_quiet_hours(at, timezone()):
             print(texts.PREVIEW_QUIET, file=stdout)
+        elif not days.is_working(at.date()):
+            print(texts.PREVIEW_DAY_OFF, file=stdout)
         return 0
     print(texts.PREVIEW_HEAD.format(unit=unit_name, plan=args.plan, at=when, count=len(found)),
           file=stdout)

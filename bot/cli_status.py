@@ -61,7 +61,7 @@ UNIT_IS_GROUP = ("Lỗi: {unit!r} là tên một nhóm đơn vị, không phải
                  "Hãy nhập tên đầy đủ, ví dụ \"Sở Y tế\".")
 UNIT_NOT_ADDED = ("Lỗi: đơn vị {unit!r} chưa có trong danh mục (gần giống: {close}). Nếu đúng tên, "
                   "thêm trước bằng lệnh: python -m bot units add {quoted} --plan {plan}")
-UNKNOWN_ITEM = "Lỗi: kế hoạch {plan} không có hạn {item!r}. Các hạn: {items}."
+UNKNOWN_ITEM = "Lỗi: kế hoạch {plan} không có hạn hay nhiệm vụ {item!r}. Các hạn: {items}."
 BAD_DATABASE_URL = "Lỗi: DATABASE_URL không hợp lệ: {error}"
 BAD_OUT = "Lỗi: không ghi được tệp {path}: {error}"
 OUT_IS_DIR = "là một thư mục"
@@ -81,7 +81,7 @@ REASONS = {
 }
 ACCEPTED = ("Đã ghi nhận: {unit} — {title} ({item}): {state}.\n"
             "Số biên nhận: {receipt} (lần báo cáo thứ {version}).")
-NO_DEADLINES = "Kế hoạch {plan} không có hạn nào để tổng hợp."
+NO_DEADLINES = "Kế hoạch {plan} không có hạn nào, và chưa có báo cáo nào về nhiệm vụ, để tổng hợp."
 OVERVIEW_ITEM = "{due} · {title} [{item}]"
 OVERVIEW_BAR = "  {bar} {percent:3.0f}% hoàn thành ({done}/{total} đơn vị)"
 OVERVIEW_COUNTS = ("  hoàn thành {done} · đang thực hiện {doing} · vướng mắc {blocked} · "
@@ -164,8 +164,7 @@ def _check_plan(kb: KnowledgeBase, plan: str) -> None:
 
 
 def _check_item(kb: KnowledgeBase, plan: str, key: str, today: dt.date) -> None:
-    item = find_item(kb, plan, key, today, signed_dates(kb))
-    if item is None or item.kind != "deadline":
+    if find_item(kb, plan, key, today, signed_dates(kb)) is None:
         known = [i.key for i in plan_items(kb, plan, today, signed_dates(kb)) if i.kind == "deadline"]
         raise _Usage(UNKNOWN_ITEM.format(plan=plan, item=key, items=", ".join(known) or "—"))
 
@@ -257,10 +256,12 @@ def _submit(engine: Engine, kb: KnowledgeBase, args: argparse.Namespace, today: 
 
 
 def overview_json(row: statuses.ItemOverview) -> dict:
-    """The SPEC's `status overview --json` object for one item (plus a few extra keys)."""
+    """The SPEC's `status overview --json` object for one item (plus a few extra keys); a duty
+    without a deadline that a unit has reported on (`kind` "duty") has `due` null."""
     item = row.item
     return {
         "item": item.key,
+        "kind": item.kind,
         "title": item.title,
         "due": item.due.isoformat() if item.due else None,
         "done": row.done,
@@ -286,9 +287,12 @@ def _overview(engine: Engine, kb: KnowledgeBase, args: argparse.Namespace, today
               stdout: TextIO) -> int:
     with make_session_factory(engine).begin() as session:
         units.sync_kb_units(session, kb.registry, _now())
-        rows = statuses.overview(session, kb, args.plan, today, item_key=args.item)
+        rows = statuses.overview(session, kb, args.plan, today, item_key=args.item, duties=True)
     if args.json:
-        print(json.dumps([overview_json(row) for row in rows], ensure_ascii=False), file=stdout)
+        # SPEC's rows carry a due date: reported duties without one are listed only when asked
+        # for by id (`--item`), and then with `due` null.
+        listed = [row for row in rows if row.item.due is not None or args.item]
+        print(json.dumps([overview_json(row) for row in listed], ensure_ascii=False), file=stdout)
         return 0
     if not rows:
         print(NO_DEADLINES.format(plan=args.plan), file=stdout)

@@ -1,7 +1,8 @@
 """The terminal console: the real application and handlers, with the in-process transport.
 
 Each input line becomes a Telegram update from one simulated user; the bot's replies are printed
-as plain text and inline buttons as numbered choices (type the number to press the button).
+as plain text and inline buttons as numbered choices (type the number to press the button); files
+the bot sends (the /xuat tables and charts) are saved under `var/exports/` and their paths printed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import asyncio
 import dataclasses
 import html
 import re
+from pathlib import Path
 from typing import TextIO
 
 from bot import messages
@@ -18,15 +20,16 @@ from bot.core import Core
 from bot.services import users
 from bot.transport import LOCAL_TOKEN, ApiCall, LocalBotApi, LocalUser
 
-__all__ = ["run_console"]
+__all__ = ["EXPORTS_DIR", "run_console"]
 
 _TAG = re.compile(r"<[^>]+>")
 EXIT_COMMANDS = ("/thoat", "/thoát", "/quit", "/exit")
+EXPORTS_DIR = Path("var/exports")  # beside the default database, relative to the working directory
 
 
 def run_console(core: Core, plan: str | None, user_id: int | None, admin: bool,
-                stdin: TextIO, stdout: TextIO) -> int:
-    """Chat in the terminal until end of input or /thoat."""
+                stdin: TextIO, stdout: TextIO, exports: Path = EXPORTS_DIR) -> int:
+    """Chat in the terminal until end of input or /thoat; files the bot sends go to `exports`."""
     user = _console_user(core, user_id or 1)
     if admin:
         core.settings = dataclasses.replace(core.settings,
@@ -36,7 +39,7 @@ def run_console(core: Core, plan: str | None, user_id: int | None, admin: bool,
                                user.last_name)
         if plan is not None:
             users.set_plan(session, row, plan)
-    return asyncio.run(_chat(core, user, stdin, stdout))
+    return asyncio.run(_chat(core, user, stdin, stdout, exports))
 
 
 def _console_user(core: Core, user_id: int) -> LocalUser:
@@ -54,16 +57,30 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def _print_call(call: ApiCall, stdout: TextIO, buttons: list[str]) -> None:
+def save_file(folder: Path, name: str, content: bytes) -> Path:
+    """Write `content` as `folder/name`, never over an earlier file (name-1.ext, name-2.ext…)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = Path(Path(name).name or "tep")
+    path, number = folder / base, 0
+    while path.exists():
+        number += 1
+        path = folder / f"{base.stem}-{number}{base.suffix}"
+    path.write_bytes(content)
+    return path
+
+
+def _print_call(call: ApiCall, stdout: TextIO, buttons: list[str], exports: Path) -> None:
     prefix = "(sửa) " if call.method == "editMessageText" else ""
     if call.text:
         print(prefix + plain(call.text), file=stdout)
+    for name, content in call.files:
+        print(messages.CONSOLE_FILE_SAVED.format(path=save_file(exports, name, content)), file=stdout)
     for label, data in call.buttons:
         buttons.append(data)
         print(f"  [{len(buttons)}] {label}", file=stdout)
 
 
-async def _chat(core: Core, user: LocalUser, stdin: TextIO, stdout: TextIO) -> int:
+async def _chat(core: Core, user: LocalUser, stdin: TextIO, stdout: TextIO, exports: Path) -> int:
     api = LocalBotApi()
     application = build_application(core, request=api, token=LOCAL_TOKEN, rate_limit=False,
                                     updater=False)
@@ -100,7 +117,7 @@ async def _chat(core: Core, user: LocalUser, stdin: TextIO, stdout: TextIO) -> i
             await application.process_update(api.to_update(data, application.bot))
             shown: list[str] = []
             for call in api.sent(user.id, since=mark):
-                _print_call(call, stdout, shown)
+                _print_call(call, stdout, shown, exports)
             for call in api.called("answerCallbackQuery", since=mark):
                 if call.params.get("text"):
                     print(plain(str(call.params["text"])), file=stdout)

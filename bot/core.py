@@ -21,8 +21,9 @@ from bot.items import signed_dates
 from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase
+from scheduler.workdays import WorkingDays
 
-__all__ = ["Core", "get_core", "utc_now"]
+__all__ = ["Core", "get_core", "utc_now", "working_days"]
 
 
 def utc_now() -> dt.datetime:
@@ -38,6 +39,7 @@ class Core:
     flood: FloodLimiter = field(default_factory=lambda: FloodLimiter(20))
     # When this process last recorded each user as seen (epoch seconds): saves a write per update.
     touched: dict[int, float] = field(default_factory=dict)
+    _working_days: tuple[tuple, WorkingDays] | None = field(default=None, repr=False)
 
     def transaction(self) -> AbstractContextManager[Connection]:
         """A transaction on a bare connection, for the statements that run on every update.
@@ -75,6 +77,15 @@ class Core:
     def signed(self) -> dict[str, dt.date | None]:
         return signed_dates(self.kb)
 
+    @property
+    def working_days(self) -> WorkingDays:
+        """The days reminders and the digest go out on (see `working_days`)."""
+        settings = self.settings
+        key = (id(self.kb), settings.working_days_only, settings.extra_days_off)
+        if self._working_days is None or self._working_days[0] != key:
+            self._working_days = (key, working_days(self.kb, settings))
+        return self._working_days[1]
+
     def needs_touch(self, user_id: int, interval: float = 300.0) -> bool:
         """True when the user's row should be refreshed (first sight, or `interval` s later)."""
         now = self.now().timestamp()
@@ -92,3 +103,9 @@ class Core:
 
 def get_core(context: ContextTypes.DEFAULT_TYPE) -> Core:
     return context.application.bot_data["core"]
+
+
+def working_days(kb: KnowledgeBase, settings: Settings) -> WorkingDays:
+    """Working days as deployed: the KB's public holidays and `EXTRA_DAYS_OFF` are days off,
+    with weekends; `WORKING_DAYS_ONLY=0` turns the rule off (every day is a working day)."""
+    return WorkingDays.of(kb.days_off() | settings.extra_days_off, enabled=settings.working_days_only)

@@ -41,4 +41,5 @@ CONSOLE_WELCOME = (
 )
 CONSOLE_USER = "Cán bộ {id}"  # a console user the database knows no name for
 PLAN_SET = "Đã chọn kế hoạch: {plan}."
+CONSOLE_FILE_SAVED = "  📎 Đã lưu tệp: {path}"
 ALL_PLANS = "tất cả"

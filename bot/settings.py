@@ -6,6 +6,7 @@ handler. The token is kept out of `repr` so it cannot reach a log line by accide
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping
@@ -42,6 +43,8 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     registered_only: bool = False
     flood_limit: int = 20  # messages per user per minute
+    working_days_only: bool = True  # reminders and the digest move off weekends and holidays
+    extra_days_off: frozenset[dt.date] = frozenset()  # besides the KB's public holidays
 
     @property
     def tz(self) -> ZoneInfo:
@@ -104,6 +107,8 @@ class Settings:
             webhook_secret=webhook_secret,
             registered_only=_bool(get("REGISTERED_ONLY"), "REGISTERED_ONLY"),
             flood_limit=_int(get("FLOOD_LIMIT"), "FLOOD_LIMIT", 20, 1, 1000),
+            working_days_only=_bool(get("WORKING_DAYS_ONLY"), "WORKING_DAYS_ONLY", default=True),
+            extra_days_off=_dates(get("EXTRA_DAYS_OFF"), "EXTRA_DAYS_OFF"),
         )
 
     def require_webhook(self) -> None:
@@ -122,12 +127,34 @@ def _int(value: str | None, name: str, default: int, low: int, high: int) -> int
     return int(value)
 
 
-def _bool(value: str | None, name: str) -> bool:
+def _bool(value: str | None, name: str, default: bool = False) -> bool:
     if value is None:
-        return False
+        return default
     lowered = value.lower()
     if lowered in ("1", "true", "yes", "on"):
         return True
     if lowered in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{name} phải là 1/0, true/false.")
+
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _dates(value: str | None, name: str) -> frozenset[dt.date]:
+    """Dates separated by commas, each YYYY-MM-DD or dd/mm/yyyy."""
+    days = set()
+    for part in re.split(r"[,;\s]+", value or ""):
+        if not part:
+            continue
+        match = _DAY.match(part)
+        try:
+            if match is None:
+                raise ValueError(part)
+            year, month, day = ((match[1], match[2], match[3]) if match[1]
+                                else (match[6], match[5], match[4]))
+            days.add(dt.date(int(year), int(month), int(day)))
+        except ValueError:
+            raise SettingsError(f"{name}: {part!r} không phải ngày (YYYY-MM-DD hoặc dd/mm/yyyy, "
+                                "cách nhau bằng dấu phẩy).") from None
+    return frozenset(days)

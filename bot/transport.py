@@ -37,6 +37,7 @@ class ApiCall:
 
     method: str
     params: dict[str, Any]
+    files: tuple[tuple[str, bytes], ...] = ()  # (file name, content) of each uploaded file
 
     @property
     def chat_id(self) -> int | None:
@@ -75,6 +76,14 @@ class LocalUser:
         if self.username:
             data["username"] = self.username
         return data
+
+
+def _uploads(request_data: RequestData | None) -> tuple[tuple[str, bytes], ...]:
+    """The files a call uploads (sendDocument, sendPhoto), as (file name, content)."""
+    if request_data is None or not request_data.contains_files:
+        return ()
+    return tuple((name, content if isinstance(content, bytes) else content.read())
+                 for name, content, _mime in request_data.multipart_data.values())
 
 
 @dataclass
@@ -122,7 +131,7 @@ class LocalBotApi(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         if isinstance(params.get("reply_markup"), str):
             params["reply_markup"] = json.loads(params["reply_markup"])
-        self.calls.append(ApiCall(api_method, params))
+        self.calls.append(ApiCall(api_method, params, _uploads(request_data)))
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.blocked:
             return self._error(403, "Forbidden: bot was blocked by the user")

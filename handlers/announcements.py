@@ -103,9 +103,11 @@ async def confirm_announcement(update: Update, context: ContextTypes.DEFAULT_TYP
         return
     await reply(update, context, rmt.ANNOUNCE_SENDING.format(count=len(targets)))
     body = rmt.ANNOUNCEMENT.format(plan=onboarding.plan_name(core, plan), text=escape(text))
-    context.application.create_task(
-        _send_all(core, context, announcement_id, targets, body, user.id),
-        update=update, name=f"announcement-{announcement_id}")
+    sending = _send_all(core, context, announcement_id, targets, body, user.id)
+    if context.application.running:  # polling or webhook: in the background, the bot stays responsive
+        context.application.create_task(sending, update=update, name=f"announcement-{announcement_id}")
+    else:  # the console (and tests) process one update at a time: finish before the next
+        await sending
 
 
 async def _send_all(core: Core, context: ContextTypes.DEFAULT_TYPE, announcement_id: int,

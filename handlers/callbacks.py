@@ -36,6 +36,8 @@ _KINDS: dict[str, re.Pattern[str]] = {
     "nlead": re.compile(r"^\d{1,12}\.\d{1,2}(?:-\d{1,2}){0,4}$", re.ASCII),  # subscription . lead days
     "nitem": re.compile(r"^\d{1,12}\.[a-z0-9-]{1,40}$", re.ASCII),  # subscription . deadline id
     "announce": re.compile(r"^(?:yes|no)$", re.ASCII),
+    "duties": re.compile(r"^\d{1,9}\.\d{1,3}$", re.ASCII),  # units.id . page of /nhiemvu
+    "rpage": re.compile(r"^\d{1,9}\.\d{1,3}$", re.ASCII),  # units.id . page of /baocao
     "missing": re.compile(r"^[a-z0-9-]{1,20}\.[a-z0-9-]{1,40}(?:@\d{4})?$", re.ASCII),  # plan . item
 }
 

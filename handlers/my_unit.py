@@ -6,15 +6,28 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from handlers import onboarding, texts
-from handlers.common import escape, is_admin, my_unit, my_unit_or_ask, reply, user_state
+from bot.items import Task, unit_tasks
+from handlers import callbacks, onboarding, texts
+from handlers.common import (
+    Button,
+    MyUnit,
+    button_press,
+    escape,
+    is_admin,
+    my_unit,
+    my_unit_or_ask,
+    reply,
+    user_state,
+)
+from knowledge import texts as kb_texts
 from knowledge.model import Contact
-from knowledge.render import blocks_to_html, to_html
+from knowledge.render import to_html
 from scheduler.occurrences import DeadlineOccurrence, around
 
-__all__ = ["deadlines", "duties", "help_command", "office_contacts"]
+__all__ = ["deadlines", "duties", "duties_page", "help_command", "office_contacts"]
 
 MAX_LISTED = 15
+DUTIES_PER_PAGE = 6
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,16 +47,78 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/nhiemvu: every duty of my unit in my plan, its own first, then its groups'."""
+    """/nhiemvu: my unit's tasks in my plan, its own first, then its groups', a page at a time."""
     core = get_core(context)
     mine = await my_unit_or_ask(update, context)
     if mine is None:
         return
-    result = core.assistant.unit_duties(mine.unit, mine.plan, core.today())
-    text = blocks_to_html(result.blocks)
+    page = _duties_page(core, mine, 0)
+    assert page is not None
+    text, buttons = page
     if not mine.approved:
         text = texts.NEED_APPROVAL.format(unit=escape(mine.unit.name)) + "\n\n" + text
-    await reply(update, context, text)
+    await reply(update, context, text, buttons)
+
+
+async def duties_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """«Xem thêm» under /nhiemvu: the next page, for the presser's own unit as it is now."""
+    query, user, core, data = button_press(update, context)
+    unit_id, page_text = data.parts
+    mine = my_unit(core, user.id)
+    page = _duties_page(core, mine, int(page_text)) if mine and mine.unit_id == int(unit_id) else None
+    if page is None:
+        await query.answer(texts.DUTIES_GONE, show_alert=True)
+        return
+    await query.answer()
+    await reply(update, context, *page)
+
+
+def _duties_page(core: Core, mine: MyUnit, page: int) -> tuple[str, list[list[Button]]] | None:
+    """Page `page` (from 0) of the unit's tasks with a «Xem thêm» button; None past the end."""
+    tasks = unit_tasks(core.kb, mine.plan, mine.unit)
+    plan = onboarding.plan_name(core, mine.plan)
+    unit = escape(mine.unit.name)
+    if not tasks:
+        return (texts.NO_DUTIES.format(plan=plan, unit=unit), []) if page == 0 else None
+    pages = -(-len(tasks) // DUTIES_PER_PAGE)
+    if page >= pages:
+        return None
+    first = page * DUTIES_PER_PAGE
+    shown = tasks[first:first + DUTIES_PER_PAGE]
+    parts = [texts.DUTIES_HEADER.format(unit=unit, plan=plan, count=len(tasks), page=page + 1, pages=pages)]
+    section = None
+    for number, task in enumerate(shown, first + 1):
+        if (task.how, task.via) != section:
+            section = (task.how, task.via)
+            parts.append("\n" + _section_heading(core, mine, task))
+        parts.append(_task_line(core, number, task))
+    refs = ", ".join(dict.fromkeys(t.entry.ref or "" for t in shown))
+    parts.append("\n" + texts.DUTIES_SOURCE.format(plan=plan, refs=escape(refs)))
+    parts.append(to_html(kb_texts.LEGAL_NOTE))
+    buttons: list[list[Button]] = []
+    if page + 1 < pages:
+        label = texts.MORE_BUTTON.format(shown=first + len(shown), count=len(tasks))
+        buttons.append([(label, callbacks.make("duties", f"{mine.unit_id}.{page + 1}"))])
+    return "\n".join(parts), buttons
+
+
+def _section_heading(core: Core, mine: MyUnit, task: Task) -> str:
+    if task.how == "own":
+        return texts.DUTIES_OWN.format(unit=escape(mine.unit.name))
+    if task.how == "group" and task.via is not None:
+        return texts.DUTIES_GROUP.format(group=escape(core.kb.unit_name(task.via, mine.plan)))
+    return texts.DUTIES_SUPPORT
+
+
+def _task_line(core: Core, number: int, task: Task) -> str:
+    """A task: its title and source; what to do when it is the unit's to carry out; its dates."""
+    entry = task.entry
+    body = "" if task.how == "support" else "\n   " + to_html(" ".join(entry.body.split()))
+    line = texts.DUTY_LINE.format(number=number, title=escape(entry.title), ref=escape(entry.ref or ""),
+                                  body=body)
+    for deadline in task.deadlines:
+        line += texts.DUTY_DUE.format(due=escape(core.assistant.deadline_status(deadline, core.today())))
+    return line
 
 
 async def deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

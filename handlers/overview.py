@@ -1,7 +1,8 @@
 """The standing office's view of progress: /tonghop (per deadline, with who has not reported) and
 /xuat (the status table as XLSX and CSV, and a completion chart).
 
-Export files are written to a temporary directory that is removed as soon as they are sent.
+Export files are written to a temporary directory that is removed as soon as they are sent. When
+something fails the admin is told which step: making the files, or sending them (and which ones).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = ["export", "missing_units", "overview"]
 logger = logging.getLogger(__name__)
 
 BAR_WIDTH = 10
+MAX_NAMES = 10
 
 
 def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> tuple[str, int]:
@@ -43,7 +45,8 @@ def _plan_of(core: Core, context: ContextTypes.DEFAULT_TYPE) -> str | None:
 
 
 async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/tonghop [plan]: per deadline, counts by state, a progress bar, and who has not reported."""
+    """/tonghop [plan]: per deadline, then per duty someone reported on, counts by state, a
+    progress bar, who is blocked, and who has not reported."""
     if not await admin.require_admin(update, context):
         return
     core = get_core(context)
@@ -52,7 +55,7 @@ async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, rt.PLAN_USAGE.format(command="tonghop", plans=", ".join(core.kb.plans)))
         return
     with core.sessions.begin() as session:
-        rows = statuses.overview(session, core.kb, plan, core.today())
+        rows = statuses.overview(session, core.kb, plan, core.today(), duties=True)
     if not rows:
         await reply(update, context, rt.NO_DEADLINE_ITEMS)
         return
@@ -60,16 +63,29 @@ async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                        today=f"{core.today():%d/%m/%Y}")]
     buttons: list[list[Button]] = []
     for number, row in enumerate(rows, 1):
-        total = len(row.done) + len(row.in_progress) + len(row.blocked) + len(row.not_reported)
-        bar, percent = progress_bar(len(row.done), total)
-        parts.append(rt.OVERVIEW_ITEM.format(
-            number=number, title=escape(row.item.title), due=f"{row.item.due:%d/%m/%Y}", bar=bar,
-            percent=percent, done=len(row.done), doing=len(row.in_progress), blocked=len(row.blocked),
-            missing=len(row.not_reported)))
+        if row.item.due is None and (number == 1 or rows[number - 2].item.due is not None):
+            parts.append(rt.OVERVIEW_DUTIES)
+        bar, percent = progress_bar(len(row.done), row.total)
+        counts = dict(number=number, title=escape(row.item.title), bar=bar, percent=percent,
+                      done=len(row.done), doing=len(row.in_progress), blocked=len(row.blocked),
+                      missing=len(row.not_reported))
+        if row.item.due is None:
+            parts.append(rt.OVERVIEW_DUTY.format(**counts))
+        else:
+            parts.append(rt.OVERVIEW_ITEM.format(due=f"{row.item.due:%d/%m/%Y}", **counts))
+        if row.blocked:
+            parts.append(rt.OVERVIEW_BLOCKED.format(names=_names(row.blocked)))
         if row.not_reported:
             label = rt.MISSING_BUTTON.format(number=number, count=len(row.not_reported))
             buttons.append([(short_label(label), callbacks.make("missing", f"{plan}.{row.item.key}"))])
     await reply(update, context, "\n".join(parts), buttons)
+
+
+def _names(names: list[str]) -> str:
+    text = ", ".join(escape(name) for name in names[:MAX_NAMES])
+    if len(names) > MAX_NAMES:
+        text += rt.OVERVIEW_MORE_NAMES.format(count=len(names) - MAX_NAMES)
+    return text
 
 
 async def missing_units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -83,17 +99,18 @@ async def missing_units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rows = []
     if plan in core.kb.plans:
         with core.sessions.begin() as session:
-            rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key)
+            rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key, duties=True)
     if not rows:
         await query.answer(rt.STATUS_GONE, show_alert=True)
         return
     await query.answer()
     row = rows[0]
-    title, due = escape(row.item.title), f"{row.item.due:%d/%m/%Y}"
+    title, count = escape(row.item.title), len(row.not_reported)
     if not row.not_reported:
         await reply(update, context, rt.NOBODY_MISSING.format(title=title))
         return
-    lines = [rt.MISSING_HEADER.format(title=title, due=due, count=len(row.not_reported))]
+    lines = [rt.MISSING_HEADER.format(title=title, due=f"{row.item.due:%d/%m/%Y}", count=count)
+             if row.item.due is not None else rt.MISSING_HEADER_DUTY.format(title=title, count=count)]
     lines.extend(f"• {escape(name)}" for name in row.not_reported)
     await reply(update, context, "\n".join(lines))
 
@@ -123,24 +140,42 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with core.sessions.begin() as session:
             rows = statuses.status_rows(session, core.kb, plan, today)
             history = statuses.history_rows(session, core.kb, plan, today)
-            summary = statuses.overview(session, core.kb, plan, today)
+            summary = statuses.overview(session, core.kb, plan, today, duties=True)
             audit.record(session, "status_exported", now=core.now(), actor_id=user.id, plan=plan,
                          rows=len(rows))
-        exports.write_xlsx(rows, history, xlsx)
-        exports.write_csv(rows, csv_path)
-        exports.completion_chart(summary, chart, title=plan_label)
         try:
-            for path, caption in ((xlsx, rt.EXPORT_CAPTION_XLSX), (csv_path, rt.EXPORT_CAPTION_CSV)):
-                with path.open("rb") as handle:
-                    await context.bot.send_document(
-                        chat.id, handle, filename=path.name,
-                        caption=caption.format(plan=plan_label, today=f"{today:%d/%m/%Y}"))
-            with chart.open("rb") as handle:
-                await context.bot.send_photo(chat.id, handle, caption=rt.EXPORT_CAPTION_CHART.format(
-                    plan=plan_label, today=f"{today:%d/%m/%Y}"))
+            exports.write_xlsx(rows, history, xlsx)
+            exports.write_csv(rows, csv_path)
+            exports.completion_chart(summary, chart, title=plan_label)
+        except Exception:
+            logger.exception("Export of %s could not be made", plan)
+            await reply(update, context, rt.EXPORT_MAKE_FAILED)
+            return
+        when = f"{today:%d/%m/%Y}"
+        await _send_files(update, context, [
+            (xlsx, rt.EXPORT_CAPTION_XLSX.format(plan=plan_label, today=when), False),
+            (csv_path, rt.EXPORT_CAPTION_CSV.format(plan=plan_label, today=when), False),
+            (chart, rt.EXPORT_CAPTION_CHART.format(plan=plan_label, today=when), True)])
+
+
+async def _send_files(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                      files: list[tuple[Path, str, bool]]) -> None:
+    """Send each (path, caption, is a picture) in order; when Telegram refuses one, say which
+    files were made but not sent."""
+    chat = update.effective_chat
+    assert chat is not None
+    for number, (path, caption, picture) in enumerate(files):
+        try:
+            with path.open("rb") as handle:
+                if picture:
+                    await context.bot.send_photo(chat.id, handle, caption=caption)
+                else:
+                    await context.bot.send_document(chat.id, handle, filename=path.name, caption=caption)
         except TelegramError as exc:
-            logger.warning("Export not delivered: %s", exc)
-            await reply(update, context, rt.EXPORT_FAILED)
+            logger.warning("Export file %s not delivered: %s", path.name, exc)
+            missing = ", ".join(p.name for p, _caption, _picture in files[number:])
+            await reply(update, context, rt.EXPORT_SEND_FAILED.format(missing=escape(missing)))
+            return
 
 
 async def _item_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, key: str) -> None:
@@ -149,18 +184,18 @@ async def _item_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: 
     chat = update.effective_chat
     assert chat is not None
     with core.sessions.begin() as session:
-        rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key)
+        rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key, duties=True)
     if not rows:
         await reply(update, context, rt.UNKNOWN_ITEM.format(item=escape(key[:60])))
         return
     plan_label = onboarding.plan_name(core, plan)
     with tempfile.TemporaryDirectory(prefix="bmnn-export-") as tmp:
         chart = Path(tmp) / f"{plan}-{rows[0].item.key}.png"
-        exports.unit_chart(rows[0], chart, title=plan_label)
         try:
-            with chart.open("rb") as handle:
-                await context.bot.send_photo(chat.id, handle, caption=rt.ITEM_CHART_CAPTION.format(
-                    title=rows[0].item.title, today=f"{core.today():%d/%m/%Y}"))
-        except TelegramError as exc:
-            logger.warning("Chart not delivered: %s", exc)
-            await reply(update, context, rt.EXPORT_FAILED)
+            exports.unit_chart(rows[0], chart, title=plan_label)
+        except Exception:
+            logger.exception("Chart of %s %s could not be made", plan, key)
+            await reply(update, context, rt.EXPORT_MAKE_FAILED)
+            return
+        await _send_files(update, context, [(chart, rt.ITEM_CHART_CAPTION.format(
+            title=rows[0].item.title, today=f"{core.today():%d/%m/%Y}"), True)])

@@ -19,7 +19,7 @@ CHOOSE_ITEM = (
 )
 ITEM_LINE = "{number}. {icon}{due}{title}"
 NO_ITEMS = "Kế hoạch không giao nhiệm vụ nào cho {unit} để báo cáo."
-MORE_ITEMS = "… và {count} nhiệm vụ khác: dùng <code>/baocao &lt;mã&gt; &lt;trạng thái&gt;</code>."
+ITEMS_PAGE = "Trang {page}/{pages} — {count} nhiệm vụ."
 CHOOSE_STATE = "<b>{title}</b>{due}\nTrạng thái hiện tại: {current}.\nChọn trạng thái mới:"
 NOT_REPORTED = "chưa báo cáo"
 ASK_NOTE = (
@@ -89,12 +89,26 @@ OVERVIEW_ITEM = (
     "\n<b>{number}. {title}</b> — hạn {due}\n"
     "{bar} {percent}% · ✅ {done} · 🔄 {doing} · ⚠️ {blocked} · ⏳ {missing}"
 )
-NO_DEADLINE_ITEMS = "Kế hoạch không có hạn chót nào để tổng hợp."
+OVERVIEW_DUTIES = "\n<b>Nhiệm vụ không có hạn chót</b> (những nhiệm vụ đã có đơn vị báo cáo):"
+OVERVIEW_DUTY = (
+    "\n<b>{number}. {title}</b>\n"
+    "{bar} {percent}% · ✅ {done} · 🔄 {doing} · ⚠️ {blocked} · ⏳ {missing}"
+)
+OVERVIEW_BLOCKED = "⚠️ Vướng mắc: {names}"
+OVERVIEW_MORE_NAMES = " và {count} đơn vị khác"
+NO_DEADLINE_ITEMS = (
+    "Kế hoạch không có hạn chót nào, và chưa đơn vị nào báo cáo về nhiệm vụ của kế hoạch, để "
+    "tổng hợp."
+)
 MISSING_BUTTON = "{number}. Chưa báo cáo ({count})"
 MISSING_HEADER = "<b>Chưa báo cáo</b> — {title} (hạn {due}), {count} đơn vị:"
+MISSING_HEADER_DUTY = "<b>Chưa báo cáo</b> — {title}, {count} đơn vị:"
 NOBODY_MISSING = "Mọi đơn vị đã báo cáo «{title}»."
 EXPORT_CAPTION_XLSX = "Bảng trạng thái {plan} (Excel), ngày {today}."
 EXPORT_CAPTION_CSV = "Bảng trạng thái {plan} (CSV, UTF-8)."
 EXPORT_CAPTION_CHART = "Tỷ lệ hoàn thành theo hạn chót — {plan}, ngày {today}."
 ITEM_CHART_CAPTION = "Tình hình các đơn vị — {title}, ngày {today}."
-EXPORT_FAILED = "Không tạo được tệp xuất; vui lòng thử lại sau."
+EXPORT_MAKE_FAILED = ("Không tạo được tệp xuất (lỗi khi lập bảng hoặc biểu đồ), nên chưa gửi tệp nào; "
+                      "vui lòng thử lại sau.")
+EXPORT_SEND_FAILED = ("Đã tạo tệp xuất nhưng không gửi được qua Telegram: {missing}; vui lòng thử lại "
+                      "sau.")

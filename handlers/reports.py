@@ -8,6 +8,7 @@ note and records the version. "Vướng mắc" reaches the admins at once with a
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -39,6 +40,7 @@ __all__ = [
     "choose_item",
     "choose_state",
     "confirm",
+    "items_page",
     "receive_note",
     "receive_reply",
     "reply_to_unit",
@@ -51,7 +53,7 @@ logger = logging.getLogger(__name__)
 REPORT_NOTE = "report_note"
 REPORT_CONFIRM = "report_confirm"
 REPLY_PREFIX = "reply:"
-MAX_ITEM_BUTTONS = 20
+ITEMS_PER_PAGE = 10
 
 
 def _items(core: Core, who: MyUnit) -> list[Item]:
@@ -91,9 +93,8 @@ async def _list_items(update: Update, context: ContextTypes.DEFAULT_TYPE, who: M
     user = update.effective_user
     assert user is not None
     items = _items(core, who)
-    unit = escape(who.unit.name)
     if not items:
-        await reply(update, context, rt.NO_ITEMS.format(unit=unit))
+        await reply(update, context, rt.NO_ITEMS.format(unit=escape(who.unit.name)))
         return
     with core.sessions.begin() as session:
         latest = statuses.latest_for_unit(session, who.plan, who.unit_id)
@@ -102,17 +103,50 @@ async def _list_items(update: Update, context: ContextTypes.DEFAULT_TYPE, who: M
         row = users.get_user(session, user.id)
         if row is not None:
             users.set_step(session, row, None)
+    page = _items_page(core, who, items, latest, 0)
+    assert page is not None
+    await reply(update, context, *page)
+
+
+async def items_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """«Xem thêm» under /baocao: the next page of my unit's items, re-checked as it is now."""
+    query, user, core, data = button_press(update, context)
+    unit_id, page_text = data.parts
+    who = my_unit(core, user.id)
+    page = None
+    if who is not None and who.approved and who.unit_id == int(unit_id):
+        with core.sessions.begin() as session:
+            latest = statuses.latest_for_unit(session, who.plan, who.unit_id)
+        page = _items_page(core, who, _items(core, who), latest, int(page_text))
+    if page is None:
+        await query.answer(rt.ITEM_GONE, show_alert=True)
+        return
+    await query.answer()
+    await reply(update, context, *page)
+
+
+def _items_page(core: Core, who: MyUnit, items: list[Item], latest: dict[str, Any],
+                page: int) -> tuple[str, list[list[Button]]] | None:
+    """Page `page` (from 0) of the item buttons, numbered across pages, with «Xem thêm»."""
+    pages = -(-len(items) // ITEMS_PER_PAGE)
+    if not 0 <= page < pages:
+        return None
+    first = page * ITEMS_PER_PAGE
+    shown = items[first:first + ITEMS_PER_PAGE]
     buttons: list[list[Button]] = []
-    for number, item in enumerate(items[:MAX_ITEM_BUTTONS], 1):
+    for number, item in enumerate(shown, first + 1):
         record = latest.get(item.key)
         icon = rt.STATE_ICONS[record.state] + " " if record is not None else ""
-        due = f"{item.due:%d/%m} · " if item.due is not None else ""
+        due = _due(item, prefix="") + " · " if item.due is not None else ""
         label = rt.ITEM_LINE.format(number=number, icon=icon, due=due, title=item.title)
         buttons.append([(short_label(label), callbacks.make("ritem", item.key))])
-    text = rt.CHOOSE_ITEM.format(unit=unit, plan=onboarding.plan_name(core, who.plan))
-    if len(items) > MAX_ITEM_BUTTONS:
-        text += "\n" + rt.MORE_ITEMS.format(count=len(items) - MAX_ITEM_BUTTONS)
-    await reply(update, context, text, buttons)
+    text = rt.CHOOSE_ITEM.format(unit=escape(who.unit.name), plan=onboarding.plan_name(core, who.plan))
+    if pages > 1:
+        text += "\n" + rt.ITEMS_PAGE.format(page=page + 1, pages=pages, count=len(items))
+        if page + 1 < pages:
+            label = texts.MORE_BUTTON.format(shown=first + len(shown), count=len(items))
+            buttons.append([(label, callbacks.make("rpage", f"{who.unit_id}.{page + 1}"))])
+    return text, buttons
 
 
 async def choose_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -297,7 +331,7 @@ async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyU
     wanted = args[0]
     items = _items(core, who)
     item = None
-    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= min(len(items), MAX_ITEM_BUTTONS):
+    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(items):
         item = items[int(wanted) - 1]
     else:
         item = next((i for i in items if i.key == wanted.lower()), None)

@@ -70,12 +70,14 @@ ANSWER_CACHE_SIZE = 2048
 TITLE_LIKENESS = 70
 # Suggestions must score at least this share of the best entry.
 SUGGESTION_RATIO = 0.35
+# How far down the matches a penalty question looks for an entry stating a sanction.
+PENALTY_DEPTH = 8
 
 _SUBMIT = re.compile(r"\b(nop|gui len|gui ve|bao cao len)\b")
 # Questions about a document's own date ("KH 109 ban hành ngày nào"), not a deadline.
 _DOCUMENT_DATE = re.compile(r"\b(ban hanh|ky ngay|ngay ky|hieu luc|thong qua|ky ban hanh)\b")
 _PHONE_CUE = re.compile(r"\b(so dien thoai|dien thoai|sdt|hotline|so may|goi so)\b")
-_SANCTION = re.compile(r"\b(phat tien|muc phat|xu phat|truy cuu trach nhiem hinh su|ky luat)\b")
+_SANCTION = re.compile(r"\b(phat tien|phat tu|muc phat|xu phat|truy cuu trach nhiem hinh su|ky luat)\b")
 # A self-introduction naming the asker's unit is at most this many syllables long.
 _INTRO_MAX = 16
 # Words every plan's description shares: alone they do not name a plan.
@@ -85,6 +87,9 @@ _HEAD_NOUN = re.compile(r"\b(ke hoach|chi thi|ct|luat|nghi dinh|thong tu|quyet d
 _ARTICLE_CUE = re.compile(r"\bdieu (\d+)\b")
 _LAW_2018_CUE = re.compile(r"\b(2018|29 2018|luat cu|qh14|quoc hoi 14)\b")
 _LAW_2025_CUE = re.compile(r"\b(2025|117|luat moi|qh15|quoc hoi 15)\b")
+# A fine said to be set by the law on state secrets itself ("theo Luật 117 … bị phạt …").
+_FINE_UNDER_THE_LAW = re.compile(r"\b(luat 117|luat 29|luat bao ve bi mat|luat moi|luat cu|luat bmnn)\b")
+_NO_FINE_SAID = re.compile(r"\bkhong quy dinh muc phat\b")
 
 
 class UnknownPlan(ValueError):
@@ -156,11 +161,22 @@ class _Asked:
     mentioned: bool  # it names a unit
     renamed: tuple[tuple[str, str], ...]  # (unit named, its successor on the plan's date)
     penalty: bool  # it asks what sanction the law sets
+    topic: Analysis | None = None  # what is asked with the units it names set aside, if it differs
 
 
 def _states_sanction(entry: Entry) -> bool:
     """Whether an entry itself states a sanction (so a penalty question needs no caveat)."""
     return _SANCTION.search(fold(entry.body)) is not None
+
+
+def _sanctions_first(ranked: list[_Ranked]) -> list[_Ranked]:
+    """"… bị phạt bao nhiêu?" asks for the sanction: among the closest matches, the entries that
+    state one come before those that only describe the act."""
+    head, tail = ranked[:PENALTY_DEPTH], ranked[PENALTY_DEPTH:]
+    stating = [r for r in head if _states_sanction(r.entry)]
+    if not stating:
+        return ranked
+    return [*stating, *(r for r in head if not _states_sanction(r.entry)), *tail]
 
 
 class Assistant:
@@ -192,6 +208,9 @@ class Assistant:
         # What a question in a plan may be answered from: the plan's own entries and the shared.
         shared = self._by_plan.get(None, set())
         self._allowed = {plan: self._by_plan.get(plan, set()) | shared for plan in kb.plans}
+        # What answers "… bị phạt bao nhiêu?" when the act asked about has no entry of its own.
+        self._sanctions_overview = next(
+            (e for e in kb.entries if isinstance(e, FaqEntry) and _states_sanction(e)), None)
 
     @staticmethod
     def _titles(entry: Entry) -> list[str]:
@@ -401,17 +420,19 @@ class Assistant:
             return self._which_unit(plan)
         if not any(len(s) >= 2 and s not in STOPWORDS for s in analysis.syllables):
             return self._decline(plan, [])  # "x", "?", "a": nothing asked
-        ranked = self._rank(analysis, plan, today, asked.boost_units, asked.named_plans)
+        ranked = self._rank(asked.topic or analysis, plan, today, asked.boost_units, asked.named_plans)
         if not ranked:
             return self._decline(plan, [])
         cover = self._coverage(asked)
         ranked = self._rerank_by_coverage(ranked, cover)
+        if asked.penalty:
+            ranked = _sanctions_first(ranked)
         best = ranked[0]
         coverage = cover(best.entry)
         if asked.penalty and coverage < MIN_COVERAGE:
             # "… bị phạt bao nhiêu?": the law sets no fine, which is the answer even when the
             # act asked about is not in the KB.
-            return self._penalty_answer(asked, ranked, coverage)
+            return self._penalty_answer(asked, ranked, coverage, today)
         # A yes/no check of a stated date is worded with the claim, which the right entry (if
         # the claim is wrong) does not contain: a lower bar, the answer then corrects the claim.
         if coverage < (MIN_CLAIM_COVERAGE if asked.claims and plan else MIN_COVERAGE):
@@ -512,6 +533,17 @@ class Assistant:
         boost.extend(uid for uid, _ in mentions if uid not in boost)
         content = [s for s in beyond_listing(analysis.key) if s not in STOPWORDS
                    and s not in self._context_words(plan) and s not in unit_words]
+        # "trưởng phòng thuộc UBND phường có được cho phép sao chụp …": a group it names says
+        # whose entries rank higher (the boost); the group's long name ("ủy ban nhân dân các xã,
+        # phường, đặc khu") would only match every entry addressed to the group, whatever the
+        # entry is about. A single unit's name ("Chủ tịch UBND tỉnh") is part of what is asked.
+        topic = None
+        groups = [(uid, registry.key(registry.name_of(uid))) for uid, _ in mentions
+                  if uid not in registry.units]
+        if groups and len(content) >= 2:
+            bare = _remove_units(key, groups)
+            if bare and bare != key:
+                topic = self.index.analyse(bare)
         ignore = set(OWN_UNIT_WORDS) | CONFIRM_WORDS
         claims = premise.dates_in(question)
         for claim in claims:  # a stated date is the premise, checked apart, not the topic
@@ -524,6 +556,7 @@ class Assistant:
             confirm=asked.confirm, key=analysis.key, unit_words=frozenset(unit_words),
             claims=tuple(claims), mentioned=bool(mentions), renamed=tuple(renamed),
             penalty=bool(PENALTY_CUE.search(full.key)) and scope.is_core(full.key),
+            topic=topic,
         )
 
     def _listing(self, asked: _Asked, today: dt.date) -> Answer | None:
@@ -562,8 +595,14 @@ class Assistant:
         return Answer(False, (texts.WHICH_UNIT, self.office_contact(plan)), plan=plan,
                       extra={"coverage": None, "needs_unit": True})
 
-    def _penalty_answer(self, asked: _Asked, ranked: list[_Ranked], coverage: float) -> Answer:
-        """The law sets no fine; the nearest entries are offered as suggestions."""
+    def _penalty_answer(self, asked: _Asked, ranked: list[_Ranked], coverage: float,
+                        today: dt.date) -> Answer:
+        """The law on state secrets sets no fine: the sanctions other texts set are the answer
+        (the nearest entry stating one, else the overview); without any, that is said plainly."""
+        sanction = next((r.entry for r in ranked if _states_sanction(r.entry)), self._sanctions_overview)
+        if sanction is not None:
+            return self._compose([sanction], ranked, asked.plan, today, coverage, asked.named_plans,
+                                 self._premise_notes(asked, [sanction], ranked, asked.plan))
         parts = (texts.NO_FINE_IN_LAW, self.office_contact(asked.plan), texts.LEGAL_NOTE)
         return Answer(True, parts, (), tuple(self._suggestions(ranked, set())), (), asked.plan,
                       {"coverage": round(coverage, 3)},
@@ -575,7 +614,9 @@ class Assistant:
         notes: list[str] = []
         key = asked.key
         doc = self.kb.plan_document(plan) if plan else None
-        if asked.penalty and not any(_states_sanction(e) for e in shown):
+        if asked.penalty and (not any(_states_sanction(e) for e in shown) or (
+                _FINE_UNDER_THE_LAW.search(key) and not _NO_FINE_SAID.search(fold(shown[0].body)))):
+            # "theo Luật 117 … bị phạt bao nhiêu": the premise is corrected before the sanction.
             notes.append(texts.NO_FINE_IN_LAW)
         if doc is None:
             return notes

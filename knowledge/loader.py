@@ -24,6 +24,8 @@ from knowledge.model import (
     Fact,
     FaqEntry,
     Group,
+    Holiday,
+    HolidayYear,
     Provision,
     Term,
     Unit,
@@ -63,7 +65,7 @@ COMMON = frozenset({"type", "title", "ref", "keywords"})
 ENTRY_KEYS: dict[str, frozenset[str]] = {
     "duty": COMMON | {"units"},
     "fact": COMMON | {"units"},
-    "deadline": COMMON | {"units", "due", "due_text", "from"},
+    "deadline": COMMON | {"units", "due", "due_text", "from", "duty"},
     "provision": COMMON | {"article", "clause", "point", "units", "verified"},
     "contact": COMMON | {"units", "phones"},
     "faq": COMMON | {"question", "cites", "units"},
@@ -92,6 +94,14 @@ TYPES_BY_KIND: dict[str, frozenset[str]] = {
     "units": frozenset({"unit", "group"}),
 }
 LEGAL_DOC_TYPES = frozenset({"provision", "fact", "change", "contact"})
+
+# Public holidays: one file per year, kept apart from the documents answers are built from.
+HOLIDAYS_KIND = "holidays"
+HOLIDAY_DOC_KEYS = frozenset({"id", "kind", "title", "year", "source", "note"})
+HOLIDAY_KEYS = frozenset({"type", "title", "start", "end", "weekdays", "ref"})
+HOLIDAY_REQUIRED = ("title", "start", "weekdays", "ref")
+HOLIDAY_MAX_DAYS = 14  # a longer break is a typo in a date
+WEEKDAYS = ("thu hai", "thu ba", "thu tu", "thu nam", "thu sau", "thu bay", "chu nhat")  # folded
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ATTR = re.compile(r"^([a-z_]+)\s*:\s*(.*)$")
@@ -130,6 +140,11 @@ class KnowledgeBase:
     registry: UnitRegistry
     abbreviations: Abbreviations
     by_id: Mapping[str, Entry] = field(default_factory=dict)
+    holiday_years: tuple[HolidayYear, ...] = ()  # the yearly lists of public holidays
+
+    def days_off(self) -> frozenset[dt.date]:
+        """Every public holiday day off the KB lists (weekends are not listed)."""
+        return frozenset(day for year in self.holiday_years for h in year.holidays for day in h.days)
 
     @property
     def plans(self) -> list[str]:
@@ -316,8 +331,11 @@ def read_knowledge(root: Path = DEFAULT_ROOT) -> tuple[KnowledgeBase | None, lis
         problems.append(Problem(str(root), 1, "no knowledge files found"))
         return None, problems
 
-    documents = _build_documents(raw_files, problems)
     _check_entry_ids(raw_files, problems)
+    holiday_files = [raw for raw in raw_files if raw.front.values.get("kind") == HOLIDAYS_KIND]
+    raw_files = [raw for raw in raw_files if raw.front.values.get("kind") != HOLIDAYS_KIND]
+    holiday_years = _build_holidays(holiday_files, problems)
+    documents = _build_documents(raw_files, problems)
     terms = [t for raw in raw_files for t in _build_terms(raw, documents, problems)]
     abbreviations = Abbreviations.from_pairs(
         (t.term, t.expansion, t.exact_case) for t in terms if t.expand
@@ -333,6 +351,7 @@ def read_knowledge(root: Path = DEFAULT_ROOT) -> tuple[KnowledgeBase | None, lis
             continue
         entries.extend(_build_entries(raw, doc, registry, problems))
     _check_citations(entries, documents, problems)
+    _check_duty_links(entries, problems)
     problems = list(dict.fromkeys(problems))
     kb = KnowledgeBase(
         documents=documents,
@@ -340,6 +359,7 @@ def read_knowledge(root: Path = DEFAULT_ROOT) -> tuple[KnowledgeBase | None, lis
         registry=registry,
         abbreviations=abbreviations,
         by_id={e.id: e for e in entries},
+        holiday_years=holiday_years,
     )
     return kb, problems
 
@@ -540,6 +560,83 @@ def _build_units(raw_files, documents, problems) -> tuple[list[Unit], list[Group
     return units, groups
 
 
+def _build_holidays(raw_files: list[_RawFile], problems: list[Problem]) -> tuple[HolidayYear, ...]:
+    """The yearly holiday lists: dates parse, each in the file's year, the weekdays as published
+    match the dates, no day listed twice and no year twice."""
+    years: dict[int, HolidayYear] = {}
+    for raw in raw_files:
+        front, path = raw.front, raw.path
+        for key in front.values:
+            if key not in HOLIDAY_DOC_KEYS:
+                problems.append(Problem(path, front.lines[key], f"unknown front-matter key {key!r}"))
+        missing = [k for k in ("id", "title", "year", "source") if not front.values.get(k)]
+        if missing:
+            problems.append(Problem(path, 1, f"front matter lacks {', '.join(missing)}"))
+            continue
+        year_text = front.values["year"]
+        if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
+            problems.append(Problem(path, front.lines["year"], f"bad year {year_text!r}"))
+            continue
+        year = int(year_text)
+        if year in years:
+            problems.append(Problem(path, front.lines["year"],
+                                    f"holidays of {year} are also listed in {years[year].file}"))
+            continue
+        holidays = tuple(_holidays_of(raw, year, problems))
+        years[year] = HolidayYear(id=front.values["id"], year=year, title=front.values["title"],
+                                  source=front.values["source"], file=path, holidays=holidays,
+                                  note=front.values.get("note") or None)
+    return tuple(years[y] for y in sorted(years))
+
+
+def _holidays_of(raw: _RawFile, year: int, problems: list[Problem]) -> Iterator[Holiday]:
+    seen: dict[dt.date, str] = {}
+    for entry in raw.entries:
+        v, lines = entry.attrs.values, entry.attrs.lines
+
+        def at(key: str, lines=lines, entry=entry) -> tuple[str, int]:
+            return (raw.path, lines.get(key, entry.line))
+
+        if v.get("type") != "holiday":
+            problems.append(Problem(*at("type"), f"entry {entry.id!r}: a holidays file holds "
+                                                 f"'type: holiday' entries, not {v.get('type')!r}"))
+            continue
+        unknown = [k for k in v if k not in HOLIDAY_KEYS]
+        for key in unknown:
+            problems.append(Problem(*at(key), f"entry {entry.id!r}: unknown key {key!r} for type holiday"))
+        missing = [k for k in HOLIDAY_REQUIRED if not v.get(k)]
+        if missing:
+            problems.append(Problem(raw.path, entry.line,
+                                    f"entry {entry.id!r}: missing {', '.join(missing)}"))
+            continue
+        start = _date(v["start"], at("start"), problems)
+        end = _date(v["end"], at("end"), problems) if v.get("end") else start
+        if start is None or end is None or unknown:
+            continue
+        if start.year != year or end.year != year:
+            problems.append(Problem(*at("start"), f"entry {entry.id!r}: not in {year}, the file's year"))
+            continue
+        if not 0 <= (end - start).days < HOLIDAY_MAX_DAYS:
+            problems.append(Problem(*at("end"), f"entry {entry.id!r}: 'end' must be on or after "
+                                                f"'start' and within {HOLIDAY_MAX_DAYS} days"))
+            continue
+        stated = [fold(w) for w in _split_list(v["weekdays"])]
+        expected = [WEEKDAYS[d.weekday()] for d in ((start,) if start == end else (start, end))]
+        if stated != expected:
+            problems.append(Problem(*at("weekdays"), f"entry {entry.id!r}: weekdays {v['weekdays']!r} "
+                                    f"do not match the dates ({'; '.join(expected)})"))
+            continue
+        holiday = Holiday(id=entry.id, title=v["title"], start=start, end=end, ref=v["ref"],
+                          file=raw.path, line=entry.line)
+        twice = [d for d in holiday.days if d in seen]
+        if twice:
+            problems.append(Problem(raw.path, entry.line, f"entry {entry.id!r}: {twice[0]:%d/%m/%Y} "
+                                                          f"is also listed in {seen[twice[0]]!r}"))
+            continue
+        seen.update(dict.fromkeys(holiday.days, entry.id))
+        yield holiday
+
+
 def _check_unit_graph(units, groups, registry: UnitRegistry, problems) -> None:
     group_ids = {g.id for g in groups}
     unit_ids = {u.id for u in units}
@@ -611,7 +708,7 @@ def _build_entries(raw: _RawFile, doc: Document, registry: UnitRegistry, problem
                 first = None
             if due is not None:
                 yield Deadline(**common, due=due, due_text=v.get("due_text") or None,
-                               first_year=int(first) if first else None)
+                               first_year=int(first) if first else None, duty=v.get("duty") or None)
         elif etype == "provision":
             article, clause, verified = v["article"], v.get("clause"), v.get("verified", "clause")
             if not article.isdigit() or (clause and not clause.isdigit()):
@@ -661,6 +758,21 @@ def _check_citations(entries: list[Entry], documents: Mapping[str, Document], pr
             if target.is_legal and match and int(match[1]) not in articles.get(cite.doc_id, set()):
                 problems.append(Problem(e.file, e.line, f"entry {e.id!r}: cites {cite.doc_id} "
                                         f"Điều {match[1]}, which has no provision entry in the KB"))
+
+
+def _check_duty_links(entries: list[Entry], problems: list[Problem]) -> None:
+    """A deadline's `duty` names a duty of the same plan that shares at least one of its units."""
+    by_id = {e.id: e for e in entries}
+    for e in entries:
+        if not isinstance(e, Deadline) or e.duty is None:
+            continue
+        duty = by_id.get(e.duty)
+        if not isinstance(duty, Duty) or duty.plan != e.plan:
+            problems.append(Problem(e.file, e.line, f"entry {e.id!r}: 'duty' {e.duty!r} is not a duty "
+                                                    "of the same plan"))
+        elif set(duty.units).isdisjoint(e.units):
+            problems.append(Problem(e.file, e.line, f"entry {e.id!r}: 'duty' {e.duty!r} names none "
+                                                    "of the deadline's units"))
 
 
 def check_knowledge(root: Path = DEFAULT_ROOT) -> list[Problem]:

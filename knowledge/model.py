@@ -19,6 +19,8 @@ __all__ = [
     "Fact",
     "FaqEntry",
     "Group",
+    "Holiday",
+    "HolidayYear",
     "Provision",
     "Term",
     "Unit",
@@ -131,6 +133,7 @@ class Deadline(Entry):
     due: DueRule = DueRule("date", 2000, 1, 1)
     due_text: str | None = None
     first_year: int | None = None
+    duty: str | None = None  # the duty entry this deadline dates (same task: one report item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,3 +220,33 @@ class Group:
     prefixes: tuple[str, ...]
     file: str
     line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Holiday:
+    """Days off of one public holiday as announced (Tết: the whole announced break)."""
+
+    id: str
+    title: str
+    start: dt.date
+    end: dt.date  # last day off (= start for a single day)
+    ref: str  # where the days off were announced or laid down
+    file: str
+    line: int
+
+    @property
+    def days(self) -> tuple[dt.date, ...]:
+        return tuple(self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayYear:
+    """One year's list of public holidays (a `holidays` file: see FORMAT.md)."""
+
+    id: str
+    year: int
+    title: str
+    source: str
+    file: str
+    holidays: tuple[Holiday, ...]
+    note: str | None = None

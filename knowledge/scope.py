@@ -21,6 +21,7 @@ _CORE = (
     "van ban mat", "cong van mat", "thong tin mat", "ho so mat", "vat chua", "ban chi dao",
     "chi thi 32", "ke hoach", "luat 117", "luat 29", "nghi dinh 26", "thong tu 24", "286",
     "lo mat", "mat tai lieu", "lo tai lieu", "dong dau mat", "dau mat", "danh muc",
+    "dieu 337", "dieu 338", "nghi dinh 63",
 )
 _CORE_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _CORE)) + r")\b")
 

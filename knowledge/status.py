@@ -4,7 +4,9 @@ A document's `status` in the KB is what was verified; `unknown` means nobody cou
 it was replaced. A decree that details a law that has since been replaced is the usual case
 (Nghị định 26/2020/NĐ-CP after Luật 29/2018/QH14 gave way to Luật 117/2025/QH15): it is shown
 with a caveat, never as plainly in force. Before a law takes effect it is "not yet in force",
-and the law it replaces is still the one that applies.
+and the law it replaces is still the one that applies. A text known only from the press, with no
+verified first day (Nghị định 63/2026/NĐ-CP), is "unconfirmed" even though the law it details is in
+force.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def status_on(doc: Document, day: dt.date, documents: Mapping[str, Document]) ->
             )
             return DocumentStatus(doc, day, Standing.GUIDES_ENDED, successor=successor,
                                   guided=law, newer_guides=newer)
-        if law_status.in_force:
+        if law_status.in_force and doc.effective:
+            # Only a verified first day lets an unconfirmed text count as standing with its law.
             return DocumentStatus(doc, day, Standing.IN_FORCE)
     return DocumentStatus(doc, day, Standing.UNCONFIRMED)
 

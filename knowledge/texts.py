@@ -95,8 +95,8 @@ PLAN_GIVES_NO_PHONE = (
 NO_FINE_IN_LAW = (
     "**Lưu ý:** Luật Bảo vệ bí mật nhà nước không quy định mức phạt: luật quy định các hành vi bị "
     "nghiêm cấm và trách nhiệm bảo vệ. Việc xử lý vi phạm (kỷ luật, xử phạt hành chính, truy cứu "
-    "trách nhiệm hình sự) do các văn bản pháp luật khác quy định, chưa có trong cơ sở tri thức "
-    "này."
+    "trách nhiệm hình sự) do văn bản khác quy định: Bộ luật Hình sự (Điều 337, Điều 338) và nghị "
+    "định xử phạt vi phạm hành chính."
 )
 NO_FINE_TITLE = "Luật không quy định mức phạt"
 PLAN_LACKS_IT = "**Lưu ý:** {plan} không nêu nội dung như câu hỏi."

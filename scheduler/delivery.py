@@ -30,6 +30,9 @@ nothing is ever sent while a transaction is open. Hence:
   subscription was muted, paused or ended) — all recorded as "failed" with a short code.
 - Downtime: today's missed reminders are still sent individually; earlier days' are collapsed
   into one catch-up message per subscription (see `scheduler.planning`).
+- Working days (`Core.working_days`): a reminder due on a weekend or day off is planned for the
+  working day before, under the same key — so it is sent once, on that day or, when that day was
+  missed, in the next catch-up; never again on its original day.
 """
 
 from __future__ import annotations
@@ -56,15 +59,15 @@ from knowledge.loader import KnowledgeBase
 from knowledge.model import Deadline
 from scheduler.occurrences import DeadlineOccurrence
 from scheduler.planning import (
-    SEND_AT,
     Reminder,
     ReminderPlan,
     SubscriptionView,
     catch_up_text,
-    kind_of,
+    make_reminder,
     plan_reminders,
     reminder_text,
 )
+from scheduler.workdays import ALL_DAYS, WorkingDays
 
 __all__ = [
     "JOB_NAME",
@@ -136,9 +139,11 @@ def process_token() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[-100:]
 
 
-def parse_reminder_key(key: str, kb: KnowledgeBase, tz: dt.tzinfo) -> Reminder | None:
-    """The reminder a key "<subscription>:<occurrence>:<offset>" stands for; None if the key is
-    malformed or its deadline is no longer in the KB."""
+def parse_reminder_key(key: str, kb: KnowledgeBase, tz: dt.tzinfo,
+                       days: WorkingDays = ALL_DAYS) -> Reminder | None:
+    """The reminder a key "<subscription>:<occurrence>:<offset>" stands for (sent on its working
+    day, see `scheduler.workdays`); None if the key is malformed or its deadline is no longer in
+    the KB."""
     parts = key.split(":")
     if len(parts) != 3:
         return None
@@ -159,8 +164,7 @@ def parse_reminder_key(key: str, kb: KnowledgeBase, tz: dt.tzinfo) -> Reminder |
         return None
     else:
         due = deadline.due.occurrence(0)
-    send_at = dt.datetime.combine(due - dt.timedelta(days=offset), SEND_AT, tzinfo=tz)
-    return Reminder(subscription_id, DeadlineOccurrence(deadline, due), offset, kind_of(offset), send_at)
+    return make_reminder(subscription_id, DeadlineOccurrence(deadline, due), offset, tz, days)
 
 
 def load_tick(core: Core) -> Tick:
@@ -173,7 +177,7 @@ def load_tick(core: Core) -> Tick:
         done = subscriptions.done_occurrences(session)
         delivered = deliveries.delivered_keys(session, now - LOOKBACK, kinds=("reminder",))
     plan = plan_reminders(core.kb.deadlines(), active.views, now=now, tz=tz, done=done,
-                          delivered=delivered, signed=core.signed)
+                          delivered=delivered, signed=core.signed, days=core.working_days)
     return Tick(now, now.astimezone(tz).date(), active, done, plan,
                 views={view.id: view for view in active.views})
 
@@ -344,13 +348,13 @@ def _render_again(core: Core, tick: Tick, key: str, kind: str, user_id: int, col
     it collapsed), or (None, why): "cancelled" when no longer wanted, "render_error"."""
     tz = core.settings.tz
     if kind == "catch_up":
-        reminders = [parse_reminder_key(k, core.kb, tz) for k in collapsed]
+        reminders = [parse_reminder_key(k, core.kb, tz, core.working_days) for k in collapsed]
         wanted = [r for r in reminders if r is not None and _still_wanted(r, tick, user_id)]
         if not wanted:
             return None, "cancelled"
         text = _render(key, catch_up_text, wanted, core.kb, tick.today, states)
     else:
-        reminder = parse_reminder_key(key, core.kb, tz)
+        reminder = parse_reminder_key(key, core.kb, tz, core.working_days)
         if not _still_wanted(reminder, tick, user_id):
             return None, "cancelled"
         text = _render(key, reminder_text, reminder, core.kb, tick.today)

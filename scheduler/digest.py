@@ -1,6 +1,7 @@
 """The standing office's weekly digest (Monday 08:00): deadlines of the next 14 days with how many
 units are done, and the units overdue — one message per plan to every admin, exactly once per
-admin and week (the delivery log's unique key), whatever the number of bot processes.
+admin and week (the delivery log's unique key), whatever the number of bot processes. When the
+Monday is a public holiday the digest goes out on the working day before it (`Core.working_days`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ MAX_NAMES = 8
 
 # --- Vietnamese text of the digest, in one place for review ------------------------------------
 HEADER = "<b>Tổng hợp tuần — {plan}</b> (thứ Hai {today})"
+HEADER_EARLY = ("<b>Tổng hợp tuần — {plan}</b> (tuần từ thứ Hai {monday}; thứ Hai là ngày nghỉ nên "
+                "bản tổng hợp được gửi sớm, ngày {today})")
 DUE_SOON = "<b>Hạn trong 14 ngày tới</b>:"
 DUE_LINE = "• {due} — {title}: ✅ {done}/{total} đơn vị đã hoàn thành"
 NONE_SOON = "Không có hạn nào trong 14 ngày tới."
@@ -35,13 +38,18 @@ MORE = "… và {count} đơn vị khác"
 DETAILS = "Chi tiết: /tonghop {plan}"
 
 
-def digest_text(core: Core, session, plan: str, today: dt.date) -> str:
-    """The digest of one plan on `today` (HTML; unit names and titles escaped)."""
+def digest_text(core: Core, session, plan: str, today: dt.date, monday: dt.date | None = None) -> str:
+    """The digest of one plan on `today` for the week from `monday` (default: today) (HTML; unit
+    names and titles escaped)."""
     doc = core.kb.plan_document(plan)
     rows = statuses.overview(session, core.kb, plan, today)
     soon = [r for r in rows if today <= r.item.due <= today + dt.timedelta(days=SOON_DAYS)]
     late = [r for r in rows if r.item.due < today and (r.not_reported or r.in_progress or r.blocked)]
-    parts = [HEADER.format(plan=html.escape(doc.short if doc else plan), today=f"{today:%d/%m/%Y}")]
+    name = html.escape(doc.short if doc else plan)
+    if monday is None or monday == today:
+        parts = [HEADER.format(plan=name, today=f"{today:%d/%m/%Y}")]
+    else:
+        parts = [HEADER_EARLY.format(plan=name, monday=f"{monday:%d/%m/%Y}", today=f"{today:%d/%m/%Y}")]
     parts.append(DUE_SOON if soon else NONE_SOON)
     for r in soon:
         total = len(r.done) + len(r.in_progress) + len(r.blocked) + len(r.not_reported)
@@ -65,12 +73,14 @@ def _plans_for(core: Core, admin_plan: str | None) -> list[str]:
 
 
 async def send_weekly_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: on Mondays, each admin gets the digest of their plan (or of every plan)."""
+    """Job: on Mondays (or the working day before a Monday off), each admin gets the digest of
+    their plan (or of every plan)."""
     core: Core = context.application.bot_data["core"]
     today = core.today()
-    if today.weekday() != 0:
+    monday = core.working_days.digest_monday(today)
+    if monday is None:
         return
-    week = today.isocalendar()
+    week = monday.isocalendar()
     process = context.application.bot_data.get("process", "digest")
     with core.sessions.begin() as session:
         admins = [(a.id, a.plan) for a in users.admins(session, core.settings.admin_ids) if a.active]
@@ -80,7 +90,8 @@ async def send_weekly_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
             if not deliveries.claim(session, key, user_id=admin_id, kind="digest", subscription_id=None,
                                     process=process, now=core.now()):
                 continue
-            texts = [digest_text(core, session, plan, today) for plan in _plans_for(core, admin_plan)]
+            texts = [digest_text(core, session, plan, today, monday)
+                     for plan in _plans_for(core, admin_plan)]
         try:
             for text in texts:
                 await context.bot.send_message(admin_id, text, parse_mode="HTML")

@@ -13,6 +13,12 @@ The rules (see SPEC.md, "Reminder rules"):
 - none once the unit reported the occurrence done ("hoàn thành"), none before the subscription
   existed, none for a muted subscription or a muted deadline;
 - nothing at all in quiet hours (21:00–07:00): everything waits;
+- working days (`scheduler.workdays`, when the caller passes them): a reminder whose day is a
+  Saturday, Sunday or day off goes out at 08:00 on the working day before (an overdue notice: the
+  working day after, never on the due day); two reminders of one occurrence landing on the same
+  day are one message (the later one's key: the smaller offset). The key stays
+  (subscription, occurrence, offset), so a moved reminder is still sent once: on its new day, or
+  after downtime in that subscription's catch-up message like any other missed one;
 - today's reminders missed (downtime) are sent individually; those of earlier days, looking back
   at most `CATCH_UP_DAYS`, are collapsed into one catch-up message per subscription.
 
@@ -40,6 +46,7 @@ from knowledge.model import Deadline
 from knowledge.units import ResolvedUnit
 from scheduler import texts
 from scheduler.occurrences import DeadlineOccurrence, occurrences
+from scheduler.workdays import ALL_DAYS, MAX_SHIFT, WorkingDays
 
 __all__ = [
     "CATCH_UP_DAYS",
@@ -55,10 +62,12 @@ __all__ = [
     "catch_up_text",
     "in_quiet_hours",
     "kind_of",
+    "make_reminder",
     "plan_reminders",
     "reminder_offsets",
     "reminder_text",
     "schedule",
+    "send_time",
 ]
 
 DEFAULT_LEAD_DAYS: tuple[int, ...] = (14, 7, 3, 1)  # the due day (offset 0) is always included
@@ -140,15 +149,36 @@ def in_quiet_hours(moment: dt.datetime, tz: dt.tzinfo) -> bool:
     return local >= QUIET_START or local < QUIET_END
 
 
-def _send_at(due: dt.date, offset: int, tz: dt.tzinfo) -> dt.datetime:
-    return dt.datetime.combine(due - dt.timedelta(days=offset), SEND_AT, tzinfo=tz)
+def send_time(due: dt.date, offset: int, tz: dt.tzinfo, days: WorkingDays = ALL_DAYS) -> dt.datetime:
+    """When the reminder `offset` days before `due` is sent: 08:00 local on its working day."""
+    return dt.datetime.combine(days.send_day(due, offset), SEND_AT, tzinfo=tz)
 
 
-def schedule(occurrence: DeadlineOccurrence, lead_days: Iterable[int], tz: dt.tzinfo) -> list[Reminder]:
+def make_reminder(subscription_id: int, occurrence: DeadlineOccurrence, offset: int, tz: dt.tzinfo,
+                  days: WorkingDays = ALL_DAYS) -> Reminder:
+    """The reminder of that key, sent on its working day; its kind is what it is on that day (a
+    due-day reminder moved to the Friday before is an upcoming one)."""
+    send_at = send_time(occurrence.due, offset, tz, days)
+    return Reminder(subscription_id, occurrence, offset,
+                    kind_of((occurrence.due - send_at.date()).days), send_at)
+
+
+def _distinct_days(reminders: Iterable[Reminder]) -> list[Reminder]:
+    """One reminder per send day of an occurrence: the one with the smallest offset."""
+    by_day: dict[dt.date, Reminder] = {}
+    for reminder in reminders:
+        kept = by_day.get(reminder.send_at.date())
+        if kept is None or reminder.offset < kept.offset:
+            by_day[reminder.send_at.date()] = reminder
+    return sorted(by_day.values(), key=lambda r: (r.send_at, -r.offset))
+
+
+def schedule(occurrence: DeadlineOccurrence, lead_days: Iterable[int], tz: dt.tzinfo,
+             days: WorkingDays = ALL_DAYS) -> list[Reminder]:
     """Every reminder of one occurrence with default filters off, earliest first, as `Reminder`s
     with `subscription_id` 0 (for tests and previews)."""
-    return [Reminder(0, occurrence, offset, kind_of(offset), _send_at(occurrence.due, offset, tz))
-            for offset in reminder_offsets(lead_days)]
+    return _distinct_days(make_reminder(0, occurrence, offset, tz, days)
+                          for offset in reminder_offsets(lead_days))
 
 
 class _Slot(NamedTuple):
@@ -165,22 +195,24 @@ class _Slot(NamedTuple):
 
 
 def _slots(deadlines: Sequence[Deadline], unit: ResolvedUnit, lead_days: tuple[int, ...], *,
-           now: dt.datetime, tz: dt.tzinfo, signed: dict[str, dt.date | None]) -> list[_Slot]:
+           now: dt.datetime, tz: dt.tzinfo, signed: dict[str, dt.date | None],
+           days: WorkingDays) -> list[_Slot]:
     """The send times in [now - CATCH_UP_DAYS, now] of the occurrences for `unit`, oldest first."""
     offsets = reminder_offsets(lead_days)
     today = now.astimezone(tz).date()
     oldest = now - dt.timedelta(days=CATCH_UP_DAYS)
-    # A send day is due - offset: so only occurrences due in this range can have one in the window.
-    first = oldest.astimezone(tz).date() + dt.timedelta(days=min(offsets))
-    last = today + dt.timedelta(days=max(offsets))
+    # A send day is due - offset, moved by at most MAX_SHIFT days to a working day: so only
+    # occurrences due in this range can have one in the window.
+    shift = dt.timedelta(days=MAX_SHIFT if days.enabled else 0)
+    first = oldest.astimezone(tz).date() + dt.timedelta(days=min(offsets)) - shift
+    last = today + dt.timedelta(days=max(offsets)) + shift
     slots = []
     for occurrence in occurrences(deadlines, start=first, end=last, unit=unit, signed=signed):
         item = occurrence.key
-        for offset in offsets:
-            send_at = _send_at(occurrence.due, offset, tz)
-            if oldest <= send_at <= now:
-                slots.append(_Slot(send_at.timestamp(), send_at, occurrence, item, offset,
-                                   kind_of(offset), send_at.date() == today, f":{item}:{offset}"))
+        for r in _distinct_days(make_reminder(0, occurrence, offset, tz, days) for offset in offsets):
+            if oldest <= r.send_at <= now:
+                slots.append(_Slot(r.send_at.timestamp(), r.send_at, occurrence, item, r.offset,
+                                   r.kind, r.send_at.date() == today, f":{item}:{r.offset}"))
     slots.sort(key=lambda s: (s.timestamp, s.occurrence.due, s.item, -s.offset))
     return slots
 
@@ -194,12 +226,14 @@ def plan_reminders(
     done: Collection[tuple[int, str]] = frozenset(),
     delivered: Collection[str] = frozenset(),
     signed: Mapping[str, dt.date | None] | None = None,
+    days: WorkingDays = ALL_DAYS,
 ) -> ReminderPlan:
     """The reminders to send at `now` (aware): today's individually, earlier days' collapsed.
 
     `done`: (unit_id, occurrence key) pairs whose latest state is "hoàn thành"; `delivered`:
     `Reminder.key`s already delivered or claimed (never returned again); `signed`: ``{plan: date
-    signed}``, the first year of yearly deadlines without one (see `scheduler.occurrences`).
+    signed}``, the first year of yearly deadlines without one (see `scheduler.occurrences`);
+    `days`: the working days reminders move to (default: every day is one, nothing moves).
     Subscriptions sharing plan, memberships, lead days and muted items share one schedule,
     computed once per call; a repeated subscription id is planned once.
     """
@@ -209,7 +243,7 @@ def plan_reminders(
         return ReminderPlan([], {})
     with _collector_paused():
         return _plan(deadlines, subscriptions, now=now, tz=tz, done=done, delivered=delivered,
-                     signed=signed or {})
+                     signed=signed or {}, days=days)
 
 
 @contextmanager
@@ -229,7 +263,8 @@ def _collector_paused() -> Iterator[None]:
 
 def _plan(deadlines: Iterable[Deadline], subscriptions: Iterable[SubscriptionView], *,
           now: dt.datetime, tz: dt.tzinfo, done: Collection[tuple[int, str]],
-          delivered: Collection[str], signed: Mapping[str, dt.date | None]) -> ReminderPlan:
+          delivered: Collection[str], signed: Mapping[str, dt.date | None],
+          days: WorkingDays) -> ReminderPlan:
     by_plan: dict[str | None, list[Deadline]] = defaultdict(list)
     for deadline in deadlines:
         by_plan[deadline.plan].append(deadline)
@@ -254,7 +289,7 @@ def _plan(deadlines: Iterable[Deadline], subscriptions: Iterable[SubscriptionVie
             slots = unmuted.get(base)
             if slots is None:
                 slots = unmuted[base] = _slots(by_plan.get(sub.plan, []), sub.unit, sub.lead_days,
-                                               now=now, tz=tz, signed=signed_dict)
+                                               now=now, tz=tz, signed=signed_dict, days=days)
             if sub.muted_items:
                 slots = [s for s in slots if s.occurrence.deadline.id not in sub.muted_items]
             groups[group] = slots

@@ -55,5 +55,7 @@ UNKNOWN_UNIT = "Lỗi: không tìm thấy đơn vị {unit!r}. Gần giống: {c
 BAD_AT = "Lỗi: thời điểm {value!r} không hợp lệ; dùng dạng YYYY-MM-DDTHH:MM, ví dụ 2026-12-08T08:00."
 PREVIEW_NONE = "Không có nhắc hạn nào cho {unit} ({plan}) vào {at}."
 PREVIEW_QUIET = "(Từ 21:00 đến 07:00 trợ lý không gửi nhắc hạn.)"
+PREVIEW_DAY_OFF = ("(Ngày nghỉ: nhắc hạn rơi vào thứ Bảy, Chủ nhật hoặc ngày lễ, tết được gửi vào "
+                   "ngày làm việc liền trước.)")
 PREVIEW_HEAD = "Nhắc hạn gửi cho {unit} ({plan}) vào {at}: {count}"
 PREVIEW_SEPARATOR = "—" * 40

@@ -31,11 +31,11 @@ from sqlalchemy.orm import Session
 
 from bot import leak_guard
 from bot.clock import timezone
-from bot.items import Item, find_item, plan_items, signed_dates
+from bot.items import Item, find_item, plan_items, reports_on, signed_dates
 from bot.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
 from bot.services import ServiceError, audit
 from bot.services.contacts import active_contacts
-from bot.services.units import memberships, units_for_plan
+from bot.services.units import as_resolved, memberships, units_for_plan
 from knowledge.loader import KnowledgeBase
 from knowledge.model import Deadline, Duty
 from knowledge.text import fold, nfc
@@ -222,7 +222,7 @@ def submit_status(
     item = find_item(kb, plan, item_key, today, signed_dates(kb))
     if item is None:
         raise refuse("unknown_item")
-    if memberships(unit, kb.registry).isdisjoint(item.units):
+    if not reports_on(kb, item, as_resolved(unit, kb.registry)):
         raise refuse("not_responsible")
     if not (actor_id is None or admin or _is_contact(session, actor_id, plan, unit_id)):
         raise refuse("not_allowed")
@@ -389,29 +389,34 @@ def _latest_reports(session: Session, plan: str) -> dict[tuple[int, str], Any]:
 
 
 def overview(session: Session, kb: KnowledgeBase, plan: str, today: dt.date,
-             item_key: str | None = None) -> list[ItemOverview]:
-    """Per deadline item of the plan (`plan_items` order): the responsible units by latest state.
+             item_key: str | None = None, *, duties: bool = False) -> list[ItemOverview]:
+    """Per deadline item of the plan (`plan_items` order): the units reporting on it by latest state.
 
-    With `item_key` (any key `find_item` takes), only that deadline item; an unknown key or a
-    duty gives []. A unit whose latest report is "chưa thực hiện" is listed in `not_reported`
-    (and in `not_started`), see `ItemOverview`. Two queries whatever the number of units.
+    With `duties`, the duty items (no due date) some unit has reported on follow, so a
+    "vướng mắc" on a duty is seen too. With `item_key` (any key `find_item` takes), only that
+    item; an unknown key, or a duty without `duties`, gives []. A unit whose latest report is
+    "chưa thực hiện" is listed in `not_reported` (and in `not_started`), see `ItemOverview`.
+    Two queries whatever the number of units.
     """
     signed = signed_dates(kb)
+    reports = _latest_reports(session, plan)
     if item_key is None:
-        items = [i for i in plan_items(kb, plan, today, signed) if i.kind == "deadline"]
+        reported = {key for _unit_id, key in reports}
+        items = [i for i in plan_items(kb, plan, today, signed)
+                 if i.kind == "deadline" or (duties and i.key in reported)]
     else:
         found = find_item(kb, plan, item_key, today, signed)
-        items = [found] if found is not None and found.kind == "deadline" else []
+        items = [found] if found is not None and (duties or found.kind == "deadline") else []
     if not items:
         return []
-    units = expected_units(session, kb, plan)
-    states = {key: row.state for key, row in _latest_reports(session, plan).items()}
+    units = [(record, as_resolved(record, kb.registry)) for record, _ in expected_units(session, kb, plan)]
+    states = {key: row.state for key, row in reports.items()}
     wording = kb.wording(plan)
     out = []
     for item in items:
         buckets: dict[str | None, list[str]] = {state: [] for state in (None, *STATES)}
-        for record, member_of in units:
-            if not member_of.isdisjoint(item.units):
+        for record, resolved in units:
+            if reports_on(kb, item, resolved):
                 buckets[states.get((record.id, item.key))].append(wording.apply(record.name))
         out.append(ItemOverview(
             item=item, done=_by_name(buckets["hoan_thanh"]),
@@ -439,15 +444,16 @@ def _row(record_id: int, record_name: str, item: Item | None, item_key: str, ite
 
 
 def status_rows(session: Session, kb: KnowledgeBase, plan: str, today: dt.date) -> list[StatusRow]:
-    """The status table: one row per expected unit × item it is responsible for (`plan_items`),
+    """The status table: one row per expected unit × item it reports on (`plan_items`),
     with the latest report or none; by unit, then in item order. Two queries in all."""
     items = plan_items(kb, plan, today, signed_dates(kb))
     reports = _latest_reports(session, plan)
     wording = kb.wording(plan)
     rows = []
-    for record, member_of in expected_units(session, kb, plan):
+    for record, _member_of in expected_units(session, kb, plan):
+        resolved = as_resolved(record, kb.registry)
         for item in items:
-            if not member_of.isdisjoint(item.units):
+            if reports_on(kb, item, resolved):
                 report = reports.get((record.id, item.key))
                 rows.append(_row(record.id, wording.apply(record.name), item, item.key, item.kind,
                                  report))

@@ -88,10 +88,28 @@ def test_unit_names_like_user_text_and_groups(cli):
     assert preview(cli, "2026-12-08T08:00", unit="CA tỉnh")[0]["deadline_id"] == REPORT
     # A department of "các sở, ban, ngành", registered or only classified.
     for unit in ("Sở Y tế", "UBND xã Tân Thành"):
-        (row,) = preview(cli, "2026-02-20T08:00", unit=unit, plan="lao-cai")
+        (row,) = preview(cli, "2026-02-24T08:00", unit=unit, plan="lao-cai")
         assert (row["deadline_id"], row["due"], row["kind"]) == (
             "lc-dl-gui-ke-hoach", "2026-02-27", "upcoming")
-    assert preview(cli, "2026-02-20T08:00", unit="Công an tỉnh", plan="lao-cai") == []
+    assert preview(cli, "2026-02-24T08:00", unit="Công an tỉnh", plan="lao-cai") == []
+
+
+def test_a_reminder_falling_in_tet_2026_is_previewed_on_the_working_day_before(cli, monkeypatch):
+    # Due Friday 27/02/2026: 7 days before is Friday 20/02, in the Tết break (14–22/02), so it
+    # goes on Friday 13/02 — the day of the 14-day reminder: one message, not two.
+    assert preview(cli, "2026-02-20T08:00", unit="Sở Y tế", plan="lao-cai") == []
+    (row,) = preview(cli, "2026-02-13T08:00", unit="Sở Y tế", plan="lao-cai")
+    assert (row["deadline_id"], row["offset"], row["kind"]) == ("lc-dl-gui-ke-hoach", 7, "upcoming")
+    assert "còn 14 ngày" in row["text"]
+    code, out, _ = cli("reminders", "preview", "--plan", "lao-cai", "--unit", "Sở Y tế",
+                       "--at", "2026-02-20T08:00")
+    assert code == 0 and "Ngày nghỉ" in out and "ngày làm việc liền trước" in out
+    monkeypatch.setenv("WORKING_DAYS_ONLY", "0")
+    assert preview(cli, "2026-02-20T08:00", unit="Sở Y tế", plan="lao-cai")[0]["offset"] == 7
+    monkeypatch.setenv("WORKING_DAYS_ONLY", "1")
+    monkeypatch.setenv("EXTRA_DAYS_OFF", "13/02/2026")
+    (row,) = preview(cli, "2026-02-12T08:00", unit="Sở Y tế", plan="lao-cai")
+    assert row["offset"] == 7
 
 
 def test_plain_text_output(cli):

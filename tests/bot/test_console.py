@@ -179,3 +179,40 @@ def test_console_users_keep_the_name_the_database_has_and_admins_tell_them_apart
     _, out = console("/duyet\n", "--admin", "--user-id", "9")
     assert "Lan Nguyễn Thị (@lan_chi_lang), id 7001 — Sở Tài chính" in out
     assert "Cán bộ 7002, id 7002 — Công an tỉnh" in out
+
+
+def _a_contact_of_lang_son(user_id: int = 2) -> None:
+    """An admin invites Sở Tư pháp's contact, who opens the link in their own console session."""
+    _, out = console("/moi lang-son Sở Tư pháp\n", "--admin", "--plan", "lang-son")
+    code = re.search(r"\?start=(\S+)", out)[1]
+    _, out = console(f"/start {code}\n", "--user-id", str(user_id))
+    assert "Sở Tư pháp" in out
+
+
+def test_thongbao_in_the_console_completes_and_confirms(capsys):
+    _a_contact_of_lang_son()
+    _, out = console("/thongbao lang-son Họp giao ban sáng thứ Hai\n", "--admin", "--plan", "lang-son")
+    send = choice(out, "Gửi")
+    code, out = console(f"/thongbao lang-son Họp giao ban sáng thứ Hai\n{send}\n", "--admin",
+                        "--plan", "lang-son")
+    assert code == 0
+    after = out.split(f"> {send}\n", 1)[1]
+    assert "Đang gửi thông báo tới 1 đầu mối" in after
+    assert "Đã gửi thông báo tới 1/1 đầu mối." in after
+    assert "Warning" not in out + capsys.readouterr().err
+
+
+def test_xuat_in_the_console_saves_the_files_under_var_exports_and_prints_their_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _a_contact_of_lang_son()
+    code, out = console("/xuat lang-son\n/xuat lang-son\n", "--admin", "--plan", "lang-son")
+    assert code == 0
+    saved = re.findall(r"^  📎 Đã lưu tệp: (.+)$", out, flags=re.MULTILINE)
+    folder = Path("var/exports")
+    stamp = "trang-thai-lang-son-" + re.search(r"ngày (\d\d)/(\d\d)/(\d{4})", out).expand(r"\3\2\1")
+    assert saved == [str(folder / f"{stamp}.{ext}") for ext in ("xlsx", "csv", "png")] + [
+        str(folder / f"{stamp}-1.{ext}") for ext in ("xlsx", "csv", "png")]  # a second export: new files
+    for path in saved:
+        assert (tmp_path / path).stat().st_size > 0
+    assert (tmp_path / saved[0]).read_bytes()[:2] == b"PK"  # an XLSX is a zip
+    assert "Sở Tư pháp" in (tmp_path / saved[1]).read_text(encoding="utf-8-sig")

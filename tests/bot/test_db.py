@@ -195,7 +195,7 @@ def test_the_unit_registry_revision_downgrades_and_upgrades_again(file_engine):
     with make_session_factory(file_engine).begin() as session:
         session.add(User(id=7, first_name="Lan", last_name="Nguyễn",
                          created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
-    _downgrade(file_engine, "0004")
+    _downgrade(file_engine, "0005")
     with file_engine.connect() as connection:
         assert "unit_drafts" not in set(inspect(connection).get_table_names())
         assert "retired_at" not in {c["name"] for c in inspect(connection).get_columns("units")}
@@ -203,3 +203,45 @@ def test_the_unit_registry_revision_downgrades_and_upgrades_again(file_engine):
     with make_session_factory(file_engine).begin() as session:
         assert session.get(User, 7).first_name == "Lan"
         assert session.get(User, 7).last_name == ""
+
+
+def test_reports_on_a_dated_duty_move_to_the_deadlines_item_in_time_order(file_engine):
+    from alembic import command
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with file_engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+    day = dt.timedelta(days=1)
+    january, march = dt.datetime(2027, 1, 20, 3, tzinfo=dt.UTC), dt.datetime(2026, 3, 10, 3, tzinfo=dt.UTC)
+    # (id, item, kind, version, state, created): a deadline report, then one on its duty, on the
+    # same task; a yearly duty report made in January (2027's occurrence: 15/12/2026 is too far
+    # back) and a commune's report on a duty with two deadlines, made in March 2026.
+    rows = [(1, "ls-dl-gui-ke-hoach", "deadline", 1, "hoan_thanh", NOW),
+            (2, "ls-iii6-ke-hoach", "duty", 1, "dang_thuc_hien", NOW + day),
+            (3, "ls-iv1-cong-an-theo-doi", "duty", 1, "vuong_mac", january),
+            (4, "lc-iv1-ke-hoach-bao-cao", "duty", 1, "hoan_thanh", march),
+            (5, "ls-ii2-tu-kiem-tra", "duty", 1, "hoan_thanh", NOW)]
+    with file_engine.connect() as connection, connection.begin():
+        connection.execute(text("INSERT INTO units (id, name, key, plan, source, created_at) "
+                                "VALUES (1, 'UBND xã Chi Lăng', 'ubnd xa chi lang', NULL, 'admin', :at)"),
+                           {"at": NOW})
+        for status_id, item, kind, version, state, created in rows:
+            connection.execute(text(
+                "INSERT INTO statuses (id, plan, unit_id, item, item_kind, state, version, receipt, via, "
+                "created_at) VALUES (:id, :plan, 1, :item, :kind, :state, :version, :receipt, 'chat', :at)"),
+                {"id": status_id, "plan": "lao-cai" if item.startswith("lc-") else "lang-son", "item": item,
+                 "kind": kind, "state": state, "version": version, "receipt": f"BC-{status_id}",
+                 "at": created})
+    upgrade_database(file_engine)
+    with file_engine.connect() as connection:
+        found = connection.execute(text(
+            "SELECT id, item, item_kind, year, version FROM statuses ORDER BY id")).all()
+    assert [tuple(r) for r in found] == [
+        (1, "ls-dl-gui-ke-hoach", "deadline", None, 1),
+        (2, "ls-dl-gui-ke-hoach", "deadline", None, 2),  # the later report is the current one
+        (3, "ls-dl-bao-cao-hang-nam@2027", "deadline", 2027, 1),
+        (4, "lc-dl-gui-ke-hoach", "deadline", None, 1),  # due 27/02/2026, 11 days before
+        (5, "ls-ii2-tu-kiem-tra", "duty", None, 1),  # no deadline dates it: unchanged
+    ]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.items import Item, find_item, plan_items, signed_dates, unit_items
+from bot.items import Item, find_item, lead, plan_items, signed_dates, unit_items, unit_tasks
 from knowledge.model import Deadline, Duty
 from tests.conftest import TODAY
 
@@ -22,7 +22,7 @@ def _keys(items: list[Item]) -> list[str]:
     return [i.key for i in items]
 
 
-def test_deadlines_first_overdue_most_recent_first_then_upcoming_then_duties(kb, signed):
+def test_deadlines_first_overdue_most_recent_first_then_undated_duties(kb, signed):
     items = plan_items(kb, "hai-phong", TODAY, signed)
     deadlines = [i for i in items if i.kind == "deadline"]
     assert _keys(deadlines) == [
@@ -33,7 +33,9 @@ def test_deadlines_first_overdue_most_recent_first_then_upcoming_then_duties(kb,
     ]
     assert [i.due for i in deadlines][:2] == [dt.date(2026, 11, 5), dt.date(2026, 6, 30)]
     duties = items[len(deadlines):]
-    kb_duties = [e.id for e in kb.entries if e.plan == "hai-phong" and isinstance(e, Duty)]
+    dated = {e.duty for e in kb.entries if isinstance(e, Deadline) and e.duty}
+    kb_duties = [e.id for e in kb.entries if e.plan == "hai-phong" and isinstance(e, Duty)
+                 and e.id not in dated]  # a duty a deadline dates is that deadline's item
     assert _keys(duties) == kb_duties and all(i.kind == "duty" and i.due is None for i in duties)
 
 
@@ -107,3 +109,56 @@ def test_a_bare_yearly_id_never_goes_before_the_first_year(kb, signed):
     # Lạng Sơn's yearly report (15/12) starts in 2026: in January 2026 the 2025 one does not exist.
     item = find_item(kb, "lang-son", "ls-dl-bao-cao-hang-nam", dt.date(2026, 1, 5), signed)
     assert item is not None and item.key == "ls-dl-bao-cao-hang-nam@2026"
+
+
+@pytest.mark.parametrize(("key", "today", "expected"), [
+    ("ls-iii6-ke-hoach", TODAY, "ls-dl-gui-ke-hoach"),  # a duty one deadline dates
+    ("hp-iv1-trien-khai-bao-cao", TODAY, f"{YEARLY}@2026"),  # … a yearly one: its current occurrence
+    # A duty two deadlines date (the plan by 27/02/2026, the report by 30/10 yearly): the current one.
+    ("lc-iv1-ke-hoach-bao-cao", dt.date(2026, 2, 1), "lc-dl-gui-ke-hoach"),
+    ("lc-iv1-ke-hoach-bao-cao", dt.date(2026, 3, 20), "lc-dl-gui-ke-hoach"),  # 21 days late
+    ("lc-iv1-ke-hoach-bao-cao", dt.date(2026, 4, 1), "lc-dl-bao-cao-hang-nam@2026"),
+    ("lc-iv1-ke-hoach-bao-cao", TODAY, "lc-dl-bao-cao-hang-nam@2026"),  # 24 days late
+    ("lc-iv1-ke-hoach-bao-cao", dt.date(2026, 12, 1), "lc-dl-bao-cao-hang-nam@2027"),
+])
+def test_a_dated_duty_names_its_deadlines_item(kb, signed, key, today, expected):
+    plan = kb.by_id[key].plan
+    item = find_item(kb, plan, key, today, signed)
+    assert item is not None and (item.key, item.kind) == (expected, "deadline")
+    assert key not in _keys(plan_items(kb, plan, today, signed))
+    assert find_item(kb, plan, f"{key}@2026", today, signed) is None
+
+
+def test_units_helping_the_unit_that_leads_a_task_do_not_report_on_it(kb, signed):
+    registry = kb.registry
+    led = kb.by_id["ls-iii1-kiem-dinh-thiet-bi"]  # "Công an tỉnh: chủ trì …"; units: CA; every unit
+    assert lead(led, registry) == "cong-an-tinh"
+    assert lead(kb.by_id["ls-iii6-ke-hoach"], registry) is None  # groups only
+    assert lead(kb.by_id["ls-iii1-chinh-sach-dai-ngo"], registry) is None  # "CA chủ trì, SNV phối hợp:"
+    assert lead(kb.by_id["hp-iii1-ca-kiem-dinh-thiet-bi"], registry) == "cong-an-tinh"  # "Công an thành phố:"
+    commune = registry.resolve("UBND xã Chi Lăng")
+    keys = _keys(unit_items(kb, "lang-son", commune, TODAY, signed))
+    assert led.id not in keys and "ls-iii2-phoi-hop-cong-an" not in keys
+    assert "ls-ii2-tu-kiem-tra" in keys and "ls-dl-gui-ke-hoach" in keys
+    police = registry.resolve("Công an tỉnh")
+    assert led.id in _keys(unit_items(kb, "lang-son", police, TODAY, signed))
+    # A unit the plan names itself reports, whoever leads ("Công an tỉnh; Sở Nội vụ").
+    home = registry.resolve("Sở Nội vụ")
+    assert "ls-iii1-chinh-sach-dai-ngo" in _keys(unit_items(kb, "lang-son", home, TODAY, signed))
+
+
+def test_a_units_tasks_are_its_own_then_its_groups_nearest_first_then_those_it_supports(kb):
+    commune = kb.registry.resolve("UBND xã Chi Lăng")
+    tasks = unit_tasks(kb, "lang-son", commune)
+    assert tasks[0].entry.id == "ls-iii6-ke-hoach"
+    assert [d.id for d in tasks[0].deadlines] == ["ls-dl-gui-ke-hoach"]
+    hows = [(t.how, t.via) for t in tasks]
+    assert hows == sorted(hows, key=lambda h: (["own", "group", "support"].index(h[0]),
+                                              h[1] != "nhom-ubnd-xa-phuong"))
+    assert hows[-1] == ("support", "nhom-co-quan-don-vi-dia-phuong")
+    ids = [t.entry.id for t in tasks]
+    assert "ls-dl-gui-ke-hoach" not in ids and len(ids) == len(set(ids))
+    police = kb.registry.resolve("Công an tỉnh")
+    own = [t.entry.id for t in unit_tasks(kb, "lang-son", police) if t.how == "own"]
+    assert own[0] == "ls-ii6-kiem-dinh-thiet-bi"  # through its deadline, which names Công an tỉnh
+    assert "ls-iii1-kiem-dinh-thiet-bi" in own

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.clock import DEFAULT_TIMEZONE
@@ -184,3 +186,21 @@ def test_settings_error_is_a_value_error():
 def test_without_an_explicit_mapping_the_process_environment_is_read(monkeypatch):
     monkeypatch.setenv("FLOOD_LIMIT", "7")
     assert Settings.from_env(plans=PLANS).flood_limit == 7
+
+
+def test_working_days_are_on_by_default_and_extra_days_off_parse_both_date_forms():
+    settings = Settings.from_env({})
+    assert settings.working_days_only is True and settings.extra_days_off == frozenset()
+    settings = Settings.from_env({"WORKING_DAYS_ONLY": "0", "EXTRA_DAYS_OFF": "2026-11-24, 03/09/2027"})
+    assert settings.working_days_only is False
+    assert settings.extra_days_off == {dt.date(2026, 11, 24), dt.date(2027, 9, 3)}
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("EXTRA_DAYS_OFF", "2026-02-30", "EXTRA_DAYS_OFF: '2026-02-30' không phải ngày"),
+    ("EXTRA_DAYS_OFF", "24/11", "EXTRA_DAYS_OFF: '24/11' không phải ngày"),
+    ("WORKING_DAYS_ONLY", "có", "WORKING_DAYS_ONLY phải là 1/0"),
+])
+def test_bad_working_day_settings_name_the_variable(name, value, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({name: value})

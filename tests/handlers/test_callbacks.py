@@ -41,6 +41,9 @@ VALID = [
     ("nlead", "3.1"),
     ("nitem", "3.ls-dl-bao-cao-hang-nam"),
     ("announce", "yes"),
+    ("duties", "12.1"),
+    ("duties", "999999999.999"),
+    ("rpage", "12.3"),
 ]
 
 
@@ -102,6 +105,11 @@ def test_parts_split_the_argument_at_dots():
     "1:plan:lạng-sơn",
     "1:plan:" + "a" * 21,
     "1:plan:-\n",
+    "1:duties:12",  # no page
+    "1:duties:12.",
+    "1:duties:12.1000",
+    "1:duties:12.-1",
+    "1:rpage:x.1",
     "1:sugg:34",
     "1:sugg:34.3",
     "1:sugg:.1",

@@ -133,3 +133,19 @@ async def test_the_weekly_digest_reaches_each_admin_once_on_monday(chat):
 async def test_the_reminder_jobs_are_scheduled(chat):
     names = {job.name for job in chat.application.job_queue.jobs()}
     assert {"deliver_reminders", "weekly_digest", "forget_old_updates"} <= names
+
+
+async def test_the_weekly_digest_goes_on_the_friday_before_a_monday_off(chat):
+    await chat.send(ADMIN, "/start")
+    # Monday 31/08/2026 is in the Quốc khánh break (29/08–02/09): the digest goes on Friday 28/08.
+    chat.clock.now = dt.datetime(2026, 8, 28, 1, 0, tzinfo=dt.UTC)  # Friday 08:00 in Hà Nội
+    mark = len(chat.api.calls)
+    await send_weekly_digest(_Context(chat.application))
+    digest = text_of(chat.api.sent(ADMIN.id, since=mark))
+    assert "Tổng hợp tuần" in digest and "tuần từ thứ Hai 31/08/2026" in digest
+    assert "gửi sớm, ngày 28/08/2026" in digest
+    for day in (29, 30, 31):  # the weekend and the Monday itself: nothing more
+        chat.clock.now = dt.datetime(2026, 8, day, 1, 0, tzinfo=dt.UTC)
+        mark = len(chat.api.calls)
+        await send_weekly_digest(_Context(chat.application))
+        assert chat.api.sent(ADMIN.id, since=mark) == []

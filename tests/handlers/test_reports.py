@@ -194,6 +194,35 @@ async def test_exports_are_sent_as_files_and_a_chart_then_deleted(chat):
     assert [a for a in chat.rows(AuditEntry) if a.action == "status_exported"]
 
 
+async def test_an_export_that_telegram_refuses_says_the_files_were_made_but_not_sent(chat):
+    await _contact(chat, ALICE)
+    chat.api.unsupported.add("sendDocument")
+    calls = await chat.send(ADMIN, "/xuat lang-son")
+    names = ", ".join(f"trang-thai-lang-son-20261123.{ext}" for ext in ("xlsx", "csv", "png"))
+    assert calls[-1].text == rt.EXPORT_SEND_FAILED.format(missing=names)
+    assert "Không tạo được" not in text_of(calls)
+    chat.api.unsupported = {"sendPhoto"}  # the tables went, the chart did not
+    calls = await chat.send(ADMIN, "/xuat lang-son")
+    assert [c.method for c in calls] == ["sendDocument", "sendDocument", "sendPhoto", "sendMessage"]
+    assert calls[-1].text == rt.EXPORT_SEND_FAILED.format(missing="trang-thai-lang-son-20261123.png")
+    calls = await chat.send(ADMIN, f"/xuat lang-son {ITEM}")
+    assert calls[-1].text == rt.EXPORT_SEND_FAILED.format(missing=f"lang-son-{ITEM}.png")
+
+
+async def test_an_export_that_cannot_be_made_says_so_and_sends_nothing(chat, monkeypatch):
+    await _contact(chat, ALICE)
+
+    def broken(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("bot.exports.write_csv", broken)
+    calls = await chat.send(ADMIN, "/xuat lang-son")
+    assert [c.method for c in calls] == ["sendMessage"] and calls[0].text == rt.EXPORT_MAKE_FAILED
+    monkeypatch.setattr("bot.exports.unit_chart", broken)
+    calls = await chat.send(ADMIN, f"/xuat lang-son {ITEM}")
+    assert [c.method for c in calls] == ["sendMessage"] and calls[0].text == rt.EXPORT_MAKE_FAILED
+
+
 async def test_one_deadlines_chart_is_sent_for_an_item(chat):
     await _contact(chat, ALICE)
     await chat.send(ALICE, f"/baocao {ITEM} xong")

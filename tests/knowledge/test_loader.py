@@ -184,3 +184,83 @@ def test_a_plan_without_a_signing_date_is_dated_by_as_of(tmp_path):
     plan = MINI_PLAN.replace("province: Thử Nghiệm", "province: Thử Nghiệm\nas_of: 2025-10-21")
     kb = load_knowledge(write_mini_kb(tmp_path, **{"plans__thu-nghiem.md": plan}))
     assert kb.plan_date("thu-nghiem") == dt.date(2025, 10, 21)
+
+
+@pytest.mark.parametrize(("link", "fragment"), [
+    ("tn-khong-co", "'duty' 'tn-khong-co' is not a duty of the same plan"),
+    ("tn-bao-cao", "'duty' 'tn-bao-cao' is not a duty"),  # a deadline, not a duty
+    ("tn-tai-chinh", "'duty' 'tn-tai-chinh' names none of the deadline's units"),
+])
+def test_a_deadline_dates_a_duty_of_its_plan_and_units(tmp_path, link, fragment):
+    text = MINI_PLAN.replace("due: 2026-01-15\n", f"due: 2026-01-15\nduty: {link}\n")
+    _one(_problems(tmp_path, "plans__thu-nghiem.md", text), fragment)
+
+
+def test_the_bundled_deadlines_name_the_duties_they_date(kb):
+    assert kb.by_id["ls-dl-gui-ke-hoach"].duty == "ls-iii6-ke-hoach"
+    assert [d.id for d in kb.deadlines() if d.duty == "lc-iv1-ke-hoach-bao-cao"] == [
+        "lc-dl-gui-ke-hoach", "lc-dl-bao-cao-hang-nam"]
+
+
+HOLIDAYS = """---
+id: ngay-nghi-2026
+kind: holidays
+title: Ngày nghỉ lễ, tết năm 2026
+year: 2026
+source: thử nghiệm
+---
+
+## nghi-tet-am-lich
+type: holiday
+title: Tết Nguyên đán
+start: 2026-02-14
+end: 2026-02-22
+weekdays: thứ Bảy; Chủ nhật
+ref: thông báo thử nghiệm
+
+## nghi-quoc-khanh
+type: holiday
+title: Quốc khánh
+start: 2026-09-02
+weekdays: thứ Tư
+ref: Bộ luật Lao động 2019 Điều 112
+"""
+
+
+def test_the_bundled_holidays_cover_tet_2026_and_2027_and_are_not_documents(kb):
+    days = kb.days_off()
+    assert {dt.date(2026, 2, 14) + dt.timedelta(days=i) for i in range(9)} <= days
+    assert dt.date(2027, 2, 6) in days and dt.date(2026, 9, 2) in days
+    assert [y.year for y in kb.holiday_years] == [2026, 2027]
+    assert all(y.source and y.note for y in kb.holiday_years)
+    assert not any(d.id.startswith("ngay-nghi") for d in kb.documents.values())
+
+
+def test_a_holidays_file_is_loaded_as_days_off(tmp_path):
+    root = write_mini_kb(tmp_path, **{"holidays__2026.md": HOLIDAYS})
+    (year,) = load_knowledge(root).holiday_years
+    assert (year.year, [h.id for h in year.holidays]) == (2026, ["nghi-tet-am-lich", "nghi-quoc-khanh"])
+    assert len(year.holidays[0].days) == 9 and year.holidays[1].days == (dt.date(2026, 9, 2),)
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ("start: 2026-09-02", "start: 2026-09-31", "bad date '2026-09-31'"),
+    ("start: 2026-09-02", "start: 2027-09-02", "not in 2026, the file's year"),
+    ("weekdays: thứ Tư", "weekdays: thứ Năm", "weekdays 'thứ Năm' do not match the dates (thu tu)"),
+    ("end: 2026-02-22", "end: 2026-02-12", "'end' must be on or after 'start'"),
+    ("start: 2026-09-02\nweekdays: thứ Tư", "start: 2026-02-18\nweekdays: thứ Tư",
+     "18/02/2026 is also listed in 'nghi-tet-am-lich'"),
+    ("year: 2026", "year: hai nghìn", "bad year 'hai nghìn'"),
+    ("type: holiday\ntitle: Quốc khánh", "type: deadline\ntitle: Quốc khánh", "'type: holiday' entries"),
+    ("ref: Bộ luật Lao động 2019 Điều 112\n", "", "entry 'nghi-quoc-khanh': missing ref"),
+])
+def test_kb_check_reports_a_bad_holiday_list(tmp_path, old, new, problem):
+    assert old in HOLIDAYS
+    _one(_problems(tmp_path, "holidays__2026.md", HOLIDAYS.replace(old, new)), problem)
+
+
+def test_kb_check_reports_a_year_listed_twice(tmp_path):
+    root = write_mini_kb(tmp_path, **{"holidays__2026.md": HOLIDAYS,
+                                      "holidays__nam-2026.md": HOLIDAYS.replace("ngay-nghi-2026", "khac")
+                                      .replace("## nghi-", "## khac-")})
+    _one([str(p) for p in check_knowledge(root)], "holidays of 2026 are also listed in")

@@ -40,13 +40,16 @@ def test_another_provinces_date_asked_of_this_plan_is_corrected(assistant):
     assert "không quy định hạn tháng 10/2026" in text and "Lạng Sơn" not in text
 
 
-def test_a_fine_under_the_law_is_said_not_to_exist(assistant):
+def test_a_fine_under_the_law_is_said_not_to_exist_and_the_sanctions_elsewhere_are_given(assistant):
     for question in ("làm lộ tài liệu Mật theo Luật 117 bị phạt bao nhiêu",
                      "theo Luật 117 chụp tài liệu mật gửi qua Zalo bị phạt bao nhiêu triệu?"):
         answer = assistant.find_answers(question, "lao-cai", TODAY)
         assert answer.answered
-        assert to_plain(answer.parts[0].markdown).startswith(
-            "Lưu ý: Luật Bảo vệ bí mật nhà nước không quy định mức phạt")
+        first = to_plain(answer.parts[0].markdown)
+        said = first.index("Luật Bảo vệ bí mật nhà nước không quy định mức phạt")
+        assert said < first.index("phạt tù" if "phạt tù" in first else "Điều 19")
+        assert any(s.doc == "Bộ luật Hình sự 2015" or s.doc == "Nghị định 144/2021/NĐ-CP"
+                   for s in answer.parts[0].sources)
 
 
 def test_a_plan_without_phone_numbers_says_so(assistant):

@@ -146,14 +146,17 @@ def report_done(core: Core, unit_name: str, item: str, at: dt.datetime, state: s
                                today=at.astimezone(TZ).date())
 
 
-def make_core(url: str, clock: Clock, assistant) -> Core:
-    """What `bot.serve.open_core` builds: a migrated database with the KB's units, and the clock."""
+def make_core(url: str, clock: Clock, assistant, working_days_only: bool = False) -> Core:
+    """What `bot.serve.open_core` builds: a migrated database with the KB's units, and the clock.
+    Every day is a working day unless asked (the engine's guarantees do not depend on the
+    calendar; `test_working_days_*` turn the rule on)."""
     engine = make_engine(url)
     upgrade_database(engine)
     sessions = make_session_factory(engine)
     with sessions.begin() as session:
         units.sync_kb_units(session, assistant.kb.registry, clock())
-    return Core(Settings(database_url=url), assistant, sessions, clock)
+    return Core(Settings(database_url=url, working_days_only=working_days_only), assistant, sessions,
+                clock)
 
 
 @pytest.fixture
@@ -465,3 +468,70 @@ async def test_a_message_that_cannot_be_rendered_does_not_stop_the_others(world,
     report = await world.tick()
     assert (report.sent, report.failed) == (1, 1)
     assert world.texts(FINANCE) == [] and len(world.texts(COMMUNE)) == 1
+
+
+PLAN_DUE = "lc-dl-gui-ke-hoach"  # every sở of Lào Cai, due Friday 27/02/2026
+
+
+@pytest.fixture
+async def working_world(db_url, assistant) -> Iterator[World]:
+    """A process whose reminders keep to working days (the deployment's default)."""
+    clock = Clock(local(2026, 2, 1, 9))
+    core = make_core(db_url, clock, assistant, working_days_only=True)
+    api = ScriptedApi()
+    bot = Bot(token=LOCAL_TOKEN, request=api)
+    async with bot:
+        yield World(core, clock, api, bot)
+    core.sessions.kw["bind"].dispose()
+
+
+async def test_working_days_a_reminder_falling_in_tet_is_sent_once_the_working_day_before(working_world):
+    world = working_world
+    sub = add_contact(world.core, FINANCE, "Sở Tài chính", at=world.clock())
+    sent_on = {}
+    for day in range(12, 28):  # every day from 12/02 to 27/02, through the Tết break 14–22/02
+        world.clock.set(local(2026, 2, day, 8, 1))
+        mark = len(world.api.calls)
+        await world.tick()
+        for call in world.api.sent(FINANCE, since=mark):
+            if "27/02/2026" in call.text:
+                sent_on[day] = call.text
+    # 14 days before (13/02) and 7 days before (20/02, Tết) both go on Friday 13/02: one message.
+    assert sorted(sent_on) == [13, 24, 26, 27]
+    assert "còn 14 ngày" in sent_on[13] and "còn 3 ngày" in sent_on[24]
+    assert world.delivery(f"{sub}:{PLAN_DUE}:7").sent_at == local(2026, 2, 13, 8, 1)
+    assert f"{sub}:{PLAN_DUE}:14" not in {row.key for row in world.rows()}
+
+
+async def test_working_days_a_moved_reminder_missed_in_downtime_is_caught_up_once(working_world):
+    world = working_world
+    sub = add_contact(world.core, FINANCE, "Sở Tài chính", at=world.clock())
+    world.clock.set(local(2026, 2, 23, 9))  # down from 12/02 (before the moved day) to after Tết
+    report = await world.tick()
+    assert (report.sent, report.caught_up) == (0, 1)
+    (catch_up,) = [t for t in world.texts(FINANCE) if f"[{PLAN_DUE}]" in t]
+    assert "chưa gửi được" in catch_up
+    assert world.delivery(f"{sub}:{PLAN_DUE}:7").batch_key == f"catchup:{sub}:2026-02-23"
+    for day in (23, 24):
+        world.clock.set(local(2026, 2, day, 10))
+        await world.tick()
+    assert [t for t in world.texts(FINANCE) if "27/02/2026" in t and "còn 3 ngày" in t]
+    assert len([t for t in world.texts(FINANCE) if PLAN_DUE in t]) == 2  # catch-up + 3 days before
+
+
+async def test_working_days_a_yearly_deadline_on_saturday_30_10_2027_reminds_on_friday(working_world):
+    world = working_world
+    add_contact(world.core, FINANCE, "Sở Tài chính", at=world.clock())
+    report_done(world.core, "Sở Tài chính", f"{YEARLY}@2026", local(2026, 10, 20))
+    world.clock.set(local(2027, 10, 28, 8, 1))  # the 3-day reminder (and a catch-up of earlier ones)
+    await world.tick()
+    sent = {}
+    for day in (29, 30, 31):
+        world.clock.set(local(2027, 10, day, 8, 1))
+        mark = len(world.api.calls)
+        await world.tick()
+        sent[day] = [c.text for c in world.api.sent(FINANCE, since=mark)]
+    # The 1-day reminder (Friday) and the due-day one (Saturday) are one message on Friday.
+    ((friday,), saturday, sunday) = (sent[29], sent[30], sent[31])
+    assert "30/10/2027" in friday and "còn 1 ngày" in friday
+    assert saturday == [] and sunday == []

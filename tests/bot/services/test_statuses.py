@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import Base
-from bot.items import plan_items, signed_dates
+from bot.items import plan_items, reports_on, signed_dates
 from bot.models import AuditEntry, ReportDraft, StatusRecord
 from bot.services import contacts, statuses, units, users
 from bot.services.statuses import StatusRefused, parse_state, submit_status
@@ -136,9 +136,19 @@ def test_versions_are_counted_per_unit_and_item(session, kb, ids):
     submit(session, kb, ids.finance, item=f"{YEARLY}@2026")
     assert submit(session, kb, ids.home, item=f"{YEARLY}@2026").version == 1
     assert submit(session, kb, ids.finance, item=f"{YEARLY}@2027").version == 1
-    assert submit(session, kb, ids.finance, item="hp-iii5-stc-huong-dan-mua-sam").version == 1  # a duty
+    assert submit(session, kb, ids.finance, item="hp-ii2-tu-ra-soat").version == 1  # a duty
     assert set(statuses.latest_for_unit(session, PLAN, ids.finance)) == {
-        f"{YEARLY}@2026", f"{YEARLY}@2027", "hp-iii5-stc-huong-dan-mua-sam"}
+        f"{YEARLY}@2026", f"{YEARLY}@2027", "hp-ii2-tu-ra-soat"}
+
+
+def test_a_duty_and_the_deadline_dating_it_are_one_item(session, kb, ids):
+    first = submit(session, kb, ids.finance, item=FINANCE_ONLY, state="hoan_thanh")
+    again = submit(session, kb, ids.finance, item="hp-iii5-stc-huong-dan-mua-sam", state="dang_thuc_hien")
+    assert (again.item, again.item_kind, again.version) == (FINANCE_ONLY, "deadline", first.version + 1)
+    assert statuses.latest_for_unit(session, PLAN, ids.finance)[FINANCE_ONLY].state == "dang_thuc_hien"
+    rows = [r for r in statuses.status_rows(session, kb, PLAN, TODAY) if r.unit_id == ids.finance]
+    assert [r.item_key for r in rows].count(FINANCE_ONLY) == 1
+    assert "hp-iii5-stc-huong-dan-mua-sam" not in [r.item_key for r in rows]
 
 
 # --- occurrence years ------------------------------------------------------------------------
@@ -326,7 +336,8 @@ def test_status_rows_one_per_unit_and_responsible_item(session, kb, ids):
     assert all(r.state is None and r.receipt is None for r in others)
     expected = statuses.expected_units(session, kb, PLAN)
     items = plan_items(kb, PLAN, TODAY, signed_dates(kb))
-    assert len(rows) == sum(1 for _, m in expected for i in items if not m.isdisjoint(i.units))
+    assert len(rows) == sum(1 for record, _ in expected for i in items
+                            if reports_on(kb, i, units.as_resolved(record, kb.registry)))
 
 
 def test_history_rows_are_every_version_newest_first(session, kb, ids):

@@ -4,8 +4,8 @@ Units get the group an admin filed them under and a retirement date (removed uni
 for their history); users get their last name; a contact may have an approved unit and a
 pending request at once; `unit_drafts` hold choices waiting for "Xác nhận".
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07
 
 Written by hand to match `bot/models.py` exactly (tests/bot/test_db.py compares the two).
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
