@@ -77,9 +77,10 @@ def _vietnamese(message: str) -> str:
     for pattern, text in messages.ARGPARSE_ERRORS:
         found = re.fullmatch(pattern, message, flags=re.DOTALL)
         if found:
-            inner = found.groupdict().get("message")
-            return text.format(**{**found.groupdict(),
-                                  **({"message": _vietnamese(inner)} if inner else {})})
+            parts = found.groupdict()
+            if "message" in parts:  # "argument --after: <its own message>"
+                parts["message"] = _vietnamese(parts["message"])
+            return text.format(**parts)
     return message
 
 

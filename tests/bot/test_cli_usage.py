@@ -28,7 +28,7 @@ def usage_error(capsys, *argv: str) -> str:
 
 
 @pytest.mark.parametrize(("argv", "says"), [
-    (("deadline",), "tham số COMMAND: lựa chọn không hợp lệ: 'deadline' (chọn một trong: 'run', 'console'"),
+    (("deadline",), "tham số COMMAND: lựa chọn không hợp lệ: 'deadline' (chọn một trong: "),
     (("ask", "x", "--bogus"), "không nhận ra tham số: --bogus"),
     (("reminders", "preview", "--plan", "lang-son"), "thiếu tham số bắt buộc: --unit, --at"),
     (("db",), "thiếu tham số bắt buộc: SUBCOMMAND"),
