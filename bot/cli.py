@@ -1,7 +1,10 @@
 """`python -m bot` / `bmnn-bot`: the command-line contract of SPEC.md.
 
 Every command validates its arguments first and exits 2 with a clear message on bad input;
-`kb check` exits 1 when the knowledge base is invalid.
+`kb check` exits 1 when the knowledge base is invalid. argparse's own words (usage, help headings,
+its error messages) are given in Vietnamese by `Parser`, the class of every (sub)parser. Dates
+are taken as dd/mm/yyyy or YYYY-MM-DD (`bot.dates`). When the reader of the output goes away
+(`… | head -1`), the command stops quietly with exit code 141, as a Unix tool killed by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -10,13 +13,15 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 from bot import cli_db, cli_reminders, cli_reminders_status, cli_status, leak_guard, messages
 from bot.clock import local_today
+from bot.dates import parse_date
 from bot.settings import Settings, SettingsError
 from knowledge.answers import Answer, Assistant, UnknownPlan
 from knowledge.loader import (
@@ -30,22 +35,64 @@ from knowledge.render import to_plain
 from knowledge.units import ResolvedUnit, UnknownUnit
 from scheduler.occurrences import occurrences
 
-__all__ = ["main"]
+__all__ = ["Parser", "main"]
+
+# Exit code of a command whose output pipe was closed by its reader (128 + SIGPIPE).
+BROKEN_PIPE_EXIT = 141
 
 
 class UsageError(Exception):
     """Bad command-line input: printed and exit code 2."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any,
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, messages.USAGE_PREFIX if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse in Vietnamese: "cách dùng:", the help headings and its error messages.
+
+    Subparsers are made of the same class (argparse's default), so this is the one place for
+    every command. Usage errors still exit 2.
+    """
+
+    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = messages.HELP_POSITIONALS
+        self._optionals.title = messages.HELP_OPTIONALS
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help=messages.HELP_HELP)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, messages.USAGE_ERROR.format(prog=self.prog, message=_vietnamese(message)))
+
+
+def _vietnamese(message: str) -> str:
+    """argparse's English error message in Vietnamese (ours, already Vietnamese, pass through)."""
+    for pattern, text in messages.ARGPARSE_ERRORS:
+        found = re.fullmatch(pattern, message, flags=re.DOTALL)
+        if found:
+            parts = found.groupdict()
+            if "message" in parts:  # "argument --after: <its own message>"
+                parts["message"] = _vietnamese(parts["message"])
+            return text.format(**parts)
+    return message
+
+
 def _date_arg(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
         raise argparse.ArgumentTypeError(messages.BAD_DATE.format(value=value)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m bot",
         description=messages.CLI_DESCRIPTION,
     )
@@ -71,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines = sub.add_parser("deadlines", help="các hạn chót, gần nhất trước")
     deadlines.add_argument("--plan", help="slug kế hoạch")
     deadlines.add_argument("--unit", help="tên đơn vị")
-    deadlines.add_argument("--after", type=_date_arg, help="chỉ các hạn từ ngày này (YYYY-MM-DD)")
+    deadlines.add_argument("--after", type=_date_arg, metavar=messages.DATE_METAVAR,
+                           help=messages.HELP_AFTER)
     deadlines.add_argument("--json", action="store_true", help="in JSON")
 
     cli_db.add_commands(sub)
@@ -87,8 +135,31 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
          stdout: TextIO | None = None) -> int:
     """Run the CLI; return the exit code."""
-    stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    try:
+        try:
+            return _main(argv, stdin or sys.stdin, stdout)
+        finally:
+            stdout.flush()  # a closed pipe shows here at the latest, while it can be caught
+    except BrokenPipeError:
+        _discard(stdout)
+        return BROKEN_PIPE_EXIT
+
+
+def _discard(stdout: TextIO) -> None:
+    """Point a closed standard output at /dev/null, so that Python's own last flush is quiet."""
+    try:
+        fileno = stdout.fileno()
+    except (OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fileno)
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: Sequence[str] | None, stdin: TextIO, stdout: TextIO) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     root = args.kb or Path(os.environ.get("BMNN_KB_DIR") or DEFAULT_ROOT)

@@ -32,6 +32,7 @@ __all__ = ["COMMANDS", "add_commands", "run_command"]
 
 COMMANDS = frozenset({"db", "admin", "units"})
 _MAX_USER_ID = 2**63 - 1
+MAX_LINES_LISTED = 20  # line numbers listed per refusal reason by `units import`
 
 # --- Vietnamese text of these commands, in one place for review ------------------------------
 
@@ -101,10 +102,11 @@ UNIT_MARKED = ("Từ chối: tên đơn vị có dấu chỉ độ mật (MẬT,
                "không được lưu. Không đưa nội dung bí mật nhà nước vào hệ thống này.")
 ANY_PLAN = "mọi kế hoạch"
 PLAN_LABEL = "kế hoạch {plan}"
-IMPORT_ADDED = "Đã thêm {count} đơn vị:"
-IMPORT_EXISTING = "Đã có sẵn {count} đơn vị (không thay đổi):"
-IMPORT_ERRORS = "{count} dòng lỗi (các dòng này không được nhập):"
-IMPORT_LINE = "  dòng {line}: {reason}"
+IMPORT_SUMMARY = ("Nhập {path}: đã thêm {added} đơn vị; đã có sẵn {existing} (không thay đổi); "
+                  "từ chối {refused} dòng.")
+IMPORT_REFUSED = "Các dòng bị từ chối (sửa rồi nhập lại; các dòng khác không bị ảnh hưởng):"
+IMPORT_REFUSED_LINES = "  {reason}: dòng {lines}"
+IMPORT_MORE_LINES = " … và {count} dòng khác"
 IMPORT_REASONS = {
     "invalid": f"tên đơn vị không hợp lệ (trống, quá {units.MAX_NAME} ký tự hoặc không có chữ cái)",
     "group": "là tên một nhóm đơn vị, không phải một đơn vị cụ thể",
@@ -417,18 +419,23 @@ def _units_import(session: Session, kb: KnowledgeBase, path: Path, text: str, pl
         audit.record(session, "unit.import", now=now, target=path.name[:200], via="cli",
                      plan=plan, added=len(result.added), existing=len(result.existing),
                      errors=len(result.errors))
-    for header, names in ((IMPORT_ADDED, result.added), (IMPORT_EXISTING, result.existing)):
-        if names:
-            print(header.format(count=len(names)), file=stdout)
-            for name in names:
-                print(f"  {name}", file=stdout)
-    if result.errors:
-        print(IMPORT_ERRORS.format(count=len(result.errors)), file=stdout)
-        for line, reason in result.errors:
-            print(IMPORT_LINE.format(line=line, reason=IMPORT_REASONS.get(reason, reason)),
-                  file=stdout)
-        return 1
-    return 0
+    print(IMPORT_SUMMARY.format(path=path.name, added=len(result.added),
+                                existing=len(result.existing), refused=len(result.errors)),
+          file=stdout)
+    if not result.errors:
+        return 0
+    # One line per reason, with the line numbers to fix; `units list` shows the names.
+    by_reason: dict[str, list[int]] = {}
+    for line, reason in result.errors:
+        by_reason.setdefault(reason, []).append(line)
+    print(IMPORT_REFUSED, file=stdout)
+    for reason, lines in by_reason.items():
+        shown = ", ".join(str(line) for line in lines[:MAX_LINES_LISTED])
+        if len(lines) > MAX_LINES_LISTED:
+            shown += IMPORT_MORE_LINES.format(count=len(lines) - MAX_LINES_LISTED)
+        print(IMPORT_REFUSED_LINES.format(reason=IMPORT_REASONS.get(reason, reason), lines=shown),
+              file=stdout)
+    return 1
 
 
 def _units_list(session: Session, kb: KnowledgeBase, plan: str | None, stdout: TextIO) -> int:

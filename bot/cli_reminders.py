@@ -4,7 +4,8 @@
 `add_commands` returns the `reminders` sub-subparsers so that other modules can add their own
 subcommands (e.g. `reminders status`); `run_command` here only claims `preview`.
 
-`reminders preview --plan SLUG --unit NAME --at YYYY-MM-DDTHH:MM [--json]`: what a contact of the
+`reminders preview --plan SLUG --unit NAME --at YYYY-MM-DDTHH:MM [--json]` (or `--at "dd/mm/yyyy
+HH:MM"`, quoted or not; `bot.dates`): what a contact of the
 unit (default settings, nothing reported yet) is sent at that local minute, the bot having run all
 along (so no catch-up): the reminders whose send time is that minute, on working days as the
 deployment sets them (`WORKING_DAYS_ONLY`, `EXTRA_DAYS_OFF` and the KB's public holidays). No
@@ -17,13 +18,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
 from bot.clock import timezone
 from bot.core import working_days
+from bot.dates import parse_time
 from bot.items import signed_dates
 from bot.settings import Settings
 from knowledge.loader import KnowledgeBase
@@ -42,9 +43,6 @@ from scheduler.workdays import ALL_DAYS, WorkingDays
 __all__ = ["add_commands", "preview", "preview_json", "run_command"]
 
 
-_AT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-
-
 class _Usage(Exception):
     """Bad input: printed to stderr, exit code 2."""
 
@@ -59,7 +57,9 @@ def add_commands(
     preview_parser = reminders_sub.add_parser("preview", help=texts.HELP_PREVIEW)
     preview_parser.add_argument("--plan", required=True, help=texts.HELP_PLAN)
     preview_parser.add_argument("--unit", required=True, help=texts.HELP_UNIT)
-    preview_parser.add_argument("--at", required=True, help=texts.HELP_AT)
+    # One argument or two ("--at 02/12/2026 08:00" unquoted): joined by a space.
+    preview_parser.add_argument("--at", required=True, nargs="+", metavar=texts.AT_METAVAR,
+                                help=texts.HELP_AT)
     preview_parser.add_argument("--json", action="store_true", help=texts.HELP_JSON)
     return reminders_sub
 
@@ -78,11 +78,10 @@ def run_command(args: argparse.Namespace, kb_loader: Callable[[], KnowledgeBase]
 
 
 def _parse_at(value: str) -> dt.datetime:
-    """A local time "YYYY-MM-DDTHH:MM" (seconds ignored); with an offset, converted to local."""
+    """A local time "YYYY-MM-DDTHH:MM" or "dd/mm/yyyy HH:MM" (seconds ignored); with an offset,
+    converted to local."""
     try:
-        if not _AT.match(value.strip()):
-            raise ValueError(value)
-        at = dt.datetime.fromisoformat(value.strip())
+        at = parse_time(value)
     except ValueError:
         raise _Usage(texts.BAD_AT.format(value=value)) from None
     tz = timezone()
@@ -124,7 +123,7 @@ def preview_json(reminder: Reminder, kb: KnowledgeBase, today: dt.date) -> dict:
 def _preview(kb: KnowledgeBase, args: argparse.Namespace, stdout: TextIO) -> int:
     if args.plan not in kb.plans:
         raise _Usage(texts.UNKNOWN_PLAN.format(plan=args.plan, plans=", ".join(kb.plans)))
-    at = _parse_at(args.at)
+    at = _parse_at(" ".join(args.at))
     try:
         unit = kb.registry.resolve(args.unit)
     except UnknownUnit as exc:

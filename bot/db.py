@@ -4,8 +4,10 @@ The embedded default is one SQLite file under `var/` shared by several processes
 the CLI), so SQLite connections are tuned for that: WAL (readers never block the writer), foreign
 keys on, a busy timeout, and every transaction started with `BEGIN IMMEDIATE` — a transaction
 that reads and then writes would otherwise fail at once with "database is locked" when another
-process wrote in between, instead of waiting its turn. PostgreSQL (`DATABASE_URL`) needs none of
-this.
+process wrote in between, instead of waiting its turn. The switch of a new file to WAL is such a
+read-then-write too, and SQLite does not wait there either (two processes starting on a new
+file would deadlock, so one of them is refused at once): it is retried until the busy timeout.
+PostgreSQL (`DATABASE_URL`) needs none of this.
 
 Callers own transactions: ``with factory.begin() as session: ...``; nothing here commits for them.
 Keep them short and never hold one across an `await` of the network: on SQLite a transaction
@@ -14,6 +16,8 @@ holds the write lock from its first statement, and other processes wait (up to 5
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# How long a SQLite connection waits for another process's write lock before giving up.
+BUSY_TIMEOUT_MS = 5000
+# Pause between two attempts at the WAL switch (the other process's switch takes milliseconds).
+_WAL_RETRY_PAUSE = 0.01
 
 # Any constant will do; it only has to be the same in every process of a deployment.
 _PG_MIGRATION_LOCK = 0x626D6E6E  # "bmnn"
@@ -96,9 +105,9 @@ def _tune_sqlite(engine: Engine, in_memory: bool) -> None:
         cursor = dbapi_connection.cursor()
         try:
             # The timeout first: switching a new file to WAL waits for a lock like any write.
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             if not in_memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _switch_to_wal(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
@@ -109,6 +118,30 @@ def _tune_sqlite(engine: Engine, in_memory: bool) -> None:
         # Straight to the driver: it runs for every transaction, and SQLAlchemy's statement
         # machinery would double the cost of an empty one.
         connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """`PRAGMA journal_mode=WAL`, waiting like any write when another connection holds a lock.
+
+    The switch reads the file, then needs it to itself. When two connections do this at once on
+    a new file (two processes starting, or upgrading, together), each holds the read lock the
+    other waits for, and SQLite refuses one of them at once with "database is locked" instead of
+    calling its busy handler. Its lock gone, the other switches in milliseconds; a new attempt
+    then finds the file in WAL already.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        _pause()
+
+
+def _pause() -> None:
+    time.sleep(_WAL_RETRY_PAUSE)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

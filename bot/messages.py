@@ -4,7 +4,35 @@ CLI_DESCRIPTION = (
     "Trợ lý bảo vệ bí mật nhà nước: hỏi đáp về kế hoạch và pháp luật, hạn chót, kiểm tra cơ sở "
     "tri thức."
 )
-BAD_DATE = "ngày không hợp lệ: {value!r} (cần dạng YYYY-MM-DD)"
+BAD_DATE = "ngày không hợp lệ: {value!r} (cần dạng dd/mm/yyyy hoặc YYYY-MM-DD, ví dụ 02/12/2026)"
+HELP_AFTER = "chỉ các hạn từ ngày này (dd/mm/yyyy hoặc YYYY-MM-DD)"
+DATE_METAVAR = "NGÀY"
+
+# argparse's own words. Its error messages are matched in English (the pattern) and given in
+# Vietnamese; `message` is translated again (an argument's own error).
+USAGE_PREFIX = "cách dùng: "
+USAGE_ERROR = "{prog}: lỗi: {message}\n"
+HELP_POSITIONALS = "tham số"
+HELP_OPTIONALS = "tùy chọn"
+HELP_HELP = "hiện hướng dẫn này rồi thoát"
+ARGPARSE_ERRORS = (
+    (r"the following arguments are required: (?P<names>.*)", "thiếu tham số bắt buộc: {names}"),
+    (r"unrecognized arguments: (?P<args>.*)", "không nhận ra tham số: {args}"),
+    (r"one of the arguments (?P<names>.*) is required", "cần một trong các tham số: {names}"),
+    (r"ambiguous option: (?P<option>.*) could match (?P<matches>.*)",
+     "tùy chọn {option} không rõ, có thể là: {matches}"),
+    (r"argument (?P<name>.+?): (?P<message>.*)", "tham số {name}: {message}"),
+    (r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)",
+     "lựa chọn không hợp lệ: {value} (chọn một trong: {choices})"),
+    (r"invalid (?P<type>\S+) value: (?P<value>.*)", "giá trị không hợp lệ: {value}"),
+    (r"expected one argument", "cần một giá trị"),
+    (r"expected at most one argument", "chỉ nhận tối đa một giá trị"),
+    (r"expected at least one argument", "cần ít nhất một giá trị"),
+    (r"expected (?P<count>\d+) arguments?", "cần {count} giá trị"),
+    (r"not allowed with argument (?P<name>.*)", "không dùng cùng tham số {name}"),
+    (r"ignored explicit argument (?P<value>.*)", "tùy chọn này không nhận giá trị {value}"),
+    (r"unexpected option string: (?P<option>.*)", "tùy chọn không mong đợi: {option}"),
+)
 EMPTY_QUESTION = "Lỗi: câu hỏi trống. Ví dụ: python -m bot ask \"Bí mật nhà nước là gì?\""
 BATCH_AND_QUESTION = "Lỗi: dùng hoặc một câu hỏi, hoặc --batch FILE, không dùng cả hai."
 BATCH_UNREADABLE = "Lỗi: không đọc được tệp {path}: {error}"

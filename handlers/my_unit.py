@@ -20,7 +20,6 @@ from handlers.common import (
     user_state,
 )
 from knowledge import texts as kb_texts
-from knowledge.model import Contact
 from knowledge.render import to_html
 from scheduler.occurrences import DeadlineOccurrence, around
 
@@ -142,9 +141,11 @@ async def deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if overdue:
         parts.append(texts.DEADLINES_OVERDUE)
         parts.extend(_line(core, o) for o in overdue[:MAX_LISTED])
-    if upcoming:
-        parts.append(texts.DEADLINES_UPCOMING)
-        parts.extend(_line(core, o) for o in upcoming[:MAX_LISTED])
+    # Always said: a list of overdue deadlines alone would leave the reader wondering what is next.
+    parts.append(texts.DEADLINES_UPCOMING)
+    parts.extend(_line(core, o) for o in upcoming[:MAX_LISTED])
+    if not upcoming:
+        parts.append(texts.NO_UPCOMING)
     await reply(update, context, "\n".join(parts))
 
 
@@ -170,7 +171,7 @@ async def office_contacts(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert user is not None
     core = get_core(context)
     plan = user_state(context).plan or core.settings.default_plan
-    found = [e for e in core.kb.entries if isinstance(e, Contact) and (plan is None or e.plan == plan)]
+    found = core.assistant.contact_entries(plan)
     parts = [texts.CONTACT_HEADER]
     for entry in found:
         markdown, _sources = core.assistant.render_entry(entry, core.today())

@@ -164,6 +164,7 @@ DUTIES_GONE = "Danh sách này đã cũ (đơn vị hoặc kế hoạch đã đ�
 DEADLINES_HEADER = "<b>Hạn chót của {unit}</b> theo {plan}:"
 DEADLINES_OVERDUE = "<b>Đã qua hạn</b> (nếu đơn vị đã hoàn thành, bỏ qua dòng này):"
 DEADLINES_UPCOMING = "<b>Sắp tới</b>:"
+NO_UPCOMING = "Không có hạn nào sắp tới (trong 12 tháng tới)."
 DEADLINE_LINE = "• {due} — {title} ({relative}) · <i>{source}</i>"
 NO_DEADLINES = "Không có hạn chót nào của {unit} trong {plan}."
 DAYS_LEFT = "còn {days} ngày"

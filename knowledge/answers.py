@@ -76,6 +76,8 @@ PENALTY_DEPTH = 8
 _SUBMIT = re.compile(r"\b(nop|gui len|gui ve|bao cao len)\b")
 # Questions about a document's own date ("KH 109 ban hành ngày nào"), not a deadline.
 _DOCUMENT_DATE = re.compile(r"\b(ban hanh|ky ngay|ngay ky|hieu luc|thong qua|ky ban hanh)\b")
+# A line break inside a Markdown list item ("  \n"; the renderer drops the indent after it).
+_LINE_BREAK = "  \n  "
 _PHONE_CUE = re.compile(r"\b(so dien thoai|dien thoai|sdt|hotline|so may|goi so)\b")
 _SANCTION = re.compile(r"\b(phat tien|phat tu|muc phat|xu phat|truy cuu trach nhiem hinh su|ky luat)\b")
 # A self-introduction naming the asker's unit is at most this many syllables long.
@@ -755,8 +757,11 @@ class Assistant:
         lines = [f"**{self.title_of(entry)}**", view.body]
         if isinstance(entry, Deadline):
             lines.append(self.deadline_status(entry, today))
-        if isinstance(entry, Contact) and entry.phones:
-            lines.append(texts.PHONES.format(phones=", ".join(entry.phones)))
+        if isinstance(entry, Contact):
+            # The phones the text does not already give next to a name (each number said once).
+            unsaid = [p for p in entry.phones if _digits(p) not in _digits(view.body)]
+            if unsaid:
+                lines.append(texts.PHONES.format(phones=", ".join(unsaid)))
         sources = self.sources_of(entry, view.dropped_cites)
         lines.append(texts.SOURCE_LINE.format(
             sources="; ".join(self.cite(s) for s in sources)))
@@ -869,8 +874,8 @@ class Assistant:
                     line = f"- **{e.title}** ({e.ref}): {_one_paragraph(e.body)}"
                 else:
                     line = f"- {e.title} ({e.ref})"
-                if isinstance(e, Deadline):
-                    line += " " + self.deadline_status(e, today)
+                if isinstance(e, Deadline):  # on a line of its own within the bullet
+                    line += _LINE_BREAK + self.deadline_status(e, today)
                 parts.append(line)
                 sources.append(Source(doc.short, e.ref or ""))
             if len(duties) > MAX_LISTED_DUTIES:
@@ -952,6 +957,23 @@ class Assistant:
             extra["declined"] = reason
         return Answer(False, tuple(parts), (), tuple(suggestions), (), plan, extra)
 
+    def contact_entries(self, plan: str | None) -> list[Contact]:
+        """The standing office's contact entries of `plan` (of every plan when None), each person
+        and phone once: an entry whose phones an earlier one of its plan gives is left out (a
+        plan listing its two officers, then each officer again)."""
+        out: list[Contact] = []
+        said: dict[str, set[str]] = {}
+        for entry in self.kb.entries:
+            if not isinstance(entry, Contact) or (plan is not None and entry.plan != plan):
+                continue
+            phones = {_digits(p) for p in entry.phones}
+            known = said.setdefault(entry.plan or "", set())
+            if phones and phones <= known:
+                continue
+            known |= phones
+            out.append(entry)
+        return out
+
     def office_contact(self, plan: str | None) -> str:
         """How to reach the standing office, with phone numbers when the plan gives them, in the
         plan's own words ("Công an thành phố" for a city's plan)."""
@@ -1009,6 +1031,10 @@ def _relative(due: dt.date, today: dt.date) -> str:
     if days == 0:
         return texts.DUE_TODAY
     return texts.DAYS_PAST.format(days=-days)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
 
 
 def _one_paragraph(body: str) -> str:

@@ -684,7 +684,7 @@ def _build_entries(raw: _RawFile, doc: Document, registry: UnitRegistry, problem
         for name in _split_list(v.get("units", "")):
             uid = registry.exact(name)
             if uid is None:
-                hint = ", ".join(registry.suggest(name))
+                hint = ", ".join(registry.suggest(name, groups=True))
                 problems.append(Problem(*at("units"), f"entry {entry.id!r}: unknown unit {name!r}"
                                         + (f" (close: {hint})" if hint else "")))
             elif uid not in unit_ids:

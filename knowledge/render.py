@@ -98,8 +98,11 @@ class _TelegramHTML(HTMLParser):
         if data.strip() == "" and "\n" in data:
             return
         if "pre" not in self.open_blocks:
-            # A source line wrap inside a paragraph (with a list item's indent) is one space.
-            data = _WRAP.sub(" ", data)
+            # A source line wrap inside a paragraph (with a list item's indent) is one space,
+            # and so is a run of spaces; after a line break (<br>) the indent goes.
+            data = _SPACES.sub(" ", _WRAP.sub(" ", data))
+            if self.out and self.out[-1].endswith("\n"):
+                data = data.lstrip(" ")
         self.out.append(html.escape(data, quote=False) if self.keep_tags else data)
 
     def result(self) -> str:
@@ -110,6 +113,7 @@ class _TelegramHTML(HTMLParser):
 
 
 _WRAP = re.compile(r"[ \t]*\n[ \t]*")
+_SPACES = re.compile(r"[ \t]{2,}")
 _local = threading.local()
 
 

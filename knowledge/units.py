@@ -78,6 +78,8 @@ class UnitRegistry:
             for name in (record.name, *record.aliases):
                 self._by_key.setdefault(self.key(name), record.id)
         self._keys = list(self._by_key)
+        # Close matches offered for an unknown name: units only, a group is not a unit to choose.
+        self._unit_keys = [k for k, uid in self._by_key.items() if uid in self.units]
         # Short forms people type that the registry does not list ("STTTT", "Sở XD", "CA TP"),
         # made from the names: found in questions, not offered as suggestions.
         self._short: dict[str, str] = {}
@@ -153,11 +155,13 @@ class UnitRegistry:
             return ResolvedUnit(name.strip(), None, frozenset({gid}) | self.ancestors(gid))
         raise UnknownUnit(name, self.suggest(name))
 
-    def suggest(self, name: str, limit: int = 3) -> list[str]:
-        """Up to `limit` registered names close to `name`."""
+    def suggest(self, name: str, limit: int = 3, *, groups: bool = False) -> list[str]:
+        """Up to `limit` registered unit names close to `name`; groups' names only with `groups`
+        (a KB entry may name a group, a person asked for their unit may not choose one)."""
         out: list[str] = []
         for key, _score, _ in process.extract(
-            self.key(name), self._keys, scorer=fuzz.WRatio, limit=limit * 4
+            self.key(name), self._keys if groups else self._unit_keys, scorer=fuzz.WRatio,
+            limit=limit * 4,
         ):
             label = self.name_of(self._by_key[key])
             if label not in out:

@@ -47,12 +47,14 @@ HELP_PREVIEW = ("các nhắc hạn một đầu mối của đơn vị sẽ nh�
                 "cài đặt mặc định, đơn vị chưa báo cáo gì)")
 HELP_PLAN = "slug kế hoạch (lang-son, lao-cai, …)"
 HELP_UNIT = "tên đơn vị (có dấu hoặc không, tên viết tắt đều được)"
-HELP_AT = "thời điểm theo giờ địa phương, dạng YYYY-MM-DDTHH:MM"
+HELP_AT = "thời điểm theo giờ địa phương: dd/mm/yyyy HH:MM hoặc YYYY-MM-DDTHH:MM"
+AT_METAVAR = ("NGÀY", "GIỜ")
 HELP_JSON = "in JSON"
 
 UNKNOWN_PLAN = "Lỗi: không có kế hoạch {plan!r}. Các kế hoạch: {plans}."
 UNKNOWN_UNIT = "Lỗi: không tìm thấy đơn vị {unit!r}. Gần giống: {close}."
-BAD_AT = "Lỗi: thời điểm {value!r} không hợp lệ; dùng dạng YYYY-MM-DDTHH:MM, ví dụ 2026-12-08T08:00."
+BAD_AT = ("Lỗi: thời điểm {value!r} không hợp lệ; dùng dạng dd/mm/yyyy HH:MM hoặc "
+          "YYYY-MM-DDTHH:MM, ví dụ 08/12/2026 08:00 hoặc 2026-12-08T08:00.")
 PREVIEW_NONE = "Không có nhắc hạn nào cho {unit} ({plan}) vào {at}."
 PREVIEW_QUIET = "(Từ 21:00 đến 07:00 trợ lý không gửi nhắc hạn.)"
 PREVIEW_DAY_OFF = ("(Ngày nghỉ: nhắc hạn rơi vào thứ Bảy, Chủ nhật hoặc ngày lễ, tết được gửi vào "

@@ -190,12 +190,21 @@ def test_deadlines_unknown_unit_exits_2_with_close_matches(capsys):
     assert "Gần giống" in err and "Bộ Chỉ huy Quân sự tỉnh" in err
 
 
-def test_deadlines_bad_after_date_is_a_usage_error(capsys):
-    try:
-        run("deadlines", "--after", "15/12/2026")
-    except SystemExit as exc:
-        assert exc.code == 2
-    assert "YYYY-MM-DD" in capsys.readouterr().err
+@pytest.mark.parametrize("day", ["16/12/2026", "16-12-2026", "16.12.2026"])
+def test_deadlines_after_takes_the_day_first_too(tmp_path, day):
+    root = write_mini_kb(tmp_path / "content")
+    _code, iso = run("--kb", str(root), "deadlines", "--after", "2026-12-16", "--json")
+    _code, day_first = run("--kb", str(root), "deadlines", "--after", day, "--json")
+    assert day_first == iso and json.loads(iso)
+
+
+@pytest.mark.parametrize("day", ["32/12/2026", "2026-02-30", "16/12/26", "mai"])
+def test_deadlines_bad_after_date_is_a_usage_error(capsys, day):
+    with pytest.raises(SystemExit) as exc:
+        run("deadlines", "--after", day)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "ngày không hợp lệ" in err and "dd/mm/yyyy" in err
 
 
 def test_kb_check_passes_on_bundled_kb():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.cli_db import add_commands, run_command
+from bot.cli_db import IMPORT_REASONS, MAX_LINES_LISTED, add_commands, run_command
 from bot.db import make_engine, make_session_factory
 from bot.models import AuditEntry, UnitRecord, User
 
@@ -133,7 +133,7 @@ def test_units_import(cli, db_path, tmp_path):
         "name,plan\nPhường Đông Kinh,lang-son\nXã Tân Thành,\nSở Tài chính,\n".encode("utf-8-sig"))
     code, out, _ = cli("units", "import", str(csv_file), "--plan", "lao-cai")
     assert code == 0
-    assert "Đã thêm 2 đơn vị" in out and "Đã có sẵn 1 đơn vị" in out
+    assert out == "Nhập xa.csv: đã thêm 2 đơn vị; đã có sẵn 1 (không thay đổi); từ chối 0 dòng.\n"
     rows = {r.name: r.plan for r in _rows(db_path, UnitRecord) if r.source == "csv"}
     assert rows == {"Phường Đông Kinh": "lang-son", "Xã Tân Thành": "lao-cai"}
     [entry] = _rows(db_path, AuditEntry)
@@ -143,13 +143,32 @@ def test_units_import(cli, db_path, tmp_path):
 
 def test_units_import_with_bad_lines_exits_1_and_keeps_the_good_ones(cli, db_path, tmp_path):
     csv_file = tmp_path / "xa.csv"
-    csv_file.write_text("name,plan\nPhường Đông Kinh,lang-son\n???,lang-son\nXã A,khong-co\n",
-                        encoding="utf-8")
+    csv_file.write_text("name,plan\nPhường Đông Kinh,lang-son\n???,lang-son\nXã A,khong-co\n"
+                        "1234,\nXã B,khong-co\n", encoding="utf-8")
     code, out, _ = cli("units", "import", str(csv_file))
     assert code == 1
-    assert "2 dòng lỗi" in out and "dòng 3:" in out and "dòng 4: không có kế hoạch" in out
+    assert out.splitlines() == [
+        "Nhập xa.csv: đã thêm 1 đơn vị; đã có sẵn 0 (không thay đổi); từ chối 4 dòng.",
+        "Các dòng bị từ chối (sửa rồi nhập lại; các dòng khác không bị ảnh hưởng):",
+        f"  {IMPORT_REASONS['invalid']}: dòng 3, 5",
+        f"  {IMPORT_REASONS['unknown_plan']}: dòng 4, 6",
+    ]
     names = [r.name for r in _rows(db_path, UnitRecord) if r.source == "csv"]
     assert names == ["Phường Đông Kinh"]
+
+
+def test_a_long_import_prints_a_summary_not_every_name(cli, db_path, tmp_path):
+    csv_file = tmp_path / "xa.csv"
+    good = [f"UBND xã Thử Nghiệm {n}" for n in range(1, 41)]
+    bad = MAX_LINES_LISTED + 5
+    csv_file.write_text("name\n" + "\n".join(good + ["???"] * bad) + "\n", encoding="utf-8")
+    code, out, _ = cli("units", "import", str(csv_file), "--plan", "lang-son")
+    assert code == 1
+    summary, _refused, reason = out.splitlines()
+    assert summary == f"Nhập xa.csv: đã thêm 40 đơn vị; đã có sẵn 0 (không thay đổi); từ chối {bad} dòng."
+    assert reason.endswith(" … và 5 dòng khác") and "dòng 42, 43," in reason
+    assert "Thử Nghiệm" not in out
+    assert len([r for r in _rows(db_path, UnitRecord) if r.source == "csv"]) == 40
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -103,7 +103,10 @@ def test_units_import_refuses_every_marked_line(cli, database, tmp_path):
     _code, listed, _err = cli("units", "list")
     code, out, err = cli("units", "import", str(path))
     assert code == 1
-    assert out.count("độ mật") == len(MARKED)
+    assert f"từ chối {len(MARKED)} dòng" in out
+    [refused] = [line for line in out.splitlines() if "độ mật" in line]
+    assert refused.startswith(f"  {cli_db.IMPORT_REASONS['marking']}: dòng ")
+    assert refused.endswith(f" … và {len(MARKED) - cli_db.MAX_LINES_LISTED} dòng khác")
     assert not any(_echoed(text, out + err) for text, _level in MARKED)
     assert cli("units", "list")[1] == listed
 

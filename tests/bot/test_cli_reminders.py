@@ -46,6 +46,16 @@ def test_done_when_seven_days_before_the_annual_report(capsys):
     assert "còn 7 ngày" in row["text"] and "15/12/2026" in row["text"]
 
 
+@pytest.mark.parametrize("at", [("08/12/2026 08:00",), ("08/12/2026", "08:00"),
+                                ("08/12/2026T08:00",), ("8/12/2026", "8:00")])
+def test_the_time_may_be_given_day_first(cli, at):
+    code, out, err = cli("reminders", "preview", "--plan", "lang-son", "--unit", "Công an tỉnh",
+                         "--at", *at, "--json")
+    assert code == 0, err
+    assert [(r["deadline_id"], r["send_at"]) for r in json.loads(out)] == [
+        (REPORT, "2026-12-08T08:00:00+07:00")]
+
+
 def test_done_when_none_the_next_day(cli):
     assert preview(cli, "2026-12-09T08:00") == []
 
@@ -128,7 +138,8 @@ def test_plain_text_output(cli):
     ("--plan", "lang-son", "--unit", "Nhà máy Vũ Trụ Xyz", "--at", "2026-12-08T08:00"),
     ("--plan", "lang-son", "--unit", "Cong an tnh xyz", "--at", "2026-12-08T08:00"),
     ("--plan", "lang-son", "--unit", "Công an tỉnh", "--at", "2026-12-08"),
-    ("--plan", "lang-son", "--unit", "Công an tỉnh", "--at", "08/12/2026 08:00"),
+    ("--plan", "lang-son", "--unit", "Công an tỉnh", "--at", "08/12/2026"),
+    ("--plan", "lang-son", "--unit", "Công an tỉnh", "--at", "31/11/2026 08:00"),
     ("--plan", "lang-son", "--unit", "Công an tỉnh", "--at", "2026-13-08T08:00"),
     ("--plan", "lang-son", "--unit", "Công an tỉnh", "--at", "2026-12-08T25:00"),
     ("--plan", "lang-son", "--unit", "", "--at", "2026-12-08T08:00"),

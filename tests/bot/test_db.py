@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from bot import db
 from bot.db import MIGRATIONS_DIR, Base, make_engine, make_session_factory, upgrade_database
 from bot.models import UnitRecord, User
 
@@ -77,7 +79,7 @@ def test_sqlite_file_is_tuned(file_engine, tmp_path):
         pragma = connection.exec_driver_sql
         assert pragma("PRAGMA journal_mode").scalar() == "wal"
         assert pragma("PRAGMA foreign_keys").scalar() == 1
-        assert pragma("PRAGMA busy_timeout").scalar() == 5000
+        assert pragma("PRAGMA busy_timeout").scalar() == db.BUSY_TIMEOUT_MS == 5000
         assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
@@ -107,6 +109,34 @@ def test_two_processes_upgrading_at_once_both_succeed(tmp_path):
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_a_new_file_switched_to_wal_while_another_connection_writes_waits_its_turn(tmp_path,
+                                                                                 monkeypatch):
+    # Another process holds the write lock of a new (not yet WAL) file, as when two processes
+    # start on it together: SQLite refuses the WAL switch at once instead of waiting, so the
+    # connection tries again once the other is done.
+    path = tmp_path / "bmnn.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE t (a INTEGER)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    pauses: list[None] = []
+
+    def other_finishes() -> None:
+        pauses.append(None)
+        other.execute("COMMIT")
+
+    monkeypatch.setattr(db, "_pause", other_finishes)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("SELECT a FROM t").all() == [(1,)]
+        assert len(pauses) == 1
+    finally:
+        engine.dispose()
+        other.close()
 
 
 def test_in_memory_database_is_shared_by_sessions():

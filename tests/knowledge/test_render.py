@@ -103,3 +103,30 @@ def test_dropped_words_finds_what_rendering_loses_and_raw_markup_names_it():
     assert "mất" in dropped_words('Có chữ\n\n[1]: https://x.y "mất"')  # a link definition vanishes
     assert raw_markup("x <script>y &nbsp; z") == ["<script>", "&nbsp;"]
     assert dropped_words("Xem [trang](https://example.org/a-b) nhé") == []
+
+
+def test_a_run_of_spaces_and_a_wrapped_lines_indent_render_as_one_space():
+    source = "- Giữ  nguyên: ba độ mật; khái\n  niệm   \"bảo vệ\".\n\n- Hạn:\tmột  \n  Hạn: hai"
+    for out in (to_html(source), to_plain(source)):
+        assert "khái niệm \"bảo vệ\"" in out and "Giữ nguyên" in out
+        assert "một\nHạn: hai" in out  # a hard line break inside a bullet, without an indent
+
+
+def _spacing_problems(text: str) -> list[str]:
+    return [line for line in text.split("\n") if "  " in line or line.startswith(" ") or "\t" in line]
+
+
+def test_no_answer_of_the_knowledge_base_has_runs_of_spaces(kb, assistant):
+    # Every entry as any plan shows it, and every unit's duties and deadlines: no two spaces in a
+    # row, no line starting with a space, in the chat (HTML) or on the command line (plain).
+    texts = []
+    for plan in (None, *kb.plans):
+        texts.extend(assistant.render_entry(entry, TODAY, plan)[0] for entry in kb.entries)
+    for plan in kb.plans:
+        for unit_id in kb.registry.units:
+            unit = kb.registry.resolved(unit_id)
+            texts.append(assistant.unit_duties(unit, plan, TODAY).markdown)
+            texts.append(assistant.unit_deadlines(unit, plan, TODAY).markdown)
+    for markdown in texts:
+        assert _spacing_problems(to_html(markdown)) == []
+        assert _spacing_problems(to_plain(markdown)) == []

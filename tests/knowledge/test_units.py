@@ -40,6 +40,16 @@ def test_unknown_unit_raises_with_close_matches(kb):
     assert any("Công an" in s for s in info.value.suggestions)
 
 
+def test_close_matches_offered_for_an_unknown_unit_are_units_not_groups(kb):
+    groups = {g.name for g in kb.registry.groups.values()}
+    with pytest.raises(UnknownUnit) as info:
+        kb.registry.resolve("co quan")
+    assert info.value.suggestions and not groups & set(info.value.suggestions)
+    # The KB check still points a mistyped group name in an entry at the group.
+    assert "Các cơ quan, đơn vị, địa phương" in kb.registry.suggest("cac co quan don vi dia phuon",
+                                                                     groups=True)
+
+
 def test_units_named_in_a_question_are_found_longest_first(kb):
     key = " ".join(kb.registry.key("sở khoa học và công nghệ phối hợp với CA tỉnh").split())
     assert kb.registry.mentioned(key)[:2] == ["so-khoa-hoc-cong-nghe", "cong-an-tinh"]
