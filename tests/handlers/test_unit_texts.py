@@ -44,9 +44,13 @@ async def test_a_contact_entry_repeats_no_phone_its_text_gives(chat):
 
 async def test_a_deadline_in_a_duty_listing_is_on_its_own_line(chat):
     await _contact_of(chat, ALICE, "UBND xã Chi Lăng", "lang-son")
-    text = text_of(await chat.send(ALICE, "/nhiemvu"))
-    assert "an ninh an toàn.\nHạn: hết tháng 10/2026 (31/10/2026) — đã qua hạn 23 ngày." in text
-    for line in text.split("\n"):
+    listing = text_of(await chat.send(ALICE, "/nhiemvu"))
+    assert "⏰ Hạn:" in listing
+    for line in listing.split("\n"):
+        assert "Hạn:" not in line or line.strip().startswith("⏰ Hạn:"), line
+    answer = text_of(await chat.send(ALICE, "đơn vị tôi có nhiệm vụ gì"))
+    assert "an ninh an toàn.\nHạn: hết tháng 10/2026 (31/10/2026) — đã qua hạn 23 ngày." in answer
+    for line in answer.split("\n"):
         assert "Hạn:" not in line or line.startswith("Hạn:"), line
 
 
