@@ -40,7 +40,7 @@ ANNOUNCE_TOO_LONG = "Thông báo dài {length} ký tự; tối đa {limit}."
 ANNOUNCE_CONFIRM = (
     "<b>Gửi thông báo tới {count} đầu mối</b> của {plan}?\n\n{text}"
 )
-ANNOUNCE_NOBODY = "Kế hoạch {plan} chưa có đầu mối nào đang hoạt động."
+ANNOUNCE_NOBODY = "{plan} chưa có đầu mối nào đang hoạt động."
 ANNOUNCE_YES = "📣 Gửi"
 ANNOUNCE_NO = "✖️ Hủy"
 ANNOUNCE_CANCELLED = "Đã hủy thông báo."

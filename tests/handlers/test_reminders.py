@@ -87,7 +87,8 @@ async def test_an_announcement_is_confirmed_then_sent_once_to_each_contact(chat)
     calls = await chat.send(ALICE, "/thongbao lang-son họp giao ban")
     assert "chỉ dành cho quản trị viên" in calls[0].text
     calls = await chat.send(ADMIN, "/thongbao lang-son Họp giao ban <quý IV> lúc 8h ngày 30/11")
-    assert "chưa có đầu mối" in calls[0].text
+    assert calls[0].text.startswith("Kế hoạch thực hiện Chỉ thị 32/CT-TTg")
+    assert "chưa có đầu mối" in calls[0].text and "Kế hoạch Kế hoạch" not in calls[0].text
     await _contact(chat, ALICE)
     await _contact(chat, BOB, unit="Sở Y tế")
     calls = await chat.send(ADMIN, "/thongbao lang-son Họp giao ban <quý IV> lúc 8h ngày 30/11")

@@ -59,3 +59,13 @@ async def test_what_changed_answers_have_no_runs_of_spaces(chat):
         text = text_of(await chat.send(ALICE, question))
         assert "Giữ nguyên" in text and "khái niệm" in text
         assert not re.search(r" {2,}|^ ", text, flags=re.MULTILINE), text
+
+
+def test_no_chat_sentence_repeats_kế_hoạch_before_a_plans_name():
+    """Plan names begin with "Kế hoạch …": a template saying "Kế hoạch {plan}" would read twice."""
+    from handlers import reminder_texts, report_texts
+
+    for module in (texts, report_texts, reminder_texts):
+        for name, value in vars(module).items():
+            if isinstance(value, str):
+                assert "Kế hoạch {plan}" not in value, f"{module.__name__}.{name}"
