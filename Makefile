@@ -30,14 +30,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-## make test: knowledge-base check, linter, whole test suite
+## make test: knowledge-base check, linter, type check, whole test suite
 test: install-dev node_modules/.installed
 	$(PY) -m bot kb check
 	$(PY) -m ruff check .
+	$(PY) -m mypy --follow-imports=silent bot handlers scheduler
 	$(PY) -m pytest -q
 
 lint: install-dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy --follow-imports=silent bot handlers scheduler
 
 kb-check: install
 	$(PY) -m bot kb check

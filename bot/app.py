@@ -13,24 +13,23 @@ import logging
 import os
 import secrets
 import socket
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.core import Core
+from bot.core import CONTEXT_TYPES, App, Context, Core
 from bot.services import deliveries, updates, users
 from handlers import (
     admin,
@@ -81,7 +80,7 @@ BUTTONS = {
 }
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Context) -> None:
     """Every button press: data validated once here, then the feature's handler; else stale."""
     query = update.callback_query
     parsed = callbacks.parse(query.data if query is not None else None)
@@ -93,10 +92,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build_application(core: Core, *, request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None, token: str | None = None,
-                      rate_limit: bool = True, updater: bool = True) -> Application:
+                      rate_limit: bool = True, updater: bool = True) -> App:
     """The whole bot. `request` replaces HTTPS to Telegram (the console, tests, bench)."""
     settings = core.settings
-    builder = ApplicationBuilder().token(token or settings.token or "")
+    # The bot's type depends on the rate limiter, chosen at run time.
+    builder: ApplicationBuilder[Any, Context, Any, Any, Any, Any] = (
+        ApplicationBuilder().context_types(CONTEXT_TYPES).token(token or settings.token or ""))
     if settings.api_base_url:
         base = settings.api_base_url
         builder = builder.base_url(base).base_file_url(
@@ -117,7 +118,7 @@ def build_application(core: Core, *, request: BaseRequest | None = None,
     return application
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: App) -> None:
     application.add_handler(TypeHandler(Update, gate.admit_update), group=-2)
     application.add_handler(ChatMemberHandler(gate.track_membership, ChatMemberHandler.MY_CHAT_MEMBER),
                             group=-1)
@@ -167,7 +168,7 @@ PRUNE_EVERY = dt.timedelta(hours=6)
 KEEP_DELIVERIES = dt.timedelta(days=90)
 
 
-async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget_old_updates(context: Context) -> None:
     """Keep the log tables small: update ids Telegram can no longer redeliver, old deliveries."""
     core: Core = context.application.bot_data["core"]
     with core.sessions.begin() as session:
@@ -176,7 +177,7 @@ async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.info("Forgot %s processed update ids and %s finished deliveries", removed, finished)
 
 
-async def _post_init(application: Application) -> None:
+async def _post_init(application: App) -> None:
     """Register the command menu (admins get theirs too); a server without it is not an error."""
     core: Core = application.bot_data["core"]
     bot = application.bot

@@ -60,7 +60,7 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        super().__init__(*args, add_help=False, **kwargs)  # type: ignore[misc]  # ours replaces it
         self._positionals.title = messages.HELP_POSITIONALS
         self._optionals.title = messages.HELP_OPTIONALS
         if add_help:
@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--kb", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--today", type=_date_arg, default=None, help=argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(  # type: ignore[assignment]
+        dest="command", metavar="COMMAND")  # the commands' modules take any ArgumentParser
 
     run = sub.add_parser("run", help="phục vụ Telegram (hoặc mở console khi chưa có token)")
     run.add_argument("--webhook", action="store_true", help="chế độ webhook thay cho long polling")
@@ -364,7 +365,7 @@ def _deadlines(assistant: Assistant, args: argparse.Namespace, today: dt.date, s
     unit = resolve_unit(kb, args.unit) if args.unit is not None else None
     signed = {d.plan: d.signed for d in kb.documents.values() if d.plan}
     items = occurrences(kb.deadlines(), start=args.after, unit=unit, plan=args.plan, signed=signed)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for occ in items:
         d = occ.deadline
         doc = kb.documents[d.doc_id]

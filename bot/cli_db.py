@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import ArgumentError
@@ -344,7 +344,7 @@ def _units_add(session: Session, kb: KnowledgeBase, name: str, plan: str | None,
                      name=record.name, plan=record.plan)
         print(UNIT_RESTORED.format(name=record.name, id=record.id, plan=label), file=stdout)
         return 0
-    grouped = {"group": record.group_id} if record.group_id else {}
+    grouped: dict[str, Any] = {"group": record.group_id} if record.group_id else {}
     audit.record(session, "unit.add", now=now, target=str(record.id), via="cli",
                  name=record.name, plan=record.plan, **grouped)
     print(UNIT_ADDED.format(name=record.name, id=record.id, plan=label), file=stdout)

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
-from telegram.ext import ContextTypes
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.flood import FloodLimiter
 from bot.items import signed_dates
@@ -23,7 +24,7 @@ from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase
 from scheduler.workdays import WorkingDays
 
-__all__ = ["Core", "get_core", "utc_now", "working_days"]
+__all__ = ["CONTEXT_TYPES", "App", "Context", "Core", "UserState", "get_core", "utc_now", "working_days"]
 
 
 def utc_now() -> dt.datetime:
@@ -101,8 +102,43 @@ class Core:
         return user_id in self.settings.admin_ids
 
 
-def get_core(context: ContextTypes.DEFAULT_TYPE) -> Core:
-    return context.application.bot_data["core"]
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """The user's plan, chat step and role as they were when their update arrived."""
+
+    plan: str | None = None
+    step: str | None = None
+    role: str = "user"
+
+
+class Context(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """What every handler and job is given: PTB's context plus the state of this update's user.
+
+    PTB makes one per update and hands the same object to every handler group, so the state the
+    admission gate loads (group -2) is what the features read (group 0).
+    """
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+                 chat_id: int | None = None, user_id: int | None = None) -> None:
+        super().__init__(application, chat_id, user_id)
+        # Empty for a user the gate has not seen (a bot, an update without a user, a job).
+        self.user_state = UserState()
+
+    @property
+    def core(self) -> Core:
+        return get_core(self)
+
+
+# Registered once, where the application is built (`ApplicationBuilder().context_types(...)`).
+CONTEXT_TYPES = ContextTypes(context=Context)
+# The application as built with them (jobs are given the same context).
+App = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any],
+                  JobQueue[Context]]
+
+
+def get_core(context: CallbackContext[Any, Any, Any, Any]) -> Core:
+    core: Core = context.application.bot_data["core"]
+    return core
 
 
 def working_days(kb: KnowledgeBase, settings: Settings) -> WorkingDays:

@@ -20,9 +20,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -71,6 +71,8 @@ class Base(DeclarativeBase):
     """Declarative base of every table of the application."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model here is mapped to one table (SQLAlchemy types it as any FROM clause).
+    __table__: ClassVar[Table]
 
 
 def make_engine(url: str) -> Engine:

@@ -102,8 +102,8 @@ def write_xlsx(rows: Sequence[StatusRow], history_rows: Sequence[StatusRow], pat
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(data) + 1}"
         header = []
-        for text in headers:
-            cell = WriteOnlyCell(ws, value=text)
+        for title in headers:
+            cell = WriteOnlyCell(ws, value=title)
             cell.font, cell.alignment = bold, wrap
             header.append(cell)
         ws.append(header)

@@ -128,9 +128,9 @@ class LocalBotApi(BaseRequest):
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        if isinstance(params.get("reply_markup"), str):
-            params["reply_markup"] = json.loads(params["reply_markup"])
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        if isinstance(markup := params.get("reply_markup"), str):
+            params["reply_markup"] = json.loads(markup)
         self.calls.append(ApiCall(api_method, params, _uploads(request_data)))
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.blocked:
@@ -167,16 +167,16 @@ class LocalBotApi(BaseRequest):
             return message
         if api_method in ("editMessageText", "editMessageReplyMarkup"):
             key = (int(params["chat_id"]), int(params["message_id"]))
-            message = self._messages.get(key)
-            if message is None:
+            edited = self._messages.get(key)
+            if edited is None:
                 return self._error(400, "Bad Request: message to edit not found")
             if "text" in params:
-                message["text"] = params["text"]
+                edited["text"] = params["text"]
             if params.get("reply_markup"):
-                message["reply_markup"] = params["reply_markup"]
+                edited["reply_markup"] = params["reply_markup"]
             else:
-                message.pop("reply_markup", None)
-            return message
+                edited.pop("reply_markup", None)
+            return edited
         if api_method == "deleteMessage":
             if int(params["chat_id"]) in self.undeletable:
                 return self._error(400, "Bad Request: message can't be deleted")

@@ -13,9 +13,8 @@ from typing import NamedTuple
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.core import Core, get_core
+from bot.core import Context, Core, get_core
 from bot.services import audit, contacts, questions, subscriptions, unit_drafts, units, users
 from handlers import callbacks, onboarding, texts
 from handlers.common import (
@@ -36,7 +35,7 @@ __all__ = ["add_unit", "choose_group", "confirm_change", "decide", "given_plan",
 logger = logging.getLogger(__name__)
 
 
-async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def require_admin(update: Update, context: Context) -> bool:
     user = update.effective_user
     assert user is not None
     if is_admin(get_core(context), context, user.id):
@@ -50,7 +49,7 @@ def _when(core: Core, moment) -> str:
     return f"{core.local(moment):%H:%M %d/%m/%Y}"
 
 
-async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pending(update: Update, context: Context) -> None:
     """/duyet: each pending contact request with approve and reject buttons."""
     if not await require_admin(update, context):
         return
@@ -70,19 +69,20 @@ async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _describe(core: Core, session, contact, user) -> str:
-    unit = units.get_unit(session, contact.unit_id)
+    unit = units.referenced_unit(session, contact.unit_id)
     return texts.PENDING_LINE.format(who=onboarding.person(user, contact.user_id),
                                      unit=escape(core.kb.wording(contact.plan).apply(unit.name)),
                                      plan=onboarding.plan_name(core, contact.plan),
                                      when=_when(core, contact.created_at))
 
 
-async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def decide(update: Update, context: Context) -> None:
     """An approve/reject button: only an admin's press counts; the requester is told."""
     query, user, core, data = button_press(update, context)
     if not await _admin_press(update, context):
         return
     approve = data.kind == "approve"
+    reason: str | None = None
     with core.sessions.begin() as session:
         try:
             contact = contacts.decide_contact(session, int(data.arg), approve, user.id, core.now())
@@ -90,9 +90,9 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             outcome = None
             reason = exc.reason
         else:
-            reason = None
             requester = users.get_user(session, contact.user_id)
-            unit_name = core.kb.wording(contact.plan).apply(units.get_unit(session, contact.unit_id).name)
+            unit = units.referenced_unit(session, contact.unit_id)
+            unit_name = core.kb.wording(contact.plan).apply(unit.name)
             outcome = (contact.user_id, contact.plan, unit_name,
                        onboarding.person(requester, contact.user_id))
             if approve:  # reminders move from the unit it replaces to this one
@@ -126,13 +126,13 @@ def given_plan(core: Core, update: Update) -> tuple[str | None, str]:
     return None, body
 
 
-def _plan_and_rest(core: Core, update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str | None, str]:
+def _plan_and_rest(core: Core, update: Update, context: Context) -> tuple[str | None, str]:
     """`[plan] name…`: the plan given first, else the admin's own plan, else DEFAULT_PLAN."""
     plan, rest = given_plan(core, update)
     return plan or user_state(context).plan or core.settings.default_plan, rest
 
 
-async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def invite(update: Update, context: Context) -> None:
     """/moi [plan] <unit>: a one-time deep link that registers its opener as the unit's contact."""
     if not await require_admin(update, context):
         return
@@ -165,7 +165,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         link=link))
 
 
-async def _admin_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def _admin_press(update: Update, context: Context) -> bool:
     """An admin's button: True for an admin; anyone else's press is refused, logged and audited."""
     query, user, core, data = button_press(update, context)
     if is_admin(core, context, user.id):
@@ -225,7 +225,7 @@ def _adding(draft) -> _Adding:
                    draft.unit_id is not None, draft.action == "add_similar")
 
 
-async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add_unit(update: Update, context: Context) -> None:
     """/themdonvi [plan] <name>: propose a unit for the sign-up list; the admin chooses its group
     and confirms. A registered name is refused naming the unit; a nearly identical one too,
     unless the admin confirms with «Vẫn thêm» that it is another unit."""
@@ -264,7 +264,7 @@ async def add_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _ask_add(update, context, adding, warning)
 
 
-async def _ask_add(update: Update, context: ContextTypes.DEFAULT_TYPE, adding: _Adding,
+async def _ask_add(update: Update, context: Context, adding: _Adding,
                    warning: str = "") -> None:
     """The confirmation of a new unit: its plan and group, a button per group, «Xác nhận» (or
     «Vẫn thêm» for a name close to a registered one) once a group is chosen."""
@@ -289,7 +289,7 @@ async def _ask_add(update: Update, context: ContextTypes.DEFAULT_TYPE, adding: _
                 [*rows, last])
 
 
-async def choose_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choose_group(update: Update, context: Context) -> None:
     """A group button of /themdonvi: file the proposed unit under that group, ask again."""
     if not await _admin_press(update, context):
         return
@@ -319,17 +319,17 @@ def _plan_and_names(core: Core, update: Update) -> tuple[str | None, str, str | 
     return plan, rest, None
 
 
-async def remove_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remove_unit(update: Update, context: Context) -> None:
     """/xoadonvi [plan] <name>: retire a unit after a confirmation (its history is kept)."""
     await _propose_change(update, context, "remove")
 
 
-async def rename_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def rename_unit(update: Update, context: Context) -> None:
     """/doiten [plan] <old name> | <new name>: rename a unit after a confirmation."""
     await _propose_change(update, context, "rename")
 
 
-async def _propose_change(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
+async def _propose_change(update: Update, context: Context, action: str) -> None:
     if not await require_admin(update, context):
         return
     user = update.effective_user
@@ -352,7 +352,8 @@ async def _propose_change(update: Update, context: ContextTypes.DEFAULT_TYPE, ac
             if new_name is not None:
                 new_name = units.check_rename(session, record, new_name, core.kb.registry, core.now())
         except _UNIT_ERRORS as exc:
-            text = _refusal(core, new_name if isinstance(exc, units.DuplicateUnit) else name, exc)
+            refused = new_name if isinstance(exc, units.DuplicateUnit) and new_name is not None else name
+            text = _refusal(core, refused, exc)
             buttons: list = []
         else:
             draft = unit_drafts.start(session, user.id, action, core.now(), plan=record.plan,
@@ -367,7 +368,7 @@ async def _propose_change(update: Update, context: ContextTypes.DEFAULT_TYPE, ac
     await reply(update, context, text, buttons)
 
 
-async def confirm_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm_change(update: Update, context: Context) -> None:
     """«Xác nhận» / «Hủy» of /themdonvi, /doiten, /xoadonvi: checked again, then done once."""
     if not await _admin_press(update, context):
         return
@@ -415,21 +416,21 @@ def _apply_change(core: Core, session, draft, admin_id: int) -> tuple[str, list[
                      group=record.group_id, plan=record.plan)
         group = escape(core.kb.unit_name(draft.group_id, draft.plan))
         return texts.UNIT_ADDED.format(unit=_unit_label(core, record), group=group), []
-    record = units.get_unit(session, draft.unit_id) if draft.unit_id is not None else None
-    if record is None:
+    changed = units.get_unit(session, draft.unit_id) if draft.unit_id is not None else None
+    if changed is None:
         raise units.UnitChangeRefused("retired")
     if draft.action == "rename":
-        old = units.rename_unit(session, record, draft.name or "", registry, now)
-        audit.record(session, "unit_renamed", now=now, actor_id=admin_id, target=str(record.id),
-                     old=old, new=record.name)
-        return texts.UNIT_RENAMED.format(old=escape(old), unit=_unit_label(core, record)), []
-    told = units.retire_unit(session, record, admin_id, now)
-    audit.record(session, "unit_removed", now=now, actor_id=admin_id, target=str(record.id),
-                 name=record.name, contacts=len(told))
-    return texts.UNIT_REMOVED.format(unit=_unit_label(core, record), count=len(told)), told
+        old = units.rename_unit(session, changed, draft.name or "", registry, now)
+        audit.record(session, "unit_renamed", now=now, actor_id=admin_id, target=str(changed.id),
+                     old=old, new=changed.name)
+        return texts.UNIT_RENAMED.format(old=escape(old), unit=_unit_label(core, changed)), []
+    told = units.retire_unit(session, changed, admin_id, now)
+    audit.record(session, "unit_removed", now=now, actor_id=admin_id, target=str(changed.id),
+                 name=changed.name, contacts=len(told))
+    return texts.UNIT_REMOVED.format(unit=_unit_label(core, changed), count=len(told)), told
 
 
-async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unanswered(update: Update, context: Context) -> None:
     """/chuatraloi: the most recent questions the assistant declined, to improve the knowledge base."""
     if not await require_admin(update, context):
         return

@@ -11,9 +11,8 @@ import logging
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
-from bot.core import Core, get_core
+from bot.core import Context, Core, get_core
 from bot.services import announcements, deliveries, users
 from handlers import admin, callbacks, guard, onboarding
 from handlers import reminder_texts as rmt
@@ -33,7 +32,7 @@ logger = logging.getLogger(__name__)
 STEP_PREFIX = "announce:"
 
 
-async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def announce(update: Update, context: Context) -> None:
     """/thongbao [plan] <text>: prepare an announcement and ask for confirmation."""
     if not await admin.require_admin(update, context):
         return
@@ -55,9 +54,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         prepared = announcements.prepare(session, plan, text, user.id, core.now())
         count = prepared.recipients
         if prepared.draft is not None:
-            row = users.get_user(session, user.id)
-            assert row is not None
-            users.set_step(session, row, f"{STEP_PREFIX}{prepared.draft.id}")
+            users.set_user_step(session, user.id, f"{STEP_PREFIX}{prepared.draft.id}")
     plan_label = onboarding.plan_name(core, plan)
     if not count:
         await reply(update, context, rmt.ANNOUNCE_NOBODY.format(plan=plan_label))
@@ -67,7 +64,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                   (rmt.ANNOUNCE_NO, callbacks.make("announce", "no"))]])
 
 
-async def confirm_announcement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm_announcement(update: Update, context: Context) -> None:
     """📣 Gửi / ✖️ Hủy: send the prepared announcement once, or drop it."""
     query, user, core, data = button_press(update, context)
     step = user_state(context).step or ""
@@ -77,9 +74,7 @@ async def confirm_announcement(update: Update, context: ContextTypes.DEFAULT_TYP
     announcement_id = int(step.removeprefix(STEP_PREFIX))
     refused = False
     with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
-        assert row is not None
-        users.set_step(session, row, None)
+        users.set_user_step(session, user.id, None)
         if data.arg == "no":
             done = announcements.cancel(session, announcement_id, user.id)
         else:
@@ -110,7 +105,7 @@ async def confirm_announcement(update: Update, context: ContextTypes.DEFAULT_TYP
         await sending
 
 
-async def _send_all(core: Core, context: ContextTypes.DEFAULT_TYPE, announcement_id: int,
+async def _send_all(core: Core, context: Context, announcement_id: int,
                     targets: list[int], body: str, admin_id: int) -> None:
     """Each recipient once: claim the delivery key, send (through the rate limiter), mark."""
     process = context.application.bot_data.get("process", "announce")

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
-from telegram.ext import ContextTypes
 
-from bot.core import Core, get_core
+from bot.core import Context, Core, UserState, get_core
 from bot.services import audit, contacts, units, users
 from handlers import callbacks, texts
 from knowledge.render import split_message
@@ -51,21 +50,12 @@ _COMMAND = re.compile(r"\A\s*/\S*")
 _WORD = re.compile(r"\s*\S+")
 
 
-@dataclass(frozen=True, slots=True)
-class UserState:
-    """The user's plan, chat step and role as they were when their update arrived."""
-
-    plan: str | None = None
-    step: str | None = None
-    role: str = "user"
-
-
-def user_state(context: ContextTypes.DEFAULT_TYPE) -> UserState:
+def user_state(context: Context) -> UserState:
     """The state `handlers.gate` loaded for this update (empty for a user it has not seen)."""
-    return getattr(context, "user_state", None) or UserState()
+    return context.user_state
 
 
-def is_admin(core: Core, context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+def is_admin(core: Core, context: Context, user_id: int) -> bool:
     """An admin by configuration (ADMIN_IDS) or by role (`python -m bot admin add`), as loaded
     by the gate for this update — no extra query."""
     return core.is_admin_id(user_id) or user_state(context).role == "admin"
@@ -91,7 +81,7 @@ def my_unit(core: Core, user_id: int) -> MyUnit | None:
         return MyUnit(plan, record.id, resolved, state == "approved")
 
 
-async def my_unit_or_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> MyUnit | None:
+async def my_unit_or_ask(update: Update, context: Context) -> MyUnit | None:
     """The user's unit, or None once they have been told to choose one first."""
     user = update.effective_user
     assert user is not None
@@ -101,7 +91,7 @@ async def my_unit_or_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return mine
 
 
-def button_press(update: Update, context: ContextTypes.DEFAULT_TYPE
+def button_press(update: Update, context: Context
                  ) -> tuple[CallbackQuery, User, Core, callbacks.Callback]:
     """The pressed button's query, presser, core and data (already validated by the dispatcher)."""
     query = update.callback_query
@@ -157,7 +147,7 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
 
 
-async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+async def reply(update: Update, context: Context, text: str,
                 buttons: Sequence[Sequence[Button]] = ()) -> Message | None:
     """Send `text` (Telegram HTML) to the chat of `update`; the keyboard goes on the last part."""
     chat = update.effective_chat
@@ -166,7 +156,7 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
     return await notify(context, chat.id, text, buttons)
 
 
-async def notify(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
+async def notify(context: Context, chat_id: int, text: str,
                  buttons: Sequence[Sequence[Button]] = ()) -> Message | None:
     """Send to any chat; a user who blocked the bot is marked inactive instead of raising."""
     parts = split_message(text)

@@ -6,9 +6,8 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ContextTypes
 
-from bot.core import get_core
+from bot.core import Context, get_core
 from bot.leak_guard import MarkedText
 from handlers import guard, texts
 from handlers.common import escape, mark_blocked, reply
@@ -18,7 +17,7 @@ __all__ = ["on_error", "stale_button", "unknown_command"]
 logger = logging.getLogger(__name__)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not have: say so and point to /help."""
     message = update.effective_message
     assert message is not None
@@ -26,7 +25,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, context, texts.UNKNOWN_COMMAND.format(command=escape(command)))
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """Callback data that is not ours, old or malformed: changes nothing."""
     query = update.callback_query
     assert query is not None
@@ -35,7 +34,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.answer(texts.STALE_BUTTON, show_alert=True)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log the error with its update and tell the user politely that it did not work; marked text
     a service refused gets the leak guard's refusal instead."""
     update_id = update.update_id if isinstance(update, Update) else None

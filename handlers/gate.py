@@ -14,9 +14,9 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
-from bot.core import get_core
+from bot.core import Context, get_core
 from bot.services import audit, subscriptions, updates, users
 from handlers import texts
 from handlers.common import UserState, reply
@@ -26,7 +26,7 @@ __all__ = ["admit_update", "track_membership"]
 logger = logging.getLogger(__name__)
 
 
-async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def admit_update(update: Update, context: Context) -> None:
     """Let through each update once, from a private chat, within the user's flood limit."""
     core = get_core(context)
     user = update.effective_user
@@ -61,7 +61,7 @@ async def admit_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         raise ApplicationHandlerStop
 
 
-async def track_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def track_membership(update: Update, context: Context) -> None:
     """A user who blocks the bot becomes inactive; unblocking makes them active again."""
     member = update.my_chat_member
     if member is None:

@@ -18,10 +18,10 @@ import logging
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
+from telegram.ext import ApplicationHandlerStop, filters
 
 from bot import leak_guard
-from bot.core import Core, get_core
+from bot.core import Context, Core, get_core
 from bot.services import audit
 from handlers import texts
 from handlers.common import reply, strip_command
@@ -73,7 +73,7 @@ async def _delete(message: Message) -> bool:
         return False
 
 
-async def refuse_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def refuse_attachment(update: Update, context: Context) -> None:
     """A file, photo, voice, video, sticker or forward is refused without being downloaded."""
     message = update.effective_message
     assert message is not None
@@ -88,7 +88,7 @@ async def refuse_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     raise ApplicationHandlerStop
 
 
-async def refuse_marked_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def refuse_marked_text(update: Update, context: Context) -> None:
     """Text with a classification marking is not stored, is deleted, and the user is warned."""
     message = update.effective_message
     assert message is not None
@@ -96,7 +96,7 @@ async def refuse_marked_text(update: Update, context: ContextTypes.DEFAULT_TYPE)
     raise ApplicationHandlerStop
 
 
-async def refuse_marked(update: Update, context: ContextTypes.DEFAULT_TYPE,
+async def refuse_marked(update: Update, context: Context,
                         marking: leak_guard.Marking | None) -> None:
     """The one refusal of marked text: delete the user's message, audit that it happened, warn.
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot.core import Core, get_core
+from bot.core import Context, Core, get_core
 from bot.items import Task, unit_tasks
 from handlers import callbacks, onboarding, texts
 from handlers.common import (
@@ -29,7 +28,7 @@ MAX_LISTED = 15
 DUTIES_PER_PAGE = 6
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     """/help: what the assistant does, the commands, and the user's current plan and unit."""
     user = update.effective_user
     assert user is not None
@@ -45,7 +44,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await reply(update, context, text + (texts.HELP_ADMIN if admin else ""))
 
 
-async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def duties(update: Update, context: Context) -> None:
     """/nhiemvu: my unit's tasks in my plan, its own first, then its groups', a page at a time."""
     core = get_core(context)
     mine = await my_unit_or_ask(update, context)
@@ -59,7 +58,7 @@ async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, context, text, buttons)
 
 
-async def duties_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def duties_page(update: Update, context: Context) -> None:
     """«Xem thêm» under /nhiemvu: the next page, for the presser's own unit as it is now."""
     query, user, core, data = button_press(update, context)
     unit_id, page_text = data.parts
@@ -120,7 +119,7 @@ def _task_line(core: Core, number: int, task: Task) -> str:
     return line
 
 
-async def deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def deadlines(update: Update, context: Context) -> None:
     """/hanchot: my unit's overdue (last year) and upcoming (next year) deadlines."""
     core = get_core(context)
     mine = await my_unit_or_ask(update, context)
@@ -165,7 +164,7 @@ def _line(core: Core, occurrence: DeadlineOccurrence) -> str:
                                       relative=relative, source=escape(f"{doc.short}, {deadline.ref}"))
 
 
-async def office_contacts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def office_contacts(update: Update, context: Context) -> None:
     """/lienhe: the standing office's contacts, from my plan (or every plan) as the plans give them."""
     user = update.effective_user
     assert user is not None

@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot.core import Core, get_core
+from bot.core import Context, Core, get_core
 from bot.services import audit, contacts, drafts, subscriptions, unit_drafts, units, users
 from handlers import callbacks, texts
 from handlers.common import Button, button_press, escape, notify, reply
@@ -55,7 +54,7 @@ def unit_buttons(core: Core, plan: str) -> list[list[Button]]:
     return rows
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     """Welcome and plan choice; `/start <code>` registers the user through an invite."""
     user = update.effective_user
     assert user is not None
@@ -64,15 +63,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _redeem(update, context, context.args[0])
         return
     with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
-        if row is not None:
-            users.set_step(session, row, None)
+        row = users.set_user_step(session, user.id, None)
         name = row.first_name if row is not None else ""  # as kept: a marked name is blank
     await reply(update, context, texts.WELCOME.format(name=escape(name or texts.NO_NAME_GREETING)),
                 plan_buttons(core))
 
 
-async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+async def _redeem(update: Update, context: Context, code: str) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
@@ -84,13 +81,12 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
             failure = exc.reason
             audit.record(session, "invite_refused", now=core.now(), actor_id=user.id, reason=exc.reason)
         else:
-            row = users.get_user(session, user.id)
+            row = users.set_user_step(session, user.id, None)
             assert row is not None
             users.set_plan(session, row, contact.plan)
-            users.set_step(session, row, None)
             plan = contact.plan
             name = row.first_name or texts.NO_NAME_GREETING
-            unit_name = core.kb.wording(plan).apply(units.get_unit(session, contact.unit_id).name)
+            unit_name = core.kb.wording(plan).apply(units.referenced_unit(session, contact.unit_id).name)
             subscriptions.unsubscribe_user(session, user.id)  # a previous unit's reminders end
             subscriptions.subscribe(session, user.id, plan, contact.unit_id, core.now())
             audit.record(session, "invite_redeemed", now=core.now(), actor_id=user.id, target=str(contact.id))
@@ -103,7 +99,7 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str)
         name=escape(name), unit=escape(unit_name), plan=plan_name(core, plan)))
 
 
-async def choose_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choose_plan(update: Update, context: Context) -> None:
     """A plan button: remember the plan and offer its units."""
     query, user, core, data = button_press(update, context)
     plan = None if data.arg == "-" else data.arg
@@ -112,10 +108,9 @@ async def choose_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     await query.answer()
     with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
+        row = users.set_user_step(session, user.id, None)
         assert row is not None
         users.set_plan(session, row, plan)
-        users.set_step(session, row, None)
     if plan is None:
         await reply(update, context, texts.PLAN_CHOSEN_NO_UNIT)
         return
@@ -123,7 +118,7 @@ async def choose_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                 unit_buttons(core, plan))
 
 
-async def choose_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choose_unit(update: Update, context: Context) -> None:
     """A unit button: ask the user to confirm plan and unit before the request is filed."""
     query, user, core, data = button_press(update, context)
     unit_id = 0 if data.kind == "skipunit" else int(data.arg)
@@ -166,7 +161,7 @@ def _offered(core: Core, session, plan: str) -> list[units.UnitRecord]:
     return units.units_for_plan(session, plan, core.plan_unit_ids.get(plan, set()))
 
 
-async def _ask_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, draft_id: int,
+async def _ask_confirmation(update: Update, context: Context, draft_id: int,
                             plan: str, unit_name: str) -> None:
     await reply(update, context, texts.CONFIRM_REQUEST.format(
         unit=escape(unit_name), plan=plan_name(get_core(context), plan)), [[
@@ -174,7 +169,7 @@ async def _ask_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, 
             (texts.CHOOSE_AGAIN_BUTTON, callbacks.make("ureq", f"{draft_id}.no"))]])
 
 
-async def receive_unit_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_unit_name(update: Update, context: Context) -> None:
     """The unit name typed after «Đơn vị khác»: a known or plainly classifying name is offered
     for confirmation."""
     message = update.effective_message
@@ -220,7 +215,7 @@ def _not_found(name: str, exc: units.UnitNotFound) -> str:
         texts.UNIT_CLOSE.format(close=close) if close else texts.UNIT_NOT_FOUND_HINT)
 
 
-async def confirm_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm_request(update: Update, context: Context) -> None:
     """«Xác nhận» files the request for the unit shown; «Chọn lại» offers the units again."""
     query, user, core, data = button_press(update, context)
     draft_id, answer = data.parts
@@ -244,6 +239,7 @@ async def confirm_request(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await reply(update, context, texts.CHOOSE_UNIT.format(plan=plan_name(core, plan)),
                     unit_buttons(core, plan))
         return
+    assert filed is not None
     unit_name, kept, who, admin_ids = filed
     kept_line = texts.REQUEST_KEEPS_UNIT.format(unit=escape(kept)) if kept else ""
     await reply(update, context, texts.REQUEST_SENT.format(
@@ -285,17 +281,15 @@ def _file_request(core: Core, session, user_id: int, plan: str, draft
     return None, (wording.apply(record.name), kept, who, admin_ids)
 
 
-async def change_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def change_unit(update: Update, context: Context) -> None:
     """/donvi: the current unit and a pending request's unit, then the units to choose from
     (the plan first if none is chosen)."""
     user = update.effective_user
     assert user is not None
     core = get_core(context)
     with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
+        row = users.set_user_step(session, user.id, None)
         plan = row.plan if row is not None else None
-        if row is not None:
-            users.set_step(session, row, None)
         lines = []
         for contact, line in zip(contacts.user_contacts(session, user.id),
                                  (texts.UNIT_CURRENT, texts.UNIT_PENDING), strict=True):
@@ -310,7 +304,7 @@ async def change_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                 unit_buttons(core, plan))
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel(update: Update, context: Context) -> None:
     """/huy: leave the flow in progress."""
     user = update.effective_user
     assert user is not None
@@ -318,7 +312,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with core.sessions.begin() as session:
         row = users.get_user(session, user.id)
         had_step = row is not None and row.step is not None
-        if had_step:
+        if row is not None and had_step:
             users.set_step(session, row, None)
         had_draft = drafts.get_draft(session, user.id) is not None
         if had_draft:

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot import exports
-from bot.core import Core, get_core
+from bot.core import Context, Core, get_core
 from bot.services import audit, statuses
 from handlers import admin, callbacks, onboarding
 from handlers import report_texts as rt
@@ -37,14 +36,14 @@ def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> tuple[str, in
     return "▓" * filled + "░" * (width - filled), percent
 
 
-def _plan_of(core: Core, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+def _plan_of(core: Core, context: Context) -> str | None:
     args = list(context.args or [])
     if args:
         return args[0].lower() if args[0].lower() in core.kb.plans else None
     return user_state(context).plan or core.settings.default_plan
 
 
-async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def overview(update: Update, context: Context) -> None:
     """/tonghop [plan]: per deadline, then per duty someone reported on, counts by state, a
     progress bar, who is blocked, and who has not reported."""
     if not await admin.require_admin(update, context):
@@ -88,7 +87,7 @@ def _names(names: list[str]) -> str:
     return text
 
 
-async def missing_units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def missing_units(update: Update, context: Context) -> None:
     """A «Chưa báo cáo» button: the units that have not reported on that deadline."""
     query, user, core, data = button_press(update, context)
     if not is_admin(core, context, user.id):
@@ -115,7 +114,7 @@ async def missing_units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, "\n".join(lines))
 
 
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export(update: Update, context: Context) -> None:
     """/xuat [plan]: the status table as XLSX and CSV files and a completion chart, then deleted."""
     if not await admin.require_admin(update, context):
         return
@@ -158,7 +157,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             (chart, rt.EXPORT_CAPTION_CHART.format(plan=plan_label, today=when), True)])
 
 
-async def _send_files(update: Update, context: ContextTypes.DEFAULT_TYPE,
+async def _send_files(update: Update, context: Context,
                       files: list[tuple[Path, str, bool]]) -> None:
     """Send each (path, caption, is a picture) in order; when Telegram refuses one, say which
     files were made but not sent."""
@@ -178,7 +177,7 @@ async def _send_files(update: Update, context: ContextTypes.DEFAULT_TYPE,
             return
 
 
-async def _item_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, key: str) -> None:
+async def _item_chart(update: Update, context: Context, plan: str, key: str) -> None:
     """How many of one deadline's units are in each state, as a chart."""
     core = get_core(context)
     chat = update.effective_chat

@@ -6,9 +6,8 @@ import logging
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.core import get_core
+from bot.core import Context, get_core
 from bot.services import questions
 from handlers import callbacks, onboarding, reports, texts
 from handlers.common import Button, button_press, is_admin, my_unit, reply, short_label, user_state
@@ -20,7 +19,7 @@ __all__ = ["feedback", "on_text", "pick_suggestion"]
 logger = logging.getLogger(__name__)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: Context) -> None:
     """Plain text: the unit name when one was asked for, otherwise a question to answer."""
     message = update.effective_message
     user = update.effective_user
@@ -44,7 +43,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer(update, context, message.text or "", state.plan)
 
 
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
+async def answer(update: Update, context: Context, question: str,
                  plan: str | None) -> None:
     """Answer `question` in `plan` (else the contact's plan, else DEFAULT_PLAN) for the asker's
     unit, log it, reply with suggestions and feedback."""
@@ -82,7 +81,7 @@ def answer_buttons(result: Answer, question_id: int) -> list[list[Button]]:
     return rows
 
 
-async def pick_suggestion(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pick_suggestion(update: Update, context: Context) -> None:
     """A suggestion button: answer that question as if the user had typed it."""
     query, user, core, data = button_press(update, context)
     question_id, index = int(data.parts[0]), int(data.parts[1])
@@ -100,7 +99,7 @@ async def pick_suggestion(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await answer(update, context, suggestion, plan)
 
 
-async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def feedback(update: Update, context: Context) -> None:
     """👍/👎: stored with the question; the feedback row is then removed from the message."""
     query, user, core, data = button_press(update, context)
     question_id, value = int(data.parts[0]), data.parts[1]

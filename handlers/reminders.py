@@ -6,9 +6,8 @@ import datetime as dt
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot.core import Core, get_core
+from bot.core import Context, Core, get_core
 from bot.services import subscriptions, units
 from handlers import callbacks, onboarding
 from handlers import reminder_texts as rmt
@@ -35,21 +34,21 @@ def _current(core: Core, user_id: int):
         if not found:
             return None
         sub = max(found, key=lambda s: s.created_at)
-        record = units.get_unit(session, sub.unit_id)
+        record = units.referenced_unit(session, sub.unit_id)
         wording = core.kb.wording(sub.plan)
         return (sub.id, sub.plan, wording.apply(record.name),
                 units.as_resolved(record, core.kb.registry, wording),
                 tuple(sub.lead_days), sub.muted, frozenset(sub.muted_items), sub.paused)
 
 
-async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def settings(update: Update, context: Context) -> None:
     """/nhacviec: my reminder settings, the deadlines coming up, and buttons to change them."""
     user = update.effective_user
     assert user is not None
     await _show(update, context, user.id)
 
 
-async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
+async def _show(update: Update, context: Context, user_id: int) -> None:
     core = get_core(context)
     current = _current(core, user_id)
     if current is None:
@@ -86,7 +85,7 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, user_id: int
     await reply(update, context, "\n".join(parts), buttons)
 
 
-async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change) -> None:
+async def _apply(update: Update, context: Context, change) -> None:
     """Run one settings change (re-authorised by the service), then show the settings again."""
     query, user, core, data = button_press(update, context)
     try:
@@ -101,13 +100,13 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change) -> 
     await _show(update, context, user.id)
 
 
-async def toggle_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def toggle_all(update: Update, context: Context) -> None:
     """🔕/🔔: mute or resume every reminder of my subscription."""
     await _apply(update, context, lambda session, core, user_id, parts: subscriptions.set_muted(
         session, int(parts[0]), user_id, parts[1] == "on", core.now()))
 
 
-async def toggle_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def toggle_item(update: Update, context: Context) -> None:
     """A deadline's button: mute or resume its reminders."""
     def change(session, core: Core, user_id: int, parts: list[str]) -> None:
         sub_id, deadline_id = int(parts[0]), parts[1]
@@ -120,7 +119,7 @@ async def toggle_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _apply(update, context, change)
 
 
-async def change_lead(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def change_lead(update: Update, context: Context) -> None:
     """A lead-days button: how many days before a deadline the reminders start."""
     await _apply(update, context, lambda session, core, user_id, parts: subscriptions.set_lead_days(
         session, int(parts[0]), user_id, tuple(int(d) for d in parts[1].split("-")), core.now()))

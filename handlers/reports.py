@@ -11,10 +11,9 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import leak_guard
-from bot.core import Core, get_core
+from bot.core import Context, Core, get_core
 from bot.items import Item, find_item, unit_items
 from bot.services import drafts, statuses, units, users
 from handlers import callbacks, guard, onboarding, texts
@@ -64,7 +63,7 @@ def _due(item: Item, prefix: str = " — hạn ") -> str:
     return f"{prefix}{item.due:%d/%m/%Y}" if item.due is not None else ""
 
 
-async def _require_reporter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> MyUnit | None:
+async def _require_reporter(update: Update, context: Context) -> MyUnit | None:
     who = await my_unit_or_ask(update, context)
     if who is None:
         return None
@@ -74,7 +73,7 @@ async def _require_reporter(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     return who
 
 
-async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def report(update: Update, context: Context) -> None:
     """/baocao: my unit's items as buttons; `/baocao <item> <state> [note]` in one line; `lichsu`."""
     who = await _require_reporter(update, context)
     if who is None:
@@ -88,7 +87,7 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _list_items(update, context, who)
 
 
-async def _list_items(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyUnit) -> None:
+async def _list_items(update: Update, context: Context, who: MyUnit) -> None:
     core = get_core(context)
     user = update.effective_user
     assert user is not None
@@ -100,15 +99,13 @@ async def _list_items(update: Update, context: ContextTypes.DEFAULT_TYPE, who: M
         latest = statuses.latest_for_unit(session, who.plan, who.unit_id)
         drafts.save_draft(session, user.id, who.plan, who.unit_id, core.now(), item=None, state=None,
                           note=None)
-        row = users.get_user(session, user.id)
-        if row is not None:
-            users.set_step(session, row, None)
+        users.set_user_step(session, user.id, None)
     page = _items_page(core, who, items, latest, 0)
     assert page is not None
     await reply(update, context, *page)
 
 
-async def items_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def items_page(update: Update, context: Context) -> None:
     """«Xem thêm» under /baocao: the next page of my unit's items, re-checked as it is now."""
     query, user, core, data = button_press(update, context)
     unit_id, page_text = data.parts
@@ -149,7 +146,7 @@ def _items_page(core: Core, who: MyUnit, items: list[Item], latest: dict[str, An
     return text, buttons
 
 
-async def choose_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choose_item(update: Update, context: Context) -> None:
     """An item button: re-checked against my unit's items, then the states."""
     query, user, core, data = button_press(update, context)
     who = my_unit(core, user.id)
@@ -172,17 +169,15 @@ async def choose_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                                                         current=label), buttons)
 
 
-async def choose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choose_state(update: Update, context: Context) -> None:
     """A state button: remembered in the draft; then the note is asked for."""
     query, user, core, data = button_press(update, context)
     with core.sessions.begin() as session:
         draft = drafts.get_draft(session, user.id)
         ok = draft is not None and draft.item is not None
-        if ok:
+        if draft is not None and ok:
             drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), state=data.arg)
-            row = users.get_user(session, user.id)
-            assert row is not None
-            users.set_step(session, row, REPORT_NOTE)
+            users.set_user_step(session, user.id, REPORT_NOTE)
     if not ok:
         await query.answer(rt.DRAFT_GONE, show_alert=True)
         return
@@ -191,14 +186,14 @@ async def choose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 [[(rt.SKIP_NOTE, callbacks.make("rnote", "skip"))]])
 
 
-async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def skip_note(update: Update, context: Context) -> None:
     """«Bỏ qua»: no note; on to the confirmation."""
     query, _user, _core, _data = button_press(update, context)
     await query.answer()
     await _ask_confirmation(update, context, None)
 
 
-async def receive_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_note(update: Update, context: Context) -> None:
     """The note typed after the state (marked text never gets here: the leak guard stops it)."""
     message = update.effective_message
     assert message is not None and message.text is not None
@@ -210,34 +205,33 @@ async def receive_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await _ask_confirmation(update, context, note or None)
 
 
-async def _ask_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, note: str | None) -> None:
+async def _ask_confirmation(update: Update, context: Context, note: str | None) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
     refusal = None
+    chosen = None  # (plan, item key, state, unit name) once the note is kept
     with core.sessions.begin() as session:
         draft = drafts.get_draft(session, user.id)
-        ok = draft is not None and draft.item is not None and draft.state is not None
-        if ok:
+        if draft is not None and draft.item is not None and draft.state is not None:
             try:
                 drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), note=note)
             except statuses.StatusRefused as exc:  # caught here: its audit entry is kept
                 refusal = exc.reason
-        if ok and refusal is None:
-            row = users.get_user(session, user.id)
-            assert row is not None
-            users.set_step(session, row, REPORT_CONFIRM)
-            plan, item_key, state = draft.plan, draft.item, draft.state
-            unit_name = units.get_unit(session, draft.unit_id).name
+            else:
+                users.set_user_step(session, user.id, REPORT_CONFIRM)
+                chosen = (draft.plan, draft.item, draft.state,
+                          units.referenced_unit(session, draft.unit_id).name)
     if refusal == "marking":
         await guard.refuse_marked(update, context, None)
         return
     if refusal is not None:
         await reply(update, context, rt.REFUSED.get(refusal, rt.REFUSED["unknown_item"]))
         return
-    if not ok:
+    if chosen is None:
         await reply(update, context, rt.DRAFT_GONE)
         return
+    plan, item_key, state, unit_name = chosen
     item = find_item(core.kb, plan, item_key, core.today(), core.signed)
     title = item.title if item is not None else item_key
     text = rt.CONFIRM.format(unit=escape(unit_name), title=escape(title),
@@ -247,35 +241,34 @@ async def _ask_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, 
                                          (rt.CONFIRM_NO, callbacks.make("rconfirm", "no"))]])
 
 
-async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm(update: Update, context: Context) -> None:
     """Confirm: submit through the service and reply with the receipt (or cancel the draft)."""
     query, user, core, data = button_press(update, context)
     with core.sessions.begin() as session:
         draft = drafts.get_draft(session, user.id)
         if draft is not None:
-            draft_values = (draft.plan, draft.unit_id, draft.item, draft.state, draft.note)
+            plan, unit_id, item_key, state, note = (draft.plan, draft.unit_id, draft.item, draft.state,
+                                                    draft.note)
             drafts.clear_draft(session, user.id)
-            row = users.get_user(session, user.id)
-            if row is not None:
-                users.set_step(session, row, None)
-    if draft is None or draft_values[2] is None or draft_values[3] is None:
+            users.set_user_step(session, user.id, None)
+    if draft is None or item_key is None or state is None:
         await query.answer(rt.DRAFT_GONE, show_alert=True)
         return
     await query.answer()
     if data.arg == "no":
         await reply(update, context, rt.REPORT_CANCELLED)
         return
-    plan, unit_id, item_key, state, note = draft_values
     await submit(update, context, plan, unit_id, item_key, state, note)
 
 
-async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, unit_id: int,
+async def submit(update: Update, context: Context, plan: str, unit_id: int,
                  item_key: str, state: str, note: str | None) -> None:
     """Record the status; tell the user the receipt or why it was refused; alert admins of a block."""
     user = update.effective_user
     assert user is not None
     core = get_core(context)
     admin = is_admin(core, context, user.id)
+    refusal: str | None = None
     with core.sessions.begin() as session:
         try:
             record = statuses.submit_status(
@@ -284,9 +277,8 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, plan: str, 
         except statuses.StatusRefused as exc:
             refusal = exc.reason
         else:
-            refusal = None
             receipt, status_id, when = record.receipt, record.id, record.created_at
-            unit_name = units.get_unit(session, unit_id).name
+            unit_name = units.referenced_unit(session, unit_id).name
             admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids)
                          if a.active] if state == "vuong_mac" else []
     if refusal == "marking":
@@ -321,7 +313,7 @@ def _split_state(words: list[str]) -> tuple[str | None, int]:
     return None, 0
 
 
-async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyUnit,
+async def _one_line(update: Update, context: Context, who: MyUnit,
                     args: list[str]) -> None:
     """`/baocao <number or id> <state> [note]`, forgiving about diacritics and synonyms."""
     core = get_core(context)
@@ -350,7 +342,7 @@ async def _one_line(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyU
     await submit(update, context, who.plan, who.unit_id, item.key, state, note)
 
 
-async def _history(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyUnit) -> None:
+async def _history(update: Update, context: Context, who: MyUnit) -> None:
     core = get_core(context)
     with core.sessions.begin() as session:
         records = statuses.history(session, who.plan, who.unit_id, limit=20)
@@ -369,16 +361,15 @@ async def _history(update: Update, context: ContextTypes.DEFAULT_TYPE, who: MyUn
     await reply(update, context, "\n".join([header, *lines]))
 
 
-async def reply_to_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reply_to_unit(update: Update, context: Context) -> None:
     """An admin's «Trả lời đơn vị» button under a blocked report: the next text goes to the unit."""
     query, user, core, data = button_press(update, context)
     admin = is_admin(core, context, user.id)
     with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
         record = statuses.get_status(session, int(data.arg)) if admin else None
-        if record is not None and row is not None:
-            users.set_step(session, row, f"{REPLY_PREFIX}{record.id}")
-            unit_name = units.get_unit(session, record.unit_id).name
+        if record is not None:
+            users.set_user_step(session, user.id, f"{REPLY_PREFIX}{record.id}")
+            unit_name = units.referenced_unit(session, record.unit_id).name
     if not admin:
         logger.warning("Non-admin %s pressed %s", user.id, query.data)
         await query.answer(texts.NOT_YOURS, show_alert=True)
@@ -390,7 +381,7 @@ async def reply_to_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, rt.TYPE_REPLY.format(unit=escape(unit_name)))
 
 
-async def receive_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_reply(update: Update, context: Context) -> None:
     """The admin's reply text: sent to every active approved contact of the unit."""
     message = update.effective_message
     user = update.effective_user
@@ -401,9 +392,7 @@ async def receive_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     marked: leak_guard.MarkedText | None = None
     found = None
     with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
-        if row is not None:
-            users.set_step(session, row, None)
+        users.set_user_step(session, user.id, None)
         if is_admin(core, context, user.id):
             try:
                 found = statuses.unit_reply(session, status_id, text)

@@ -47,12 +47,13 @@ import warnings
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import Session
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes, Job
+from telegram.ext import Job
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.core import Core
+from bot.core import App, Context, Core
 from bot.services import audit, deliveries, statuses, subscriptions, users
 from bot.services.subscriptions import ActiveSubscriptions
 from knowledge.loader import KnowledgeBase
@@ -294,7 +295,7 @@ async def send_reminder(core: Core, bot: Bot, tick: Tick, reminder: Reminder, *,
     _count(report, outcome, "sent")
 
 
-def _states(session, view: SubscriptionView) -> dict[str, str]:
+def _states(session: Session, view: SubscriptionView) -> dict[str, str]:
     """Occurrence key → the unit's latest reported state, for the catch-up lines."""
     latest = statuses.latest_for_unit(session, view.plan, view.unit_id)
     return {item: record.state for item, record in latest.items()}
@@ -420,8 +421,8 @@ async def deliver_due(core: Core, bot: Bot, *, process: str,
     return report
 
 
-def schedule_delivery(application: Application, core: Core, *, interval: float = 60,
-                      process: str | None = None) -> Job | None:
+def schedule_delivery(application: App, core: Core, *, interval: float = 60,
+                      process: str | None = None) -> Job[Context] | None:
     """Run `deliver_due` every `interval` seconds on the application's JobQueue, as ONE job named
     "deliver_reminders" (calling this again returns the job already there).
 
@@ -444,7 +445,7 @@ def schedule_delivery(application: Application, core: Core, *, interval: float =
         return existing[0]
     token = process or process_token()
 
-    async def deliver_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def deliver_reminders(context: Context) -> None:
         """Job: send the reminders due now."""
         await deliver_due(core, context.bot, process=token)
 

@@ -10,10 +10,10 @@ import datetime as dt
 import html
 import logging
 
+from sqlalchemy.orm import Session
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
-from bot.core import Core
+from bot.core import App, Context, Core
 from bot.services import deliveries, statuses, users
 
 __all__ = ["DIGEST_TIME", "digest_text", "schedule_digest", "send_weekly_digest"]
@@ -38,13 +38,16 @@ MORE = "… và {count} đơn vị khác"
 DETAILS = "Chi tiết: /tonghop {plan}"
 
 
-def digest_text(core: Core, session, plan: str, today: dt.date, monday: dt.date | None = None) -> str:
+def digest_text(core: Core, session: Session, plan: str, today: dt.date,
+                monday: dt.date | None = None) -> str:
     """The digest of one plan on `today` for the week from `monday` (default: today) (HTML; unit
     names and titles escaped)."""
     doc = core.kb.plan_document(plan)
-    rows = statuses.overview(session, core.kb, plan, today)
-    soon = [r for r in rows if today <= r.item.due <= today + dt.timedelta(days=SOON_DAYS)]
-    late = [r for r in rows if r.item.due < today and (r.not_reported or r.in_progress or r.blocked)]
+    # Without duties every row is a deadline occurrence: each has a due date.
+    rows = [(r.item.due, r) for r in statuses.overview(session, core.kb, plan, today)
+            if r.item.due is not None]
+    soon = [r for due, r in rows if today <= due <= today + dt.timedelta(days=SOON_DAYS)]
+    late = [r for due, r in rows if due < today and (r.not_reported or r.in_progress or r.blocked)]
     name = html.escape(doc.short if doc else plan)
     if monday is None or monday == today:
         parts = [HEADER.format(plan=name, today=f"{today:%d/%m/%Y}")]
@@ -72,7 +75,7 @@ def _plans_for(core: Core, admin_plan: str | None) -> list[str]:
     return [plan] if plan else list(core.kb.plans)
 
 
-async def send_weekly_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def send_weekly_digest(context: Context) -> None:
     """Job: on Mondays (or the working day before a Monday off), each admin gets the digest of
     their plan (or of every plan)."""
     core: Core = context.application.bot_data["core"]
@@ -109,7 +112,7 @@ async def send_weekly_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
             deliveries.mark_sent(session, key, core.now())
 
 
-def schedule_digest(application, core: Core) -> None:
+def schedule_digest(application: App, core: Core) -> None:
     """One daily job at 08:00 local time; it only sends on Mondays (and once per admin and week)."""
     if application.job_queue is None:
         return

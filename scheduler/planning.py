@@ -273,8 +273,8 @@ def _plan(deadlines: Iterable[Deadline], subscriptions: Iterable[SubscriptionVie
     for unit_id, item in done:
         done_by_unit[unit_id].add(item)
     # Schedules: per (plan, memberships, lead days), then per muted deadlines too.
-    unmuted: dict[tuple, list[_Slot]] = {}
-    groups: dict[tuple, list[_Slot]] = {}
+    unmuted: dict[tuple[object, ...], list[_Slot]] = {}
+    groups: dict[tuple[object, ...], list[_Slot]] = {}
     seen: set[int] = set()
     planned_now: list[Reminder] = []
     catch_up: dict[int, list[Reminder]] = {}

@@ -59,6 +59,7 @@ __all__ = [
     "memberships",
     "plan_kb_ids",
     "propose_unit",
+    "referenced_unit",
     "rename_unit",
     "resolve_typed",
     "retire_unit",
@@ -233,6 +234,11 @@ def units_for_plan(session: Session, plan: str | None, kb_ids: Collection[str]) 
 
 def get_unit(session: Session, unit_id: int) -> UnitRecord | None:
     return session.get(UnitRecord, unit_id)
+
+
+def referenced_unit(session: Session, unit_id: int) -> UnitRecord:
+    """The unit another row refers to (a contact, a status, a draft): its foreign key keeps it."""
+    return session.get_one(UnitRecord, unit_id)
 
 
 def find_or_add_unit(

@@ -21,7 +21,7 @@ __all__ = ["claim_update", "prune_updates"]
 
 
 @functools.cache
-def _claim_statement(insert: Callable[..., Insert]) -> Insert:
+def _claim_statement(insert: Callable[..., Any]) -> Insert:
     # Built once per database kind (its `insert`) and reused: SQLAlchemy then finds the compiled
     # form by the statement's memoised cache key instead of building and hashing one per update.
     table = ProcessedUpdate.__table__

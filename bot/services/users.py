@@ -29,6 +29,7 @@ __all__ = [
     "set_plan",
     "set_role",
     "set_step",
+    "set_user_step",
     "touch_user",
 ]
 
@@ -178,3 +179,11 @@ def set_step(session: Session, user: User, step: str | None) -> None:
         raise UserError("bad_step", step=step)
     user.step = step
     session.flush()
+
+
+def set_user_step(session: Session, user_id: int, step: str | None) -> User | None:
+    """Load the user and remember their step (None: out of any flow); None for an unknown user."""
+    user = session.get(User, user_id)
+    if user is not None:
+        set_step(session, user, step)
+    return user

@@ -66,8 +66,8 @@ def _current(duty: str, day: dt.date) -> tuple[str, int | None]:
     ahead = [c for c in candidates if c[0] > day]
     if recent is not None and (day - recent[0] <= _GRACE or not ahead):
         return recent[1], recent[2]
-    _due, key, year = min(ahead)
-    return key, year
+    _due, key, next_year = min(ahead)
+    return key, next_year
 
 
 def _local_day(value: dt.datetime) -> dt.date:
@@ -99,7 +99,7 @@ def upgrade() -> None:
     for plan, unit_id, key in sorted(touched):
         same = (statuses.c.plan == plan) & (statuses.c.unit_id == unit_id) & (statuses.c.item == key)
         bind.execute(sa.update(statuses).where(same).values(version=_PARK + statuses.c.id))
-        ordered = bind.execute(sa.select(statuses.c.id).where(same)
+        ordered: Sequence[int] = bind.execute(sa.select(statuses.c.id).where(same)
                                .order_by(statuses.c.created_at, statuses.c.id)).scalars().all()
         for version, status_id in enumerate(ordered, 1):
             bind.execute(sa.update(statuses).where(statuses.c.id == status_id).values(version=version))
