@@ -7,6 +7,7 @@ database, so no handler reads the environment or the wall clock itself.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -19,12 +20,16 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.flood import FloodLimiter
 from bot.items import signed_dates
+from bot.services import users
 from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase
 from scheduler.workdays import WorkingDays
 
 __all__ = ["CONTEXT_TYPES", "App", "Context", "Core", "UserState", "get_core", "utc_now", "working_days"]
+
+
+logger = logging.getLogger(__name__)
 
 
 def utc_now() -> dt.datetime:
@@ -97,6 +102,14 @@ class Core:
             self.touched.clear()
         self.touched[user_id] = now
         return True
+
+    def user_blocked(self, session: Session, user_id: int) -> int:
+        """The user blocked the bot: `users.blocked_bot` in the caller's transaction, and their next
+        update is recorded as seen again (which makes them active). The one handling of it, for
+        replies, announcements, reminders, the digest and membership changes alike."""
+        logger.info("User %s blocked the bot; marked inactive, reminders paused", user_id)
+        self.touched.pop(user_id, None)
+        return users.blocked_bot(session, user_id, self.now())
 
     def is_admin_id(self, user_id: int) -> bool:
         return user_id in self.settings.admin_ids

@@ -20,7 +20,6 @@ from handlers.common import (
     button_press,
     escape,
     is_admin,
-    mark_blocked,
     reply,
     user_state,
 )
@@ -119,8 +118,8 @@ async def _send_all(core: Core, context: Context, announcement_id: int,
         try:
             await context.bot.send_message(target, body, parse_mode=ParseMode.HTML)
         except Forbidden:
-            mark_blocked(core, target)
             with core.sessions.begin() as session:
+                core.user_blocked(session, target)
                 deliveries.mark_failed(session, key, "forbidden", core.now(), None)
             continue
         except TelegramError as exc:

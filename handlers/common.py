@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
 from bot.core import Context, Core, UserState, get_core
-from bot.services import audit, contacts, units, users
+from bot.services import contacts, units
 from handlers import callbacks, texts
 from knowledge.render import split_message
 from knowledge.units import ResolvedUnit
@@ -174,9 +174,6 @@ async def notify(context: Context, chat_id: int, text: str,
 
 
 def mark_blocked(core: Core, user_id: int) -> None:
-    """The user blocked the bot: stop sending to them until they write again."""
-    logger.info("User %s blocked the bot; marked inactive", user_id)
-    core.touched.pop(user_id, None)  # their next message re-activates them
+    """The user blocked the bot: stop sending to them until they write again (`Core.user_blocked`)."""
     with core.sessions.begin() as session:
-        users.mark_inactive(session, user_id)
-        audit.record(session, "user_inactive", now=core.now(), actor_id=None, target=str(user_id))
+        core.user_blocked(session, user_id)

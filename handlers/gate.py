@@ -17,7 +17,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core import Context, get_core
-from bot.services import audit, subscriptions, updates, users
+from bot.services import subscriptions, updates, users
 from handlers import texts
 from handlers.common import UserState, reply
 
@@ -70,7 +70,5 @@ async def track_membership(update: Update, context: Context) -> None:
     status = member.new_chat_member.status
     with core.sessions.begin() as session:
         if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
-            core.touched.pop(member.from_user.id, None)
-            users.mark_inactive(session, member.from_user.id)
-            audit.record(session, "user_inactive", now=core.now(), target=str(member.from_user.id))
+            core.user_blocked(session, member.from_user.id)
     raise ApplicationHandlerStop

@@ -54,7 +54,7 @@ from telegram.ext import Job
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.core import App, Context, Core
-from bot.services import audit, deliveries, statuses, subscriptions, users
+from bot.services import deliveries, statuses, subscriptions
 from bot.services.subscriptions import ActiveSubscriptions
 from knowledge.loader import KnowledgeBase
 from knowledge.model import Deadline
@@ -224,15 +224,9 @@ async def _deliver(core: Core, bot: Bot, tick: Tick, *, key: str, user_id: int, 
     try:
         await _send(bot, user_id, _fit(text), sleep)
     except Forbidden:
-        logger.info("User %s blocked the bot; reminders paused", user_id)
-        now = core.now()
         with core.sessions.begin() as session:
-            paused = subscriptions.pause_user(session, user_id, now)
-            users.mark_inactive(session, user_id)
-            deliveries.mark_failed(session, key, "forbidden", now, None)
-            audit.record(session, "reminders_paused", now=now, actor_id=None, target=str(user_id),
-                         subscriptions=paused)
-        core.touched.pop(user_id, None)  # their next message re-activates them
+            core.user_blocked(session, user_id)
+            deliveries.mark_failed(session, key, "forbidden", core.now(), None)
         tick.paused_users.add(user_id)
         return "paused"
     except BadRequest as exc:  # Telegram refuses this message: sending it again changes nothing

@@ -100,7 +100,7 @@ async def send_weekly_digest(context: Context) -> None:
                 await context.bot.send_message(admin_id, text, parse_mode="HTML")
         except Forbidden:
             with core.sessions.begin() as session:
-                users.mark_inactive(session, admin_id)
+                core.user_blocked(session, admin_id)
                 deliveries.mark_failed(session, key, "forbidden", core.now(), None)
             continue
         except TelegramError as exc:

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from bot import leak_guard
 from bot.db import Db, dialect_insert
 from bot.models import ROLES, User
-from bot.services import ServiceError
+from bot.services import ServiceError, audit, subscriptions
 
 __all__ = [
     "UserError",
     "admins",
+    "blocked_bot",
     "chat_state",
     "full_name",
     "get_user",
@@ -165,6 +166,17 @@ def mark_inactive(session: Session, user_id: int) -> bool:
     user.active = False
     session.flush()
     return True
+
+
+def blocked_bot(session: Session, user_id: int, now: dt.datetime) -> int:
+    """The user blocked the bot (Telegram answers Forbidden, or says they left): nothing more is
+    sent to them — inactive, their reminders paused — until they write again (`record_seen` and
+    `subscriptions.resume_user` undo both). Recorded in the audit log; how many were paused."""
+    paused = subscriptions.pause_user(session, user_id, now)
+    mark_inactive(session, user_id)
+    audit.record(session, "user_inactive", now=now, actor_id=None, target=str(user_id),
+                 subscriptions=paused)
+    return paused
 
 
 def set_plan(session: Session, user: User, plan: str | None) -> None:

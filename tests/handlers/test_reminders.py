@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from bot.models import Subscription
+from bot.models import Subscription, User
 from handlers import callbacks
 from handlers import reminder_texts as rmt
 from scheduler.digest import send_weekly_digest
@@ -150,3 +150,16 @@ async def test_the_weekly_digest_goes_on_the_friday_before_a_monday_off(chat):
         mark = len(chat.api.calls)
         await send_weekly_digest(_Context(chat.application))
         assert chat.api.sent(ADMIN.id, since=mark) == []
+
+
+async def test_an_admin_who_blocked_the_digest_is_active_again_as_soon_as_they_write(chat):
+    await chat.send(ADMIN, "/start")
+    chat.api.blocked.add(ADMIN.id)
+    chat.clock.now = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)  # Monday 08:00 in Hà Nội
+    await send_weekly_digest(_Context(chat.application))
+    assert next(u for u in chat.rows(User) if u.id == ADMIN.id).active is False
+    assert [entry.target for entry in chat.audit("user_inactive")] == [str(ADMIN.id)]
+    chat.api.blocked.discard(ADMIN.id)
+    chat.clock.now += dt.timedelta(minutes=1)  # well within the interval a user's row is refreshed in
+    await chat.send(ADMIN, "/help")
+    assert next(u for u in chat.rows(User) if u.id == ADMIN.id).active is True

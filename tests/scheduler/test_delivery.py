@@ -250,7 +250,7 @@ async def test_a_forbidden_user_is_paused_and_not_retried(world, contacts_of_uni
         assert session.get(Subscription, sub).paused
         assert not session.get(User, FINANCE).active
         assert [a.target for a in session.scalars(select(AuditEntry).where(
-            AuditEntry.action == "reminders_paused"))] == [str(FINANCE)]
+            AuditEntry.action == "user_inactive"))] == [str(FINANCE)]
     calls = len(world.api.calls)
     for hours in (1, 24 * 7):
         world.clock.advance(hours=hours)
