@@ -150,13 +150,7 @@ async def deadlines(update: Update, context: Context) -> None:
 
 def _line(core: Core, occurrence: DeadlineOccurrence) -> str:
     deadline = occurrence.deadline
-    days = (occurrence.due - core.today()).days
-    if days > 0:
-        relative = texts.DAYS_LEFT.format(days=days)
-    elif days == 0:
-        relative = texts.DUE_TODAY
-    else:
-        relative = texts.DAYS_PAST.format(days=-days)
+    relative = kb_texts.relative_due(occurrence.due, core.today())
     if deadline.due.recurrence:
         relative += texts.YEARLY
     doc = core.kb.documents[deadline.doc_id]

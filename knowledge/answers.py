@@ -1025,12 +1025,7 @@ def _fmt(day: dt.date) -> str:
 
 
 def _relative(due: dt.date, today: dt.date) -> str:
-    days = (due - today).days
-    if days > 0:
-        return texts.DAYS_LEFT.format(days=days)
-    if days == 0:
-        return texts.DUE_TODAY
-    return texts.DAYS_PAST.format(days=-days)
+    return texts.relative_due(due, today)
 
 
 def _digits(text: str) -> str:

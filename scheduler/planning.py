@@ -43,6 +43,7 @@ from typing import NamedTuple
 
 from knowledge.loader import KnowledgeBase
 from knowledge.model import Deadline
+from knowledge.texts import relative_due
 from knowledge.units import ResolvedUnit
 from scheduler import texts
 from scheduler.occurrences import DeadlineOccurrence, occurrences
@@ -333,15 +334,9 @@ def reminder_text(reminder: Reminder, kb: KnowledgeBase, today: dt.date) -> str:
     occurrence = reminder.occurrence
     deadline = occurrence.deadline
     days = (occurrence.due - today).days
-    due = f"{occurrence.due:%d/%m/%Y}"
-    if days > 0:
-        lines = [texts.HEAD_UPCOMING.format(title=deadline.title),
-                 texts.DUE_UPCOMING.format(due=due, days=days)]
-    elif days == 0:
-        lines = [texts.HEAD_DUE_TODAY.format(title=deadline.title), texts.DUE_TODAY.format(due=due)]
-    else:
-        lines = [texts.HEAD_OVERDUE.format(title=deadline.title),
-                 texts.DUE_OVERDUE.format(due=due, days=-days)]
+    head = texts.HEAD_UPCOMING if days > 0 else texts.HEAD_DUE_TODAY if days == 0 else texts.HEAD_OVERDUE
+    lines = [head.format(title=deadline.title),
+             texts.DUE.format(due=f"{occurrence.due:%d/%m/%Y}", relative=relative_due(occurrence.due, today))]
     if deadline.due_text:
         lines.append(texts.WORDING.format(text=deadline.due_text.rstrip(".")))
     lines.append(texts.SOURCE.format(source=_source(kb, deadline)))
@@ -361,16 +356,10 @@ def catch_up_text(reminders: Iterable[Reminder], kb: KnowledgeBase, today: dt.da
     ordered = sorted(unique.values(), key=lambda o: (o.due, o.key))
     lines = [texts.CATCH_UP_HEAD.format(count=len(ordered))]
     for occurrence in ordered:
-        days = (occurrence.due - today).days
-        if days > 0:
-            when = texts.WHEN_UPCOMING.format(days=days)
-        elif days == 0:
-            when = texts.WHEN_TODAY
-        else:
-            when = texts.WHEN_OVERDUE.format(days=-days)
         state = texts.STATE_LABELS.get(states.get(occurrence.key, ""), texts.STATE_NOT_REPORTED)
         lines.append(texts.CATCH_UP_LINE.format(
             title=occurrence.deadline.title, item=occurrence.key, due=f"{occurrence.due:%d/%m/%Y}",
-            when=when, state=state, source=_source(kb, occurrence.deadline)))
+            relative=relative_due(occurrence.due, today), state=state,
+            source=_source(kb, occurrence.deadline)))
     lines.append(texts.CATCH_UP_FOOT)
     return "\n".join(lines)

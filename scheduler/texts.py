@@ -12,9 +12,7 @@ HEAD_UPCOMING = "⏰ Nhắc hạn: {title}"
 HEAD_DUE_TODAY = "⏰ Hôm nay là hạn: {title}"
 HEAD_OVERDUE = "⚠️ Quá hạn: {title}"
 
-DUE_UPCOMING = "Hạn: {due} — còn {days} ngày."
-DUE_TODAY = "Hạn: {due} — hôm nay."
-DUE_OVERDUE = "Hạn: {due} — đã quá hạn {days} ngày."
+DUE = "Hạn: {due} — {relative}."  # relative: `knowledge.texts.relative_due`
 
 WORDING = "Kế hoạch ghi: {text}."
 SOURCE = "Nguồn: {source}."
@@ -25,10 +23,7 @@ STOPS_WHEN_DONE = "Trợ lý sẽ thôi nhắc việc này khi đơn vị báo c
 
 CATCH_UP_HEAD = ("📋 Một số nhắc hạn của những ngày qua chưa gửi được (trợ lý tạm ngừng). "
                  "Tình hình hiện tại ({count} việc):")
-CATCH_UP_LINE = "• {title} [{item}] — hạn {due}, {when}; {state}. Nguồn: {source}."
-WHEN_UPCOMING = "còn {days} ngày"
-WHEN_TODAY = "hạn là hôm nay"
-WHEN_OVERDUE = "đã quá hạn {days} ngày"
+CATCH_UP_LINE = "• {title} [{item}] — hạn {due}, {relative}; {state}. Nguồn: {source}."
 CATCH_UP_FOOT = "Khi đơn vị đã hoàn thành một việc, báo cáo bằng lệnh: /baocao <mã trong ngoặc> xong"
 
 # The unit's latest reported state of an occurrence, as the catch-up line shows it.

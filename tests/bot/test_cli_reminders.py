@@ -64,7 +64,7 @@ def test_done_when_overdue_the_day_after(cli):
     (row,) = preview(cli, "2026-12-16T08:00")
     assert (row["deadline_id"], row["due"], row["kind"], row["offset"]) == (
         REPORT, "2026-12-15", "overdue", -1)
-    assert "quá hạn 1 ngày" in row["text"]
+    assert "đã qua hạn 1 ngày" in row["text"]
 
 
 def test_json_shape(cli):

@@ -27,6 +27,14 @@ async def test_upcoming_deadlines_are_listed_under_their_heading(chat):
     assert "15/12/2026" in upcoming and texts.NO_UPCOMING not in text
 
 
+async def test_deadlines_read_how_far_they_are_in_the_words_of_answers_and_reminders(chat):
+    await _contact_of(chat, ALICE, "UBND xã Chi Lăng", "lang-son")  # on 23/11/2026
+    text = text_of(await chat.send(ALICE, "/hanchot"))
+    assert "(đã qua hạn 312 ngày) ·" in text  # 15/01/2026
+    answer = text_of(await chat.send(ALICE, "hạn gửi kế hoạch"))
+    assert "15/01/2026 — đã qua hạn 312 ngày" in answer
+
+
 async def test_office_contacts_name_each_person_and_phone_once(chat):
     await _contact_of(chat, ALICE, "UBND xã Chi Lăng", "lang-son")
     text = text_of(await chat.send(ALICE, "/lienhe"))

@@ -235,7 +235,7 @@ async def test_nothing_after_the_unit_reports_done(world, contacts_of_units):
     # The commune did not report: 14, 7, 3, 1 days, due day, four overdue notices — nine in all.
     commune = world.texts(COMMUNE)
     assert len(commune) == 9
-    assert "quá hạn 22 ngày" in commune[-1]
+    assert "đã qua hạn 22 ngày" in commune[-1]
 
 
 async def test_a_forbidden_user_is_paused_and_not_retried(world, contacts_of_units):

@@ -394,9 +394,9 @@ def test_reminder_text_upcoming(kb, sub, plan):
 
 def test_reminder_text_due_today_and_overdue(kb, sub, plan):
     due = reminder_text(_reminder(kb, sub, plan, at(2026, 12, 15)), kb, dt.date(2026, 12, 15))
-    assert "Hôm nay là hạn" in due and "hôm nay" in due
+    assert "Hôm nay là hạn" in due and "Hạn: 15/12/2026 — hạn là hôm nay." in due
     late = reminder_text(_reminder(kb, sub, plan, at(2026, 12, 23)), kb, dt.date(2026, 12, 23))
-    assert "Quá hạn" in late and "đã quá hạn 8 ngày" in late and "hoàn thành" in late
+    assert "Quá hạn" in late and "Hạn: 15/12/2026 — đã qua hạn 8 ngày." in late and "hoàn thành" in late
 
 
 def test_catch_up_text_one_line_per_occurrence_with_its_state(kb, sub, plan):
@@ -407,7 +407,7 @@ def test_catch_up_text_one_line_per_occurrence_with_its_state(kb, sub, plan):
     assert "(2 việc)" in lines[0]
     items = [line for line in lines if line.startswith("•")]
     assert len(items) == 2
-    assert CHECK in items[0] and "31/10/2026" in items[0] and "đã quá hạn 42 ngày" in items[0]
+    assert CHECK in items[0] and "31/10/2026" in items[0] and "đã qua hạn 42 ngày" in items[0]
     assert REPORT_2026 in items[1] and "15/12/2026" in items[1] and "còn 3 ngày" in items[1]
     assert all("chưa báo cáo" in line for line in items)
     assert "/baocao" in lines[-1]
