@@ -17,6 +17,7 @@ import random
 import tempfile
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
@@ -33,6 +34,7 @@ __all__ = ["print_statuses", "run_statuses"]
 PLAN = "lao-cai"
 TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SUBMIT_TARGET = 200  # per second
 EXPORT_TARGET = 10.0  # seconds
 
@@ -74,7 +76,8 @@ def _submissions(kb, folder: Path, count: int) -> dict:
                     session, kb, plan=PLAN, unit_id=communes[i], item_key=keys[n % len(keys)],
                     state=states[n % 4], note="đã triển khai theo kế hoạch" if n % 3 else None,
                     actor_id=500000 + i if chat else None, admin=False,
-                    now=NOW + dt.timedelta(milliseconds=n), via="chat" if chat else "cli", today=TODAY)
+                    now=NOW + dt.timedelta(milliseconds=n), via="chat" if chat else "cli", today=TODAY,
+                    tz=TZ)
         seconds = time.perf_counter() - start
         out[label] = {"submissions": count, "seconds": seconds, "per_s": count / seconds}
     engine.dispose()
@@ -104,7 +107,7 @@ def _export(kb, folder: Path, unit_count: int, reported_share: float = 0.8) -> d
                     "id": next_id, "plan": PLAN, "unit_id": unit_id, "item": key, "item_kind": kind,
                     "year": year, "state": rng.choice(statuses.STATES), "version": version,
                     "note": "đã ban hành văn bản triển khai" if rng.random() < 0.5 else None,
-                    "receipt": make_receipt(at, next_id), "submitted_by": None, "via": "cli",
+                    "receipt": make_receipt(at, next_id, TZ), "submitted_by": None, "via": "cli",
                     "created_at": at})
                 next_id += 1
     with factory.begin() as session:
@@ -119,10 +122,10 @@ def _export(kb, folder: Path, unit_count: int, reported_share: float = 0.8) -> d
         history = statuses.history_rows(session, kb, PLAN, TODAY)
         timings["history_rows"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    exports.write_xlsx(rows, history, folder / "export.xlsx")
+    exports.write_xlsx(rows, history, folder / "export.xlsx", tz=TZ)
     timings["write_xlsx"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    exports.write_csv(rows, folder / "export.csv")
+    exports.write_csv(rows, folder / "export.csv", tz=TZ)
     timings["write_csv"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - start
     t0 = time.perf_counter()

@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from bot import exports
-from bot.clock import local_today
+from bot.clock import local_today, timezone
 from bot.db import DEFAULT_DATABASE_URL, make_engine, make_session_factory, upgrade_database
 from bot.items import find_item, plan_items, signed_dates
 from bot.models import UnitRecord
@@ -231,7 +231,8 @@ def _submit(engine: Engine, kb: KnowledgeBase, args: argparse.Namespace, today: 
         try:
             record = statuses.submit_status(
                 session, kb, plan=args.plan, unit_id=unit.id, item_key=args.item, state=args.state,
-                note=args.note, actor_id=None, admin=False, now=now, via="cli", today=today)
+                note=args.note, actor_id=None, admin=False, now=now, via="cli", today=today,
+                tz=timezone())
         except statuses.StatusRefused as exc:
             refusal: str | None = exc.reason  # the audit entry commits with this transaction
         else:
@@ -321,9 +322,9 @@ def _export(engine: Engine, kb: KnowledgeBase, args: argparse.Namespace, today: 
     # The file is written outside any transaction: the database stays free for the bot meanwhile.
     try:
         if args.format == "xlsx":
-            exports.write_xlsx(rows, history, args.out)
+            exports.write_xlsx(rows, history, args.out, tz=timezone())
         else:
-            exports.write_csv(rows, args.out)
+            exports.write_csv(rows, args.out, tz=timezone())
     except OSError as exc:
         raise _Usage(BAD_OUT.format(path=args.out, error=exc.strerror or exc)) from None
     with factory.begin() as session:

@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import timezone
-
 if TYPE_CHECKING:
     from bot.services.statuses import ItemOverview, StatusRow
 
@@ -64,9 +62,9 @@ def _labels() -> dict[str, str]:
     return STATE_LABELS
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
+def _local(value: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
     """Naive local time: spreadsheets have no time zones."""
-    return None if value is None else value.astimezone(timezone()).replace(tzinfo=None)
+    return None if value is None else value.astimezone(tz).replace(tzinfo=None)
 
 
 def _who(row: StatusRow) -> str:
@@ -82,9 +80,11 @@ def _state_label(row: StatusRow) -> str:
     return _labels()[row.state] if row.state is not None else NOT_REPORTED
 
 
-def write_xlsx(rows: Sequence[StatusRow], history_rows: Sequence[StatusRow], path: Path | str) -> None:
+def write_xlsx(rows: Sequence[StatusRow], history_rows: Sequence[StatusRow], path: Path | str, *,
+               tz: dt.tzinfo) -> None:
     """The status table ("Trạng thái": one row per unit × item) and every version ("Lịch sử",
-    newest first), with a bold frozen header, filters, widths and dd/mm/yyyy dates."""
+    newest first), with a bold frozen header, filters, widths, dd/mm/yyyy dates and report times
+    in the deployment's time zone `tz`."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -133,7 +133,7 @@ def write_xlsx(rows: Sequence[StatusRow], history_rows: Sequence[StatusRow], pat
         for row in data:
             state = labels[row.state] if row.state is not None else NOT_REPORTED
             values = [text(row.unit_name), row.item_key, text(row.title), stamp(row.due, _DATE_FORMAT, 4),
-                      state, stamp(_local(row.reported_at), _DATETIME_FORMAT, 6),
+                      state, stamp(_local(row.reported_at, tz), _DATETIME_FORMAT, 6),
                       text(row.note), text(_who(row)), row.receipt]
             if versions:
                 values = [values[i] for i in _HISTORY_COLUMNS]
@@ -152,14 +152,14 @@ def _csv_text(value: str | None) -> str:
     return "'" + value if value[0] in "=+-@\t\r" else value
 
 
-def write_csv(rows: Sequence[StatusRow], path: Path | str) -> None:
+def write_csv(rows: Sequence[StatusRow], path: Path | str, *, tz: dt.tzinfo) -> None:
     """The status table as CSV: UTF-8 with a BOM (so Excel reads Vietnamese), comma-separated,
-    a header row, ISO dates (YYYY-MM-DD) and local report times with their offset."""
+    a header row, ISO dates (YYYY-MM-DD) and report times in `tz` with their offset."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_HEADERS)
         for row in rows:
-            local = row.reported_at.astimezone(timezone()) if row.reported_at else None
+            local = row.reported_at.astimezone(tz) if row.reported_at else None
             writer.writerow([
                 _csv_text(row.unit_name), row.item_key, _csv_text(row.title),
                 row.due.isoformat() if row.due else "", _state_label(row), row.state or "",

@@ -143,8 +143,8 @@ async def export(update: Update, context: Context) -> None:
             audit.record(session, "status_exported", now=core.now(), actor_id=user.id, plan=plan,
                          rows=len(rows))
         try:
-            exports.write_xlsx(rows, history, xlsx)
-            exports.write_csv(rows, csv_path)
+            exports.write_xlsx(rows, history, xlsx, tz=core.settings.tz)
+            exports.write_csv(rows, csv_path, tz=core.settings.tz)
             exports.completion_chart(summary, chart, title=plan_label)
         except Exception:
             logger.exception("Export of %s could not be made", plan)

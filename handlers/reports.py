@@ -273,7 +273,8 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
         try:
             record = statuses.submit_status(
                 session, core.kb, plan=plan, unit_id=unit_id, item_key=item_key, state=state, note=note,
-                actor_id=user.id, admin=admin, now=core.now(), via="chat", today=core.today())
+                actor_id=user.id, admin=admin, now=core.now(), via="chat", today=core.today(),
+                tz=core.settings.tz)
         except statuses.StatusRefused as exc:
             refusal = exc.reason
         else:

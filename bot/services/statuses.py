@@ -30,7 +30,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.clock import timezone
 from bot.items import Item, find_item, plan_items, reports_on, signed_dates
 from bot.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
 from bot.services import ServiceError, audit
@@ -146,9 +145,9 @@ def parse_state(text: str) -> str | None:
     return _STATE_WORDS.get(words)
 
 
-def make_receipt(created_at: dt.datetime, status_id: int) -> str:
-    """"BC-20261123-000042": the local date of the report and its id."""
-    return f"BC-{created_at.astimezone(timezone()):%Y%m%d}-{status_id:06d}"
+def make_receipt(created_at: dt.datetime, status_id: int, tz: dt.tzinfo) -> str:
+    """"BC-20261123-000042": the date of the report in the deployment's time zone `tz`, and its id."""
+    return f"BC-{created_at.astimezone(tz):%Y%m%d}-{status_id:06d}"
 
 
 def _refuse(session: Session, reason: str, *, now: dt.datetime, actor_id: int | None, plan: str,
@@ -181,6 +180,7 @@ def submit_status(
     now: dt.datetime,
     via: str,
     today: dt.date,
+    tz: dt.tzinfo,
 ) -> StatusRecord:
     """Record a unit's status on an item; return the new version with its receipt.
 
@@ -230,7 +230,7 @@ def submit_status(
     record = _insert_next_version(session, dict(
         plan=plan, unit_id=unit_id, item=item.key, item_kind=item.kind, year=item.year, state=code,
         note=note, submitted_by=actor_id, via=via, created_at=now))
-    record.receipt = make_receipt(now, record.id)
+    record.receipt = make_receipt(now, record.id, tz)
     session.flush()
     audit.record(session, "status_submitted" if record.version == 1 else "status_corrected",
                  now=now, actor_id=actor_id, target=record.receipt, plan=plan, unit_id=unit_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +14,8 @@ from bot import exports
 from bot.items import find_item, signed_dates
 from bot.services.statuses import ItemOverview, StatusRow
 from tests.conftest import TODAY
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 PNG = b"\x89PNG\r\n\x1a\n"
 AT = dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC)  # 09:30 in Hà Nội
@@ -43,7 +46,7 @@ def history(rows) -> list[StatusRow]:
 
 def test_xlsx_has_the_status_and_history_sheets(tmp_path, rows, history):
     path = tmp_path / "trang-thai.xlsx"
-    exports.write_xlsx(rows, history, path)
+    exports.write_xlsx(rows, history, path, tz=TZ)
     book = load_workbook(path)
     assert book.sheetnames == ["Trạng thái", "Lịch sử"]
     sheet = book["Trạng thái"]
@@ -75,7 +78,7 @@ def test_xlsx_has_the_status_and_history_sheets(tmp_path, rows, history):
 
 def test_xlsx_with_no_rows_still_has_its_headers(tmp_path):
     path = tmp_path / "empty.xlsx"
-    exports.write_xlsx([], [], path)
+    exports.write_xlsx([], [], path, tz=TZ)
     book = load_workbook(path)
     assert [c.value for c in book["Trạng thái"][1]] == list(exports.HEADERS)
     assert book["Lịch sử"].max_row == 1
@@ -83,7 +86,7 @@ def test_xlsx_with_no_rows_still_has_its_headers(tmp_path):
 
 def test_csv_is_utf8_with_bom_and_iso_dates(tmp_path, rows):
     path = tmp_path / "trang-thai.csv"
-    exports.write_csv(rows, path)
+    exports.write_csv(rows, path, tz=TZ)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         table = list(csv.reader(handle))

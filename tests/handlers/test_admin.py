@@ -261,7 +261,7 @@ async def test_a_removed_unit_is_retired_not_deleted_and_leaves_sign_up_tonghop_
             statuses.submit_status(session, chat.core.kb, plan="lang-son", unit_id=unit_id,
                                    item_key=ITEM, state="hoan_thanh", note=None, actor_id=None,
                                    admin=False, now=chat.core.now(), via="cli",
-                                   today=chat.core.today())
+                                   today=chat.core.today(), tz=chat.core.settings.tz)
         assert refused.value.reason == "unknown_unit"
     # Gone from sign-up, the overview and the exports.
     calls = await chat.send(BOB, "/start")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -68,6 +69,15 @@ async def test_the_note_can_be_skipped_and_the_report_cancelled(chat):
     assert _statuses(chat) == []
     await chat.press(ALICE, callbacks.make("rconfirm", "yes"))
     assert chat.answers[0].params["text"] == rt.DRAFT_GONE
+
+
+async def test_a_receipt_is_dated_in_the_deployments_time_zone_whatever_the_environment_says(
+        chat, monkeypatch):
+    monkeypatch.setenv("TIMEZONE", "Pacific/Kiritimati")  # already 24/11 there; the bot's Settings say Hà Nội
+    await _contact(chat, ALICE)
+    chat.clock.now = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # 19:00 on 23/11 in Hà Nội
+    calls = await chat.send(ALICE, f"/baocao {ITEM} xong")
+    assert "<b>BC-20261123-" in calls[0].text and "19:00 23/11/2026" in calls[0].text
 
 
 async def test_one_line_reports_are_forgiving(chat):

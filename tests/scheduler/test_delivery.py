@@ -143,7 +143,7 @@ def report_done(core: Core, unit_name: str, item: str, at: dt.datetime, state: s
         record = units.find_or_add_unit(session, unit_name, PLAN, core.kb.registry, "admin", None, at)
         statuses.submit_status(session, core.kb, plan=PLAN, unit_id=record.id, item_key=item, state=state,
                                note=None, actor_id=None, admin=True, now=at, via="cli",
-                               today=at.astimezone(TZ).date())
+                               today=at.astimezone(TZ).date(), tz=TZ)
 
 
 def make_core(url: str, clock: Clock, assistant, working_days_only: bool = False) -> Core:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import make_engine, make_session_factory, upgrade_database
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hà Nội on tests' TODAY
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the deployment's (`Settings.tz`), as receipts are dated in
 
 
 @pytest.fixture

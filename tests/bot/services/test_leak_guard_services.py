@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot import leak_guard
 from bot.models import Announcement, QuestionLog, ReportDraft, StatusRecord, UnitRecord
 from bot.services import announcements, contacts, drafts, questions, statuses, units, users
-from tests.bot.services.conftest import NOW
+from tests.bot.services.conftest import NOW, TZ
 from tests.leak_corpus import MARKED
 
 ADMIN, CONTACT = 900001, 100001
@@ -37,7 +37,7 @@ def contact(session, kb):
     contacts.redeem_invite(session, invite.code, CONTACT, NOW)
     record = statuses.submit_status(session, kb, plan=PLAN, unit_id=unit.id, item_key=ITEM,
                                     state="vuong_mac", note=None, actor_id=CONTACT, admin=False,
-                                    now=NOW, via="chat", today=NOW.date())
+                                    now=NOW, via="chat", today=NOW.date(), tz=TZ)
     return unit, record
 
 
@@ -103,7 +103,7 @@ def test_no_marked_note_is_drafted_or_submitted(session, kb, contact):
         with pytest.raises(statuses.StatusRefused) as refused:
             statuses.submit_status(session, kb, plan=PLAN, unit_id=unit.id, item_key=ITEM,
                                    state="hoan_thanh", note=text, actor_id=CONTACT, admin=False,
-                                   now=NOW, via="chat", today=NOW.date())
+                                   now=NOW, via="chat", today=NOW.date(), tz=TZ)
         assert refused.value.reason == "marking"
     assert _count(session, ReportDraft) == 0
     assert _count(session, StatusRecord) == 1  # the fixture's own
@@ -114,5 +114,5 @@ def test_a_long_marked_note_is_refused_as_marked_not_as_long(session, kb, contac
     with pytest.raises(statuses.StatusRefused) as refused:
         statuses.submit_status(session, kb, plan=PLAN, unit_id=unit.id, item_key=ITEM,
                                state="hoan_thanh", note="TỐI MẬT\n" + "nội dung " * 80, actor_id=CONTACT,
-                               admin=False, now=NOW, via="chat", today=NOW.date())
+                               admin=False, now=NOW, via="chat", today=NOW.date(), tz=TZ)
     assert refused.value.reason == "marking"

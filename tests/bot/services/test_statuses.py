@@ -19,7 +19,7 @@ from bot.models import AuditEntry, ReportDraft, StatusRecord
 from bot.services import contacts, statuses, units, users
 from bot.services.statuses import StatusRefused, parse_state, submit_status
 from knowledge.text import fold
-from tests.bot.services.conftest import NOW
+from tests.bot.services.conftest import NOW, TZ
 from tests.conftest import TODAY
 
 PLAN = "hai-phong"
@@ -72,7 +72,7 @@ def submit(session: Session, kb, unit_id: int, item: str = FINANCE_ONLY, state: 
            now: dt.datetime = NOW, today: dt.date = TODAY, plan: str = PLAN) -> StatusRecord:
     return submit_status(session, kb, plan=plan, unit_id=unit_id, item_key=item, state=state, note=note,
                          actor_id=actor, admin=admin, now=now, via="cli" if actor is None else "chat",
-                         today=today)
+                         today=today, tz=TZ)
 
 
 def refusal(session: Session, kb, unit_id: int, **kwargs) -> str:
@@ -218,7 +218,7 @@ def test_a_bad_channel_is_a_programming_error(session, kb, ids):
     with pytest.raises(ValueError, match="channel"):
         submit_status(session, kb, plan=PLAN, unit_id=ids.finance, item_key=FINANCE_ONLY,
                       state="hoan_thanh", note=None, actor_id=None, admin=False, now=NOW,
-                      via="email", today=TODAY)
+                      via="email", today=TODAY, tz=TZ)
 
 
 # --- the leak guard --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from bot.models import Subscription
 from bot.services import contacts, statuses, subscriptions, units, users
 from bot.services.subscriptions import SubscriptionError
-from tests.bot.services.conftest import NOW
+from tests.bot.services.conftest import NOW, TZ
 from tests.conftest import TODAY
 
 LATER = NOW + dt.timedelta(minutes=5)
@@ -200,7 +200,7 @@ def test_done_occurrences_are_the_latest_states(session, unit_ids, kb):
     finance = unit_ids["finance"]
     item = "ls-dl-gui-ke-hoach"
     submit = dict(plan=PLAN, unit_id=finance, item_key=item, note=None, actor_id=None, admin=False,
-                  via="cli", today=TODAY)
+                  via="cli", today=TODAY, tz=TZ)
     assert subscriptions.done_occurrences(session) == set()
     statuses.submit_status(session, kb, state="hoan_thanh", now=NOW, **submit)
     assert subscriptions.done_occurrences(session) == {(finance, item)}
