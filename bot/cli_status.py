@@ -27,6 +27,7 @@ from bot import exports
 from bot.clock import local_today, timezone
 from bot.db import DEFAULT_DATABASE_URL, make_engine, make_session_factory, upgrade_database
 from bot.items import find_item, plan_items, signed_dates
+from bot.messages import STATE_LABELS
 from bot.models import UnitRecord
 from bot.services import audit, statuses, units
 from knowledge.loader import KnowledgeBase
@@ -251,7 +252,7 @@ def _submit(engine: Engine, kb: KnowledgeBase, args: argparse.Namespace, today: 
               file=stdout)
     else:
         print(ACCEPTED.format(unit=unit_name, title=title, item=item_key,
-                              state=statuses.STATE_LABELS[state], receipt=receipt, version=version),
+                              state=STATE_LABELS[state], receipt=receipt, version=version),
               file=stdout)
     return 0
 

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.messages import STATE_LABELS
+
 if TYPE_CHECKING:
     from bot.services.statuses import ItemOverview, StatusRow
 
@@ -56,12 +58,6 @@ _COLOURS = ("#2e7d32", "#f9a825", "#c62828", "#bdbdbd")
 _MAX_LABEL = 60
 
 
-def _labels() -> dict[str, str]:
-    from bot.services.statuses import STATE_LABELS
-
-    return STATE_LABELS
-
-
 def _local(value: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
     """Naive local time: spreadsheets have no time zones."""
     return None if value is None else value.astimezone(tz).replace(tzinfo=None)
@@ -77,7 +73,7 @@ def _who(row: StatusRow) -> str:
 
 
 def _state_label(row: StatusRow) -> str:
-    return _labels()[row.state] if row.state is not None else NOT_REPORTED
+    return STATE_LABELS[row.state] if row.state is not None else NOT_REPORTED
 
 
 def write_xlsx(rows: Sequence[StatusRow], history_rows: Sequence[StatusRow], path: Path | str, *,
@@ -129,9 +125,8 @@ def write_xlsx(rows: Sequence[StatusRow], history_rows: Sequence[StatusRow], pat
             cell.value = value
             return cell
 
-        labels = _labels()
         for row in data:
-            state = labels[row.state] if row.state is not None else NOT_REPORTED
+            state = STATE_LABELS[row.state] if row.state is not None else NOT_REPORTED
             values = [text(row.unit_name), row.item_key, text(row.title), stamp(row.due, _DATE_FORMAT, 4),
                       state, stamp(_local(row.reported_at, tz), _DATETIME_FORMAT, 6),
                       text(row.note), text(_who(row)), row.receipt]

@@ -71,3 +71,12 @@ CONSOLE_USER = "Cán bộ {id}"  # a console user the database knows no name for
 PLAN_SET = "Đã chọn kế hoạch: {plan}."
 CONSOLE_FILE_SAVED = "  📎 Đã lưu tệp: {path}"
 ALL_PLANS = "tất cả"
+
+# The states of a status report as every reader sees them (the command line, the exports, /baocao
+# and /tonghop through `handlers.report_texts`); the codes are `bot.services.statuses.STATES`.
+STATE_LABELS = {
+    "chua_thuc_hien": "Chưa thực hiện",
+    "dang_thuc_hien": "Đang thực hiện",
+    "hoan_thanh": "Hoàn thành",
+    "vuong_mac": "Vướng mắc",
+}

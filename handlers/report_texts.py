@@ -5,6 +5,9 @@ Telegram HTML: user-provided parts (`{note}`, `{unit}`, `{name}`) are always esc
 
 from __future__ import annotations
 
+# The states' labels, one wording with the command line and the exports.
+from bot.messages import STATE_LABELS as STATE_LABELS
+
 STATE_ICONS = {"hoan_thanh": "✅", "dang_thuc_hien": "🔄", "vuong_mac": "⚠️", "chua_thuc_hien": "⏳"}
 
 # --- /baocao --------------------------------------------------------------------------------------

@@ -162,8 +162,8 @@ async def choose_item(update: Update, context: Context) -> None:
                           note=None)
         current = statuses.latest_for_unit(session, who.plan, who.unit_id).get(item.key)
     await query.answer()
-    label = statuses.STATE_LABELS[current.state] if current is not None else rt.NOT_REPORTED
-    buttons = [[(f"{rt.STATE_ICONS[s]} {statuses.STATE_LABELS[s]}", callbacks.make("rstate", s))]
+    label = rt.STATE_LABELS[current.state] if current is not None else rt.NOT_REPORTED
+    buttons = [[(f"{rt.STATE_ICONS[s]} {rt.STATE_LABELS[s]}", callbacks.make("rstate", s))]
                for s in statuses.STATES]
     await reply(update, context, rt.CHOOSE_STATE.format(title=escape(item.title), due=_due(item),
                                                         current=label), buttons)
@@ -236,7 +236,7 @@ async def _ask_confirmation(update: Update, context: Context, note: str | None) 
     title = item.title if item is not None else item_key
     text = rt.CONFIRM.format(unit=escape(unit_name), title=escape(title),
                              due=_due(item) if item is not None else "",
-                             state=statuses.STATE_LABELS[state], note=escape(note) if note else rt.NO_NOTE)
+                             state=rt.STATE_LABELS[state], note=escape(note) if note else rt.NO_NOTE)
     await reply(update, context, text, [[(rt.CONFIRM_YES, callbacks.make("rconfirm", "yes")),
                                          (rt.CONFIRM_NO, callbacks.make("rconfirm", "no"))]])
 
@@ -295,7 +295,7 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
     title = item.title if item is not None else item_key
     await reply(update, context, rt.RECEIPT.format(
         receipt=receipt, when=f"{core.local(when):%H:%M %d/%m/%Y}", title=escape(title),
-        state=statuses.STATE_LABELS[state]))
+        state=rt.STATE_LABELS[state]))
     if state == "vuong_mac":
         alert = rt.BLOCKED_FOR_ADMINS.format(
             unit=escape(unit_name), plan=onboarding.plan_name(core, plan), title=escape(title),
@@ -353,7 +353,7 @@ async def _history(update: Update, context: Context, who: MyUnit) -> None:
             lines.append(rt.HISTORY_LINE.format(
                 when=f"{core.local(record.created_at):%d/%m/%Y %H:%M}", icon=rt.STATE_ICONS[record.state],
                 title=escape(item.title if item is not None else record.item),
-                state=statuses.STATE_LABELS[record.state], receipt=record.receipt,
+                state=rt.STATE_LABELS[record.state], receipt=record.receipt,
                 note=f" — {escape(record.note)}" if record.note else ""))
     if not lines:
         await reply(update, context, rt.NO_HISTORY)

@@ -42,7 +42,6 @@ from knowledge.text import fold, nfc
 __all__ = [
     "NOTE_MAX",
     "STATES",
-    "STATE_LABELS",
     "ItemOverview",
     "StatusRefused",
     "StatusRow",
@@ -62,12 +61,6 @@ __all__ = [
 ]
 
 STATES = STATUS_STATES
-STATE_LABELS = {
-    "chua_thuc_hien": "Chưa thực hiện",
-    "dang_thuc_hien": "Đang thực hiện",
-    "hoan_thanh": "Hoàn thành",
-    "vuong_mac": "Vướng mắc",
-}
 
 # Folded words (see `knowledge.text.fold`) → state. Codes and labels come first; then synonyms.
 _SYNONYMS = {

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import Base
 from bot.items import plan_items, reports_on, signed_dates
+from bot.messages import STATE_LABELS
 from bot.models import AuditEntry, ReportDraft, StatusRecord
 from bot.services import contacts, statuses, units, users
 from bot.services.statuses import StatusRefused, parse_state, submit_status
@@ -103,7 +104,7 @@ def test_parse_state_is_forgiving(typed, state):
 
 
 def test_state_labels_cover_every_state():
-    assert set(statuses.STATE_LABELS) == set(statuses.STATES) and statuses.NOTE_MAX == 500
+    assert set(STATE_LABELS) == set(statuses.STATES) and statuses.NOTE_MAX == 500
 
 
 # --- versions, receipts, history -------------------------------------------------------------
