@@ -33,6 +33,7 @@ __all__ = [
     "is_admin",
     "keyboard",
     "my_unit",
+    "my_unit_in",
     "my_unit_or_ask",
     "notify",
     "reply",
@@ -73,12 +74,17 @@ class MyUnit:
 
 def my_unit(core: Core, user_id: int) -> MyUnit | None:
     with core.sessions.begin() as session:
-        found = contacts.current_unit(session, user_id)
-        if found is None:
-            return None
-        plan, state, record = found
-        resolved = units.as_resolved(record, core.kb.registry, core.kb.wording(plan))
-        return MyUnit(plan, record.id, resolved, state == "approved")
+        return my_unit_in(core, session, user_id)
+
+
+def my_unit_in(core: Core, session, user_id: int) -> MyUnit | None:
+    """`my_unit` inside the caller's transaction (a services session)."""
+    found = contacts.current_unit(session, user_id)
+    if found is None:
+        return None
+    plan, state, record = found
+    resolved = units.as_resolved(record, core.kb.registry, core.kb.wording(plan))
+    return MyUnit(plan, record.id, resolved, state == "approved")
 
 
 async def my_unit_or_ask(update: Update, context: Context) -> MyUnit | None:

@@ -26,6 +26,7 @@ from handlers.common import (
     escape,
     is_admin,
     my_unit,
+    my_unit_in,
     my_unit_or_ask,
     notify,
     reply,
@@ -149,18 +150,19 @@ def _items_page(core: Core, who: MyUnit, items: list[Item], latest: dict[str, An
 async def choose_item(update: Update, context: Context) -> None:
     """An item button: re-checked against my unit's items, then the states."""
     query, user, core, data = button_press(update, context)
-    who = my_unit(core, user.id)
     item = None
-    if who is not None and who.approved:
-        item = next((i for i in _items(core, who) if i.key == data.arg), None)
+    with core.sessions.begin() as session:  # one transaction: the unit, the draft, the latest state
+        who = my_unit_in(core, session, user.id)
+        if who is not None and who.approved:
+            item = next((i for i in _items(core, who) if i.key == data.arg), None)
+        if who is not None and item is not None:
+            drafts.save_draft(session, user.id, who.plan, who.unit_id, core.now(), item=item.key,
+                              state=None, note=None)
+            current = statuses.latest_for_unit(session, who.plan, who.unit_id).get(item.key)
     if who is None or item is None:
         logger.warning("User %s pressed item %s that is not theirs", user.id, data.arg)
         await query.answer(rt.ITEM_GONE, show_alert=True)
         return
-    with core.sessions.begin() as session:
-        drafts.save_draft(session, user.id, who.plan, who.unit_id, core.now(), item=item.key, state=None,
-                          note=None)
-        current = statuses.latest_for_unit(session, who.plan, who.unit_id).get(item.key)
     await query.answer()
     label = rt.STATE_LABELS[current.state] if current is not None else rt.NOT_REPORTED
     buttons = [[(f"{rt.STATE_ICONS[s]} {rt.STATE_LABELS[s]}", callbacks.make("rstate", s))]
@@ -258,12 +260,17 @@ async def confirm(update: Update, context: Context) -> None:
     if data.arg == "no":
         await reply(update, context, rt.REPORT_CANCELLED)
         return
-    await submit(update, context, plan, unit_id, item_key, state, note)
+    found = find_item(core.kb, plan, item_key, core.today(), core.signed)
+    await submit(update, context, plan, unit_id, found or item_key, state, note)
 
 
 async def submit(update: Update, context: Context, plan: str, unit_id: int,
-                 item_key: str, state: str, note: str | None) -> None:
-    """Record the status; tell the user the receipt or why it was refused; alert admins of a block."""
+                 item: Item | str, state: str, note: str | None) -> None:
+    """Record the status; tell the user the receipt or why it was refused; alert admins of a block.
+
+    `item` is the item the caller found (looked up once: the service checks it without looking it
+    up again), or the key the user gave when there is none (the service refuses it).
+    """
     user = update.effective_user
     assert user is not None
     core = get_core(context)
@@ -272,7 +279,7 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
     with core.sessions.begin() as session:
         try:
             record = statuses.submit_status(
-                session, core.kb, plan=plan, unit_id=unit_id, item_key=item_key, state=state, note=note,
+                session, core.kb, plan=plan, unit_id=unit_id, item_key=item, state=state, note=note,
                 actor_id=user.id, admin=admin, now=core.now(), via="chat", today=core.today(),
                 tz=core.settings.tz)
         except statuses.StatusRefused as exc:
@@ -291,8 +298,7 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
     if refusal is not None:
         await reply(update, context, rt.REFUSED.get(refusal, rt.REFUSED["unknown_item"]))
         return
-    item = find_item(core.kb, plan, item_key, core.today(), core.signed)
-    title = item.title if item is not None else item_key
+    title = item.title if isinstance(item, Item) else item
     await reply(update, context, rt.RECEIPT.format(
         receipt=receipt, when=f"{core.local(when):%H:%M %d/%m/%Y}", title=escape(title),
         state=rt.STATE_LABELS[state]))
@@ -340,7 +346,7 @@ async def _one_line(update: Update, context: Context, who: MyUnit,
         return
     # The note as typed, lines intact (the leak guard judges it so), not a re-join of the words.
     note = command_text(update.effective_message, skip=1 + size) or None  # the service checks it
-    await submit(update, context, who.plan, who.unit_id, item.key, state, note)
+    await submit(update, context, who.plan, who.unit_id, item, state, note)
 
 
 async def _history(update: Update, context: Context, who: MyUnit) -> None:

@@ -165,7 +165,7 @@ def submit_status(
     *,
     plan: str,
     unit_id: int,
-    item_key: str,
+    item_key: str | Item,
     state: str,
     note: str | None,
     actor_id: int | None,
@@ -181,8 +181,9 @@ def submit_status(
     adding a "status_refused" audit entry): the state ("unknown_state"; a code, or any form
     `parse_state` reads); the note's length ("note_too_long", over `NOTE_MAX` characters);
     the leak guard ("marking": nothing of the note is kept); the unit exists, is not removed and
-    belongs to the plan or to any plan ("unknown_unit"); the item (`bot.items.find_item`: an occurrence key,
-    a one-off deadline or duty id, or a bare yearly id for the current occurrence;
+    belongs to the plan or to any plan ("unknown_unit"); the item (`bot.items.find_item`: an
+    occurrence key, a one-off deadline or duty id, or a bare yearly id for the current occurrence;
+    or the `Item` a caller has just found, not looked up again but it must be of `plan`;
     "unknown_item"); the unit is responsible for it ("not_responsible" — for admins and the
     command line too); the actor may report for the unit ("not_allowed": `actor_id` None is the
     command line, `admin` True an admin, anyone else must be an approved contact of exactly
@@ -212,7 +213,10 @@ def submit_status(
     unit = session.get(UnitRecord, unit_id)
     if unit is None or unit.plan not in (None, plan) or unit.retired_at is not None:
         raise refuse("unknown_unit")  # a removed unit reports no more (its history stays)
-    item = find_item(kb, plan, item_key, today, signed_dates(kb))
+    if isinstance(item_key, Item):
+        item = item_key if item_key.entry.plan == plan else None
+    else:
+        item = find_item(kb, plan, item_key, today, signed_dates(kb))
     if item is None:
         raise refuse("unknown_item")
     if not reports_on(kb, item, as_resolved(unit, kb.registry)):

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.models import AuditEntry, StatusRecord
-from handlers import callbacks, texts
+from bot.services import statuses
+from handlers import callbacks, reports, texts
 from handlers import report_texts as rt
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
 
@@ -241,3 +242,59 @@ async def test_one_deadlines_chart_is_sent_for_an_item(chat):
     assert "Hạn kiểm tra an ninh" in photo.text
     calls = await chat.send(ADMIN, "/xuat lang-son khong-co")
     assert "Không tìm thấy nhiệm vụ" in calls[0].text
+
+
+class _Counted:
+    """Wraps a function and counts its calls."""
+
+    def __init__(self, function):
+        self.function, self.calls = function, 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.function(*args, **kwargs)
+
+
+async def test_a_one_line_report_looks_its_item_up_once(chat, monkeypatch):
+    await _contact(chat, ALICE)
+    lookups = {name: _Counted(function) for name, function in (
+        ("handlers.reports.unit_items", reports.unit_items),
+        ("handlers.reports.find_item", reports.find_item),
+        ("bot.services.statuses.find_item", statuses.find_item))}
+    for name, counted in lookups.items():
+        monkeypatch.setattr(name, counted)
+    calls = await chat.send(ALICE, "/baocao 1 xong")
+    assert "<b>BC-" in calls[0].text
+    assert sum(counted.calls for counted in lookups.values()) == 1
+    calls = await chat.send(ALICE, "/baocao")
+    calls = await chat.press(ALICE, callbacks.make("ritem", ITEM))
+    calls = await chat.press(ALICE, button(calls, "Hoàn thành"))
+    calls = await chat.press(ALICE, button(calls, rt.SKIP_NOTE))
+    before = {name: counted.calls for name, counted in lookups.items()}
+    calls = await chat.press(ALICE, button(calls, rt.CONFIRM_YES))
+    assert "<b>BC-" in calls[-1].text
+    assert sum(counted.calls - before[name] for name, counted in lookups.items()) == 1
+
+
+class _CountedTransactions:
+    """The core's session factory, counting the transactions opened with it."""
+
+    def __init__(self, sessions):
+        self.sessions, self.begun = sessions, 0
+
+    def begin(self):
+        self.begun += 1
+        return self.sessions.begin()
+
+    def __getattr__(self, name):
+        return getattr(self.sessions, name)
+
+
+async def test_choosing_an_item_is_one_transaction(chat, monkeypatch):
+    await _contact(chat, ALICE)
+    await chat.send(ALICE, "/baocao")
+    counted = _CountedTransactions(chat.core.sessions)
+    monkeypatch.setattr(chat.core, "sessions", counted)
+    calls = await chat.press(ALICE, callbacks.make("ritem", ITEM))
+    assert "chưa báo cáo" in calls[-1].text
+    assert counted.begun == 1
