@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import Message
+from telegram import Message, Update
 from telegram.constants import MessageLimit
-from telegram.ext import CallbackContext
+from telegram.ext import CallbackContext, TypeHandler
 
+from bot.core import Context, UserState
 from bot.models import User
 from bot.services import users
 from handlers.common import notify
@@ -98,3 +99,19 @@ async def test_a_blocked_user_who_writes_again_is_active_again(chat):
 async def test_a_blocked_chat_with_no_user_row_does_not_raise(chat):
     chat.api.blocked.add(424242)
     assert await notify(CallbackContext(chat.application), 424242, "Xin chào") is None
+
+
+
+async def test_every_handler_gets_the_typed_context_with_the_state_the_gate_loaded(chat):
+    assert chat.application.context_types.context is Context
+    seen: list[tuple[type, UserState]] = []
+
+    async def record(update, context):
+        seen.append((type(context), context.user_state))
+
+    chat.application.add_handler(TypeHandler(Update, record), group=5)  # after the features
+    await chat.send(ALICE, "/start")
+    await chat.press(ALICE, "1:plan:lang-son")
+    await chat.send(ALICE, "/help")
+    assert seen[0] == (Context, UserState(plan=None, step=None, role="user"))
+    assert seen[-1] == (Context, UserState(plan="lang-son", step=None, role="user"))

@@ -108,3 +108,14 @@ def test_state_and_sightings_work_on_a_bare_connection(engine, factory):
     with factory.begin() as session:
         user = users.get_user(session, 5)
         assert user is not None and user.first_name == "Lan" and user.last_seen_at is not None
+
+
+def test_a_users_step_is_set_by_id_and_an_unknown_user_is_none(factory):
+    with factory.begin() as session:
+        users.touch_user(session, 9, "A", None, NOW)
+        row = users.set_user_step(session, 9, "report_note")
+        assert row is not None and row.id == 9 and row.step == "report_note"
+        assert users.set_user_step(session, 12345, None) is None
+    with factory.begin() as session:
+        assert users.get_user(session, 9).step == "report_note"
+        assert users.set_user_step(session, 9, None).step is None
