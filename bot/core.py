@@ -137,10 +137,6 @@ class Context(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[
         # Empty for a user the gate has not seen (a bot, an update without a user, a job).
         self.user_state = UserState()
 
-    @property
-    def core(self) -> Core:
-        return get_core(self)
-
 
 # Registered once, where the application is built (`ApplicationBuilder().context_types(...)`).
 CONTEXT_TYPES = ContextTypes(context=Context)

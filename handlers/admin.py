@@ -26,7 +26,6 @@ from handlers.common import (
     notify,
     reply,
     short_label,
-    user_state,
 )
 
 __all__ = ["add_unit", "choose_group", "confirm_change", "decide", "given_plan", "invite", "pending",
@@ -129,7 +128,7 @@ def given_plan(core: Core, update: Update) -> tuple[str | None, str]:
 def _plan_and_rest(core: Core, update: Update, context: Context) -> tuple[str | None, str]:
     """`[plan] name…`: the plan given first, else the admin's own plan, else DEFAULT_PLAN."""
     plan, rest = given_plan(core, update)
-    return plan or user_state(context).plan or core.settings.default_plan, rest
+    return plan or context.user_state.plan or core.settings.default_plan, rest
 
 
 async def invite(update: Update, context: Context) -> None:

@@ -21,7 +21,6 @@ from handlers.common import (
     escape,
     is_admin,
     reply,
-    user_state,
 )
 
 __all__ = ["announce", "confirm_announcement"]
@@ -40,7 +39,7 @@ async def announce(update: Update, context: Context) -> None:
     assert user is not None and message is not None and message.text is not None
     core = get_core(context)
     given, text = admin.given_plan(core, update)
-    plan = given or user_state(context).plan or core.settings.default_plan
+    plan = given or context.user_state.plan or core.settings.default_plan
     if plan is None or not text:
         await reply(update, context, rmt.ANNOUNCE_USAGE.format(
             limit=announcements.ANNOUNCEMENT_MAX, plans=", ".join(core.kb.plans)))
@@ -66,7 +65,7 @@ async def announce(update: Update, context: Context) -> None:
 async def confirm_announcement(update: Update, context: Context) -> None:
     """📣 Gửi / ✖️ Hủy: send the prepared announcement once, or drop it."""
     query, user, core, data = button_press(update, context)
-    step = user_state(context).step or ""
+    step = context.user_state.step or ""
     if not is_admin(core, context, user.id) or not step.startswith(STEP_PREFIX):
         await query.answer(rmt.ANNOUNCE_GONE, show_alert=True)
         return

@@ -16,7 +16,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
-from bot.core import Context, Core, UserState, get_core
+from bot.core import Context, Core, get_core
 from bot.services import contacts, units
 from handlers import callbacks, texts
 from knowledge.render import split_message
@@ -25,7 +25,6 @@ from knowledge.units import ResolvedUnit
 __all__ = [
     "Button",
     "MyUnit",
-    "UserState",
     "after_words",
     "button_press",
     "command_text",
@@ -39,7 +38,6 @@ __all__ = [
     "reply",
     "short_label",
     "strip_command",
-    "user_state",
 ]
 
 logger = logging.getLogger(__name__)
@@ -51,15 +49,10 @@ _COMMAND = re.compile(r"\A\s*/\S*")
 _WORD = re.compile(r"\s*\S+")
 
 
-def user_state(context: Context) -> UserState:
-    """The state `handlers.gate` loaded for this update (empty for a user it has not seen)."""
-    return context.user_state
-
-
 def is_admin(core: Core, context: Context, user_id: int) -> bool:
     """An admin by configuration (ADMIN_IDS) or by role (`python -m bot admin add`), as loaded
     by the gate for this update — no extra query."""
-    return core.is_admin_id(user_id) or user_state(context).role == "admin"
+    return core.is_admin_id(user_id) or context.user_state.role == "admin"
 
 
 @dataclass(frozen=True)

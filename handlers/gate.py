@@ -16,10 +16,10 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.core import Context, get_core
+from bot.core import Context, UserState, get_core
 from bot.services import subscriptions, updates, users
 from handlers import texts
-from handlers.common import UserState, reply
+from handlers.common import reply
 
 __all__ = ["admit_update", "track_membership"]
 

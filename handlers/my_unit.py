@@ -16,7 +16,6 @@ from handlers.common import (
     my_unit,
     my_unit_or_ask,
     reply,
-    user_state,
 )
 from knowledge import texts as kb_texts
 from knowledge.render import to_html
@@ -33,7 +32,7 @@ async def help_command(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    plan = user_state(context).plan
+    plan = context.user_state.plan
     admin = is_admin(core, context, user.id)
     mine = my_unit(core, user.id)
     unit = texts.NO_UNIT
@@ -163,7 +162,7 @@ async def office_contacts(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    plan = user_state(context).plan or core.settings.default_plan
+    plan = context.user_state.plan or core.settings.default_plan
     found = core.assistant.contact_entries(plan)
     parts = [texts.CONTACT_HEADER]
     for entry in found:

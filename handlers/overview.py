@@ -19,7 +19,7 @@ from bot.core import Context, Core, get_core
 from bot.services import audit, statuses
 from handlers import admin, callbacks, onboarding
 from handlers import report_texts as rt
-from handlers.common import Button, button_press, escape, is_admin, reply, short_label, user_state
+from handlers.common import Button, button_press, escape, is_admin, reply, short_label
 
 __all__ = ["export", "missing_units", "overview"]
 
@@ -40,7 +40,7 @@ def _plan_of(core: Core, context: Context) -> str | None:
     args = list(context.args or [])
     if args:
         return args[0].lower() if args[0].lower() in core.kb.plans else None
-    return user_state(context).plan or core.settings.default_plan
+    return context.user_state.plan or core.settings.default_plan
 
 
 async def overview(update: Update, context: Context) -> None:

@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 from bot.core import Context, get_core
 from bot.services import questions
 from handlers import callbacks, onboarding, reports, texts
-from handlers.common import Button, button_press, is_admin, my_unit, reply, short_label, user_state
+from handlers.common import Button, button_press, is_admin, my_unit, reply, short_label
 from knowledge.answers import Answer
 from knowledge.render import blocks_to_html
 
@@ -25,7 +25,7 @@ async def on_text(update: Update, context: Context) -> None:
     user = update.effective_user
     assert message is not None and user is not None
     core = get_core(context)
-    state = user_state(context)
+    state = context.user_state
     if state.step == onboarding.AWAITING_UNIT_NAME:
         await onboarding.receive_unit_name(update, context)
         return

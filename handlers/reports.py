@@ -31,7 +31,6 @@ from handlers.common import (
     notify,
     reply,
     short_label,
-    user_state,
 )
 
 __all__ = [
@@ -394,7 +393,7 @@ async def receive_reply(update: Update, context: Context) -> None:
     user = update.effective_user
     assert message is not None and message.text is not None and user is not None
     core = get_core(context)
-    status_id = int(user_state(context).step.removeprefix(REPLY_PREFIX))  # type: ignore[union-attr]
+    status_id = int(context.user_state.step.removeprefix(REPLY_PREFIX))  # type: ignore[union-attr]
     text = message.text.strip()
     marked: leak_guard.MarkedText | None = None
     found = None
