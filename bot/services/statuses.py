@@ -31,14 +31,14 @@ from sqlalchemy.orm import Session
 
 from bot import leak_guard
 from bot.clock import timezone
-from bot.items import Item, find_item, plan_items, reports_on, signed_dates
-from bot.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
+from bot.db.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
 from bot.services import ServiceError, audit
 from bot.services.contacts import active_contacts
 from bot.services.units import as_resolved, memberships, units_for_plan
 from knowledge.loader import KnowledgeBase
 from knowledge.model import Deadline, Duty
 from knowledge.text import fold, nfc
+from scheduler.items import Item, find_item, plan_items, reports_on, signed_dates
 
 __all__ = [
     "NOTE_MAX",

@@ -12,9 +12,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from bot.cli_reminders_status import add_status_command, run_status
-from bot.db import make_engine, make_session_factory
-from bot.models import Delivery
+from bot.cli.reminders_status import add_status_command, run_status
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.models import Delivery
 from bot.services import deliveries
 from bot.services.deliveries import DeliveryError
 from tests.bot.services.conftest import NOW
