@@ -20,7 +20,7 @@ from bot.db.models import Delivery
 from bot.jobs.delivery import DeliveryReport
 from bot.services import deliveries
 from bot.telegram.transport import LOCAL_TOKEN
-from tests.scheduler.test_delivery import (
+from tests.bot.jobs.test_delivery import (
     DUE_14,
     YEARLY,
     Clock,
