@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
-from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.db.engine import DEFAULT_DATABASE_URL, make_engine, make_session_factory, upgrade_database
+from bot.cli.common import UsageError, open_database, read_settings
+from bot.db.engine import make_session_factory
 from bot.db.models import UnitRecord, User
 from bot.services import audit, units, users
 from knowledge.loader import KnowledgeBase
@@ -62,7 +60,6 @@ BAD_USER_ID = "Lỗi: {value!r} không phải id người dùng Telegram (số n
 UNKNOWN_PLAN = "Lỗi: không có kế hoạch {plan!r}. Các kế hoạch: {plans}."
 CSV_UNREADABLE = "Lỗi: không đọc được tệp {path}: {error}"
 CSV_NOT_UTF8 = "Lỗi: tệp {path} không phải văn bản UTF-8. Hãy lưu lại dưới dạng \"CSV UTF-8\"."
-BAD_DATABASE_URL = "Lỗi: DATABASE_URL không hợp lệ: {error}"
 UPGRADED = "Cơ sở dữ liệu đã ở phiên bản mới nhất: {url}"
 KB_UNITS_ADDED = "Đã thêm {count} đơn vị từ cơ sở tri thức."
 ADMIN_ADDED = "Đã cấp quyền quản trị cho {user_id}."
@@ -121,10 +118,6 @@ SOURCES = {"kb": "cơ sở tri thức", "admin": "quản trị viên", "csv": "t
            "request": "đề nghị của đầu mối"}
 
 
-class _Usage(Exception):
-    """Bad input: printed to stderr, exit code 2, the transaction rolled back."""
-
-
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `db`, `admin` and `units` to the `python -m bot` parser."""
     db = subparsers.add_parser("db", help=HELP_DB)
@@ -166,7 +159,7 @@ def run_command(args: argparse.Namespace, kb_loader: Callable[[], KnowledgeBase]
         return None
     try:
         return _run(args, kb_loader(), stdout)
-    except _Usage as exc:
+    except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
 
@@ -175,13 +168,10 @@ _Action = Callable[[Session, dt.datetime], int]
 
 
 def _run(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO) -> int:
-    action = _prepare(args, kb, stdout)  # all input checks happen here, before the database
-    try:
-        engine = make_engine(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
-    except ArgumentError as exc:
-        raise _Usage(BAD_DATABASE_URL.format(error=exc)) from None
-    try:
-        upgrade_database(engine)
+    settings = read_settings(kb)
+    # All input checks happen here, before the database.
+    action = _prepare(args, kb, settings.admin_ids, stdout)
+    with open_database(settings) as engine:
         now = dt.datetime.now(dt.UTC)
         with make_session_factory(engine).begin() as session:
             added = units.sync_kb_units(session, kb.registry, now)
@@ -191,20 +181,19 @@ def _run(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO) -> int:
                 if added:
                     print(KB_UNITS_ADDED.format(count=added), file=stdout)
             return action(session, now)
-    finally:
-        engine.dispose()
 
 
-def _prepare(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO) -> _Action:
+def _prepare(args: argparse.Namespace, kb: KnowledgeBase, configured: frozenset[int],
+             stdout: TextIO) -> _Action:
     if args.command == "db":
         return lambda _session, _now: 0
     if args.command == "admin":
         if args.admin_command == "list":
-            return lambda session, _now: _admin_list(session, stdout)
+            return lambda session, _now: _admin_list(session, configured, stdout)
         user_id = _user_id(args.user_id)
         if args.admin_command == "add":
             return lambda session, now: _admin_add(session, user_id, now, stdout)
-        return lambda session, now: _admin_remove(session, user_id, now, stdout)
+        return lambda session, now: _admin_remove(session, user_id, configured, now, stdout)
     plan = _plan(kb, args.plan)
     if args.units_command == "add":
         group = _group(kb, args.group)
@@ -224,13 +213,13 @@ def _prepare(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO) -> _Ac
 def _user_id(value: str) -> int:
     text = value.strip()
     if not text.isascii() or not text.isdigit() or not 0 < int(text) <= _MAX_USER_ID:
-        raise _Usage(BAD_USER_ID.format(value=value))
+        raise UsageError(BAD_USER_ID.format(value=value))
     return int(text)
 
 
 def _plan(kb: KnowledgeBase, plan: str | None) -> str | None:
     if plan is not None and plan not in kb.plans:
-        raise _Usage(UNKNOWN_PLAN.format(plan=plan, plans=", ".join(kb.plans)))
+        raise UsageError(UNKNOWN_PLAN.format(plan=plan, plans=", ".join(kb.plans)))
     return plan
 
 
@@ -241,7 +230,7 @@ def _group(kb: KnowledgeBase, group: str | None) -> str | None:
     registry = kb.registry
     found = group if group in registry.groups else registry.exact(group)
     if found not in registry.groups:
-        raise _Usage(UNIT_BAD_GROUP.format(
+        raise UsageError(UNIT_BAD_GROUP.format(
             group=group, groups=", ".join(repr(g.name) for g in registry.groups.values())))
     return found
 
@@ -250,17 +239,11 @@ def _read_csv(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _Usage(CSV_UNREADABLE.format(path=path, error=exc.strerror or exc)) from None
+        raise UsageError(CSV_UNREADABLE.format(path=path, error=exc.strerror or exc)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _Usage(CSV_NOT_UTF8.format(path=path)) from None
-
-
-def _configured_admins() -> frozenset[int]:
-    """ADMIN_IDS as the bot reads it; unreadable parts are the bot's start-up check's business."""
-    parts = re.split(r"[,\s;]+", os.environ.get("ADMIN_IDS") or "")
-    return frozenset(int(p) for p in parts if p.isascii() and p.isdigit() and int(p) > 0)
+        raise UsageError(CSV_NOT_UTF8.format(path=path)) from None
 
 
 def _admin_add(session: Session, user_id: int, now: dt.datetime, stdout: TextIO) -> int:
@@ -276,7 +259,8 @@ def _admin_add(session: Session, user_id: int, now: dt.datetime, stdout: TextIO)
     return 0
 
 
-def _admin_remove(session: Session, user_id: int, now: dt.datetime, stdout: TextIO) -> int:
+def _admin_remove(session: Session, user_id: int, configured: frozenset[int], now: dt.datetime,
+                  stdout: TextIO) -> int:
     user = users.get_user(session, user_id)
     if user is None or user.role != "admin":
         print(ADMIN_NOT_ADMIN.format(user_id=user_id), file=stdout)
@@ -284,13 +268,13 @@ def _admin_remove(session: Session, user_id: int, now: dt.datetime, stdout: Text
         users.set_role(session, user_id, "user", now)
         audit.record(session, "admin.remove", now=now, target=str(user_id), via="cli")
         print(ADMIN_REMOVED.format(user_id=user_id), file=stdout)
-    if user_id in _configured_admins():
+    if user_id in configured:
         print(ADMIN_STILL_CONFIGURED.format(user_id=user_id), file=stdout)
     return 0
 
 
-def _admin_list(session: Session, stdout: TextIO) -> int:
-    configured = _configured_admins()
+def _admin_list(session: Session, configured: frozenset[int], stdout: TextIO) -> int:
+    """The admins of the database and of ADMIN_IDS (`configured`)."""
     rows = {u.id: u for u in session.scalars(select(User).where(User.role == "admin"))}
     ids = sorted(set(rows) | configured)
     if not ids:
@@ -322,14 +306,14 @@ def _units_add(session: Session, kb: KnowledgeBase, name: str, plan: str | None,
                                        group_id=group, restore=True, refuse_similar=not force)
     except units.DuplicateUnit as exc:
         existing = exc.existing
-        raise _Usage(UNIT_NEAR.format(name=name, existing=existing.name, id=existing.id,
+        raise UsageError(UNIT_NEAR.format(name=name, existing=existing.name, id=existing.id,
                                       plan=_plan_label(existing.plan))) from None
     except units.UnitNotFound as exc:
         if exc.reason == "invalid":
-            raise _Usage(UNIT_INVALID.format(name=name, max=units.MAX_NAME)) from None
+            raise UsageError(UNIT_INVALID.format(name=name, max=units.MAX_NAME)) from None
         if exc.reason == "group":
-            raise _Usage(UNIT_GROUP.format(name=name)) from None
-        raise _Usage(UNIT_UNKNOWN.format(name=name, close=", ".join(exc.suggestions) or "—")) from None
+            raise UsageError(UNIT_GROUP.format(name=name)) from None
+        raise UsageError(UNIT_UNKNOWN.format(name=name, close=", ".join(exc.suggestions) or "—")) from None
     except leak_guard.MarkedText as exc:  # refused, not a usage error: exit 1, the name not echoed
         audit.record(session, "refused_marking", now=now, via="cli", rule=exc.marking.kind,
                      command="units add")
@@ -360,18 +344,18 @@ def _registered(session: Session, kb: KnowledgeBase, name: str, plan: str | None
         units.check_changeable(record)
     except units.UnitNotFound as exc:
         if exc.reason == "invalid":
-            raise _Usage(UNIT_INVALID.format(name=name, max=units.MAX_NAME)) from None
+            raise UsageError(UNIT_INVALID.format(name=name, max=units.MAX_NAME)) from None
         if exc.reason == "retired":
-            raise _Usage(UNIT_ALREADY_REMOVED.format(name=name)) from None
+            raise UsageError(UNIT_ALREADY_REMOVED.format(name=name)) from None
         close = ", ".join(exc.suggestions) or "—"
         if exc.reason == "ambiguous":
-            raise _Usage(UNIT_AMBIGUOUS.format(name=name, close=close)) from None
-        raise _Usage(UNIT_NOT_REGISTERED.format(
+            raise UsageError(UNIT_AMBIGUOUS.format(name=name, close=close)) from None
+        raise UsageError(UNIT_NOT_REGISTERED.format(
             name=name, plan=IN_PLAN.format(plan=plan) if plan else "", close=close)) from None
     except units.UnitChangeRefused as exc:
         if exc.reason == "retired":
-            raise _Usage(UNIT_ALREADY_REMOVED.format(name=name)) from None
-        raise _Usage(UNIT_IN_KB.format(name=name)) from None
+            raise UsageError(UNIT_ALREADY_REMOVED.format(name=name)) from None
+        raise UsageError(UNIT_IN_KB.format(name=name)) from None
     return record
 
 
@@ -394,12 +378,12 @@ def _units_rename(session: Session, kb: KnowledgeBase, old: str, new: str, plan:
     except units.DuplicateUnit as exc:
         existing = exc.existing
         template = UNIT_NEAR if exc.near else UNIT_TAKEN
-        raise _Usage(template.format(name=new, existing=existing.name, id=existing.id,
+        raise UsageError(template.format(name=new, existing=existing.name, id=existing.id,
                                      plan=_plan_label(existing.plan))) from None
     except units.UnitNotFound as exc:
         if exc.reason == "group":
-            raise _Usage(UNIT_GROUP.format(name=new)) from None
-        raise _Usage(UNIT_INVALID.format(name=new, max=units.MAX_NAME)) from None
+            raise UsageError(UNIT_GROUP.format(name=new)) from None
+        raise UsageError(UNIT_INVALID.format(name=new, max=units.MAX_NAME)) from None
     except leak_guard.MarkedText as exc:  # refused, not a usage error: exit 1, the name not echoed
         audit.record(session, "refused_marking", now=now, via="cli", rule=exc.marking.kind,
                      command="units rename")

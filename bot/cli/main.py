@@ -24,9 +24,10 @@ from bot.cli import db as cli_db
 from bot.cli import reminders as cli_reminders
 from bot.cli import reminders_status as cli_reminders_status
 from bot.cli import status as cli_status
+from bot.cli.common import UsageError, read_settings
 from bot.clock import local_today
 from bot.dates import parse_date
-from bot.settings import Settings, SettingsError
+from bot.settings import SettingsError
 from knowledge.answers import Answer, Assistant, UnknownPlan
 from knowledge.loader import (
     DEFAULT_ROOT,
@@ -43,10 +44,6 @@ __all__ = ["Parser", "main"]
 
 # Exit code of a command whose output pipe was closed by its reader (128 + SIGPIPE).
 BROKEN_PIPE_EXIT = 141
-
-
-class UsageError(Exception):
-    """Bad command-line input: printed and exit code 2."""
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -405,7 +402,7 @@ def _serve(assistant: Assistant, args: argparse.Namespace, root: Path, stdin: Te
     from bot.telegram.console import run_console
     from bot.telegram.serve import open_core, run_telegram
 
-    settings = Settings.from_env(plans=assistant.kb.plans)
+    settings = read_settings(assistant.kb)
     if args.command == "run" and settings.token:
         configure_logging(settings.token, settings.webhook_secret)
         if args.webhook:

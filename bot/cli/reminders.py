@@ -22,10 +22,10 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.cli.common import UsageError, read_settings
 from bot.clock import timezone
 from bot.core import working_days
 from bot.dates import parse_time
-from bot.settings import Settings
 from knowledge.loader import KnowledgeBase
 from knowledge.units import ResolvedUnit, UnknownUnit
 from scheduler import texts
@@ -41,10 +41,6 @@ from scheduler.planning import (
 from scheduler.workdays import ALL_DAYS, WorkingDays
 
 __all__ = ["add_commands", "preview", "preview_json", "run_command"]
-
-
-class _Usage(Exception):
-    """Bad input: printed to stderr, exit code 2."""
 
 
 def add_commands(
@@ -72,7 +68,7 @@ def run_command(args: argparse.Namespace, kb_loader: Callable[[], KnowledgeBase]
     kb = kb_loader()
     try:
         return _preview(kb, args, stdout)
-    except _Usage as exc:
+    except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
 
@@ -83,7 +79,7 @@ def _parse_at(value: str) -> dt.datetime:
     try:
         at = parse_time(value)
     except ValueError:
-        raise _Usage(texts.BAD_AT.format(value=value)) from None
+        raise UsageError(texts.BAD_AT.format(value=value)) from None
     tz = timezone()
     at = at.astimezone(tz) if at.tzinfo else at.replace(tzinfo=tz)
     return at.replace(second=0, microsecond=0)
@@ -122,14 +118,14 @@ def preview_json(reminder: Reminder, kb: KnowledgeBase, today: dt.date) -> dict:
 
 def _preview(kb: KnowledgeBase, args: argparse.Namespace, stdout: TextIO) -> int:
     if args.plan not in kb.plans:
-        raise _Usage(texts.UNKNOWN_PLAN.format(plan=args.plan, plans=", ".join(kb.plans)))
+        raise UsageError(texts.UNKNOWN_PLAN.format(plan=args.plan, plans=", ".join(kb.plans)))
     at = _parse_at(" ".join(args.at))
     try:
         unit = kb.registry.resolve(args.unit)
     except UnknownUnit as exc:
-        raise _Usage(texts.UNKNOWN_UNIT.format(unit=args.unit, close=", ".join(exc.suggestions) or "—")
+        raise UsageError(texts.UNKNOWN_UNIT.format(unit=args.unit, close=", ".join(exc.suggestions) or "—")
                      ) from None
-    days = working_days(kb, Settings.from_env(plans=kb.plans))
+    days = working_days(kb, read_settings(kb))
     found = preview(kb, args.plan, unit, at, days)
     unit_name = unit.name
     today = at.date()

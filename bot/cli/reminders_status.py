@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import TextIO
 
-from sqlalchemy.exc import ArgumentError
-
-from bot.db.engine import DEFAULT_DATABASE_URL, make_engine, make_session_factory, upgrade_database
+from bot.cli.common import UsageError, open_database, read_settings
+from bot.db.engine import make_session_factory
 from bot.services import deliveries
 
 __all__ = ["add_status_command", "run_status"]
@@ -26,7 +24,6 @@ __all__ = ["add_status_command", "run_status"]
 
 HELP_STATUS = "số tin nhắc hạn đang gửi, đã gửi, thất bại (nhật ký gửi tin)"
 HELP_JSON = "in JSON"
-BAD_DATABASE_URL = "Lỗi: DATABASE_URL không hợp lệ: {error}"
 LINES = (
     "Đang gửi (đã nhận, chưa xong): {pending}",
     "Đã gửi: {sent}",
@@ -48,16 +45,11 @@ def run_status(args: argparse.Namespace, stdout: TextIO) -> int | None:
     if not getattr(args, "reminders_status", False):
         return None
     try:
-        engine = make_engine(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
-    except ArgumentError as exc:
-        print(BAD_DATABASE_URL.format(error=exc), file=sys.stderr)
-        return 2
-    try:
-        upgrade_database(engine)
-        with make_session_factory(engine).begin() as session:
+        with open_database(read_settings()) as engine, make_session_factory(engine).begin() as session:
             found = deliveries.counts(session)
-    finally:
-        engine.dispose()
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     result = {"pending": found["claimed"], "sent": found["sent"], "failed": found["failed"],
               "retrying": found["retrying"]}
     if getattr(args, "json", False):

@@ -20,12 +20,12 @@ from typing import TextIO
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, or_, select
-from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from bot import exports
+from bot.cli.common import UsageError, open_database, read_settings
 from bot.clock import local_today
-from bot.db.engine import DEFAULT_DATABASE_URL, make_engine, make_session_factory, upgrade_database
+from bot.db.engine import make_session_factory
 from bot.db.models import UnitRecord
 from bot.services import audit, statuses, units
 from knowledge.loader import KnowledgeBase
@@ -62,7 +62,6 @@ UNIT_IS_GROUP = ("Lỗi: {unit!r} là tên một nhóm đơn vị, không phải
 UNIT_NOT_ADDED = ("Lỗi: đơn vị {unit!r} chưa có trong danh mục (gần giống: {close}). Nếu đúng tên, "
                   "thêm trước bằng lệnh: python -m bot units add {quoted} --plan {plan}")
 UNKNOWN_ITEM = "Lỗi: kế hoạch {plan} không có hạn hay nhiệm vụ {item!r}. Các hạn: {items}."
-BAD_DATABASE_URL = "Lỗi: DATABASE_URL không hợp lệ: {error}"
 BAD_OUT = "Lỗi: không ghi được tệp {path}: {error}"
 OUT_IS_DIR = "là một thư mục"
 NO_DIR = "thư mục không tồn tại"
@@ -91,10 +90,6 @@ OVERVIEW_MORE = " … và {count} đơn vị khác"
 LABEL_BLOCKED = "Vướng mắc"
 LABEL_MISSING = "Chưa báo cáo"
 EXPORTED = "Đã xuất {rows} dòng ({fmt}) ra {path}."
-
-
-class _Usage(Exception):
-    """Bad input: printed to stderr, exit code 2, the transaction rolled back."""
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -132,26 +127,15 @@ def run_command(args: argparse.Namespace, kb_loader: Callable[[], KnowledgeBase]
             _check_out(args.out)
         elif args.status_command == "overview" and args.item is not None:
             _check_item(kb, args.plan, args.item, today)
-        engine = _engine()
-        try:
-            upgrade_database(engine)
+        with open_database(read_settings(kb)) as engine:
             if args.command == "export":
                 return _export(engine, kb, args, today, stdout)
             if args.status_command == "submit":
                 return _submit(engine, kb, args, today, stdout)
             return _overview(engine, kb, args, today, stdout)
-        finally:
-            engine.dispose()
-    except _Usage as exc:
+    except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
-
-
-def _engine() -> Engine:
-    try:
-        return make_engine(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
-    except ArgumentError as exc:
-        raise _Usage(BAD_DATABASE_URL.format(error=exc)) from None
 
 
 def _now() -> dt.datetime:
@@ -160,28 +144,28 @@ def _now() -> dt.datetime:
 
 def _check_plan(kb: KnowledgeBase, plan: str) -> None:
     if plan not in kb.plans:
-        raise _Usage(UNKNOWN_PLAN.format(plan=plan, plans=", ".join(kb.plans)))
+        raise UsageError(UNKNOWN_PLAN.format(plan=plan, plans=", ".join(kb.plans)))
 
 
 def _check_item(kb: KnowledgeBase, plan: str, key: str, today: dt.date) -> None:
     if find_item(kb, plan, key, today, signed_dates(kb)) is None:
         known = [i.key for i in plan_items(kb, plan, today, signed_dates(kb)) if i.kind == "deadline"]
-        raise _Usage(UNKNOWN_ITEM.format(plan=plan, item=key, items=", ".join(known) or "—"))
+        raise UsageError(UNKNOWN_ITEM.format(plan=plan, item=key, items=", ".join(known) or "—"))
 
 
 def _check_out(path: Path) -> None:
     if path.is_dir():
-        raise _Usage(BAD_OUT.format(path=path, error=OUT_IS_DIR))
+        raise UsageError(BAD_OUT.format(path=path, error=OUT_IS_DIR))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise _Usage(BAD_OUT.format(path=path, error=NO_DIR))
+        raise UsageError(BAD_OUT.format(path=path, error=NO_DIR))
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise _Usage(BAD_OUT.format(path=path, error=NOT_WRITABLE))
+        raise UsageError(BAD_OUT.format(path=path, error=NOT_WRITABLE))
 
 
 def _resolve_unit(session: Session, kb: KnowledgeBase, plan: str, name: str) -> UnitRecord:
     """The unit record for a typed name: a record with the same key (for the plan or any plan),
-    else a KB unit (aliases, abbreviations, typos); unknown → `_Usage` with close names."""
+    else a KB unit (aliases, abbreviations, typos); unknown → `UsageError` with close names."""
     registry = kb.registry
     cleaned = units.clean_name(name)
     key = registry.key(cleaned)
@@ -195,14 +179,14 @@ def _resolve_unit(session: Session, kb: KnowledgeBase, plan: str, name: str) -> 
     try:
         resolved = registry.resolve(cleaned)
     except UnknownUnit as exc:
-        raise _Usage(UNKNOWN_UNIT.format(unit=name, close=", ".join(
+        raise UsageError(UNKNOWN_UNIT.format(unit=name, close=", ".join(
             _close_names(session, kb, plan, key, exc.suggestions)) or "—")) from None
     if resolved.id is None:  # classifies ("Sở …", "UBND xã …") but was never added
         close = _close_names(session, kb, plan, key, registry.suggest(cleaned))
-        raise _Usage(UNIT_NOT_ADDED.format(unit=name, close=", ".join(close) or "—", plan=plan,
+        raise UsageError(UNIT_NOT_ADDED.format(unit=name, close=", ".join(close) or "—", plan=plan,
                                            quoted=json.dumps(cleaned, ensure_ascii=False)))
     if resolved.id not in registry.units:
-        raise _Usage(UNIT_IS_GROUP.format(unit=name))
+        raise UsageError(UNIT_IS_GROUP.format(unit=name))
     record = session.scalars(select(UnitRecord).where(
         UnitRecord.kb_id == resolved.id, UnitRecord.plan.is_(None)).limit(1)).first()
     assert record is not None, "sync_kb_units adds a record for every KB unit"
@@ -325,7 +309,7 @@ def _export(engine: Engine, kb: KnowledgeBase, args: argparse.Namespace, today: 
         else:
             exports.write_csv(rows, args.out)
     except OSError as exc:
-        raise _Usage(BAD_OUT.format(path=args.out, error=exc.strerror or exc)) from None
+        raise UsageError(BAD_OUT.format(path=args.out, error=exc.strerror or exc)) from None
     with factory.begin() as session:
         audit.record(session, "status_exported", now=_now(), plan=args.plan, rows=len(rows),
                      format=args.format, via="cli")

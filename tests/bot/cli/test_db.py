@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.cli import main
 from bot.cli.db import IMPORT_REASONS, MAX_LINES_LISTED, add_commands, run_command
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import AuditEntry, UnitRecord, User
@@ -272,3 +273,14 @@ def test_units_remove_retires_the_unit_keeps_it_listed_as_removed_and_add_restor
     assert code == 0 and "Đã khôi phục" in out
     assert [r.retired_at for r in _rows(db_path, UnitRecord) if r.id == record.id] == [None]
     assert [a.action for a in _rows(db_path, AuditEntry)] == ["unit.add", "unit.remove", "unit.restore"]
+
+
+@pytest.mark.parametrize("argv", [["admin", "list"], ["db", "upgrade"], ["reminders", "status"],
+                                  ["status", "overview", "--plan", "lang-son"]])
+def test_every_database_command_reads_the_settings_as_the_bot_does(db_path, monkeypatch, capsys, argv):
+    # One reading of the settings for the whole CLI: a value the bot would refuse at start-up
+    # stops the command with exit 2 naming the variable, before the database is created.
+    monkeypatch.setenv("ADMIN_IDS", "555, abc")
+    code = main(argv, stdout=io.StringIO())
+    assert code == 2 and "ADMIN_IDS" in capsys.readouterr().err
+    assert not db_path.exists()
