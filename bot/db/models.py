@@ -6,7 +6,7 @@ for, and the leak guard refuses marked text before anything is logged) and the s
 notes of status reports and their drafts (checked by the same leak guard before they are kept).
 Times are aware UTC datetimes in Python whatever the database; Telegram ids are 64-bit.
 
-The migrations under `bot/migrations/versions/` create exactly these tables; a test compares the two.
+The migrations under `bot/db/migrations/versions/` create exactly these tables; a test compares the two.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Alembic environment: migrate the connection `bot.db.upgrade_database` hands over, or else
+"""Alembic environment: migrate the connection `bot.db.engine.upgrade_database` hands over, or else
 the database of `DATABASE_URL` (the `alembic` command line, for writing new revisions).
 
 Logging is deliberately not configured here: the application configures it once at its entry point.

@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-23
 
-Written by hand to match `bot/models.py` exactly (tests/bot/test_db.py compares the two), with
+Written by hand to match `bot/db/models.py` exactly (tests/bot/db/test_db.py compares the two), with
 the constraint names of `bot.db.NAMING_CONVENTION`.
 """
 

@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-23
 
-Written by hand to match `bot/models.py` exactly (tests/bot/test_db.py compares the two).
+Written by hand to match `bot/db/models.py` exactly (tests/bot/db/test_db.py compares the two).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Until this revision a unit could report on "xây dựng kế hoạch" (a duty) a
 hoạch" (its deadline) as two items. The knowledge base now links the two (`duty:` on the
 deadline), and a report names the deadline's item. Reports (and drafts) stored under one of the
 duty ids below are moved to the deadline occurrence that was current when they were made (the
-rule of `bot.items.find_item` for a bare id), and each (plan, unit, item) is numbered again in
+rule of `scheduler.items.find_item` for a bare id), and each (plan, unit, item) is numbered again in
 the order the reports were made, so the latest report stays the current one and every earlier
 one stays in the history. The links are written out here as they were when the revision was
 made: a migration must not change with later edits of the knowledge base.

@@ -8,7 +8,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-07
 
-Written by hand to match `bot/models.py` exactly (tests/bot/test_db.py compares the two).
+Written by hand to match `bot/db/models.py` exactly (tests/bot/db/test_db.py compares the two).
 """
 
 from __future__ import annotations
