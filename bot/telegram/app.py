@@ -1,4 +1,4 @@
-"""The Telegram application, assembled once: handlers in order, error handler, bot commands.
+"""The Telegram application, assembled once: handlers in order, error handler, jobs, bot commands.
 
 Handler groups run in order and any of them may stop an update:
 -2 admission (once only, private chat, flood limit); -1 membership changes and the leak
@@ -8,7 +8,6 @@ application for Telegram, for the console and for the tests; only the request tr
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import secrets
@@ -33,7 +32,8 @@ from telegram.request import BaseRequest
 from bot.core import Core
 from bot.jobs.delivery import schedule_delivery
 from bot.jobs.digest import schedule_digest
-from bot.services import deliveries, updates, users
+from bot.jobs.housekeeping import schedule_housekeeping
+from bot.services import users
 from handlers import (
     admin,
     announcements,
@@ -153,27 +153,10 @@ def add_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, questions.on_text))
     application.add_error_handler(errors.on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(forget_old_updates, interval=PRUNE_EVERY, first=60,
-                                            name="forget_old_updates")
         core: Core = application.bot_data["core"]
+        schedule_housekeeping(application)
         schedule_delivery(application, core, process=application.bot_data.get("process"))
         schedule_digest(application, core)
-
-
-# Telegram redelivers an update for at most 24 hours; ids older than this are never needed.
-KEEP_UPDATE_IDS = dt.timedelta(days=2)
-PRUNE_EVERY = dt.timedelta(hours=6)
-# Reminder planning looks back 30 days; finished deliveries older than this are never needed.
-KEEP_DELIVERIES = dt.timedelta(days=90)
-
-
-async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Keep the log tables small: update ids Telegram can no longer redeliver, old deliveries."""
-    core: Core = context.application.bot_data["core"]
-    with core.sessions.begin() as session:
-        removed = updates.prune_updates(session, core.now() - KEEP_UPDATE_IDS)
-        finished = deliveries.prune(session, core.now() - KEEP_DELIVERIES)
-    logger.info("Forgot %s processed update ids and %s finished deliveries", removed, finished)
 
 
 async def _post_init(application: Application) -> None:

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Delivery, ProcessedUpdate
+from bot.jobs.housekeeping import KEEP_DELIVERIES, KEEP_UPDATE_IDS, forget_old_updates
 from bot.services import deliveries
 from bot.settings import Settings, SettingsError
-from bot.telegram.app import KEEP_DELIVERIES, KEEP_UPDATE_IDS, build_application, forget_old_updates
+from bot.telegram.app import build_application
 from bot.telegram.serve import open_core, webhook_options
 from bot.telegram.transport import LOCAL_TOKEN, LocalBotApi, LocalUser
 from knowledge.loader import DEFAULT_ROOT
