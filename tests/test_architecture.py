@@ -1,7 +1,8 @@
 """The import rules of the layout (ARCHITECTURE.md): every arrow points down.
 
-knowledge (pure) ← scheduler (pure time rules) ← bot (db, services, jobs, cli) ← handlers ←
-bot.telegram. Checked on every import statement of the source, function-level ones included.
+knowledge (pure) ← scheduler (pure time rules) ← bot (settings, core, db, services) ← bot.jobs,
+handlers ← bot.telegram ← bot.cli. Checked on every import statement of the source,
+function-level ones included.
 """
 
 from __future__ import annotations
@@ -60,8 +61,23 @@ def test_only_the_telegram_package_imports_the_handlers(path):
     assert not _reaches(_imports(path), ("handlers",)), _name(path)
 
 
+def _application_core() -> list[Path]:
+    """bot/ without its entry points and jobs: settings, core, db, services and the helpers."""
+    outer = [ROOT / "bot" / name for name in ("cli", "jobs", "telegram")]
+    return [p for p in _modules("bot")
+            if p.name != "__main__.py" and not any(p.is_relative_to(o) for o in outer)]
+
+
+@pytest.mark.parametrize("path", _application_core(), ids=_name)
+def test_services_and_the_database_import_no_entry_point_and_no_job(path):
+    assert not _reaches(_imports(path), ("bot.cli", "bot.jobs", "bot.telegram", "handlers"))
+
+
 def test_the_rules_see_every_import():
     # The checks above would pass vacuously if they read the wrong files.
     app = _imports(ROOT / "bot" / "telegram" / "app.py")
     assert "handlers" in app and any(m.startswith("telegram") for m in app)
     assert "knowledge.loader" in _imports(ROOT / "scheduler" / "items.py")
+    core = _application_core()
+    assert ROOT / "bot" / "services" / "users.py" in core and ROOT / "bot" / "db" / "models.py" in core
+    assert ROOT / "bot" / "jobs" / "delivery.py" not in core
