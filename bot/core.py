@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
 from bot.flood import FloodLimiter
-from bot.items import signed_dates
 from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase
+from scheduler.items import signed_dates
 from scheduler.workdays import WorkingDays
 
 __all__ = ["Core", "get_core", "utc_now", "working_days"]

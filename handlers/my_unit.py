@@ -6,7 +6,6 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core import Core, get_core
-from bot.items import Task, unit_tasks
 from handlers import callbacks, onboarding, texts
 from handlers.common import (
     Button,
@@ -21,6 +20,7 @@ from handlers.common import (
 )
 from knowledge import texts as kb_texts
 from knowledge.render import to_html
+from scheduler.items import Task, unit_tasks
 from scheduler.occurrences import DeadlineOccurrence, around
 
 __all__ = ["deadlines", "duties", "duties_page", "help_command", "office_contacts"]

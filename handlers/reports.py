@@ -15,7 +15,6 @@ from telegram.ext import ContextTypes
 
 from bot import leak_guard
 from bot.core import Core, get_core
-from bot.items import Item, find_item, unit_items
 from bot.services import drafts, statuses, units, users
 from handlers import callbacks, guard, onboarding, texts
 from handlers import report_texts as rt
@@ -33,6 +32,7 @@ from handlers.common import (
     short_label,
     user_state,
 )
+from scheduler.items import Item, find_item, unit_items
 
 __all__ = [
     "REPORT_CONFIRM",

@@ -6,7 +6,7 @@ from telegram import Message
 from telegram.constants import MessageLimit
 from telegram.ext import CallbackContext
 
-from bot.models import User
+from bot.db.models import User
 from bot.services import users
 from handlers.common import notify
 from tests.handlers.conftest import ALICE, BOB, NOW

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import AuditEntry, StatusRecord
+from bot.db.models import AuditEntry, StatusRecord
 from handlers import callbacks, texts
 from handlers import report_texts as rt
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
