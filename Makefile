@@ -34,12 +34,12 @@ node_modules/.installed: package.json package-lock.json
 test: install-dev node_modules/.installed
 	$(PY) -m bot kb check
 	$(PY) -m ruff check .
-	$(PY) -m mypy --follow-imports=silent bot handlers scheduler
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 lint: install-dev
 	$(PY) -m ruff check .
-	$(PY) -m mypy --follow-imports=silent bot handlers scheduler
+	$(PY) -m mypy
 
 kb-check: install
 	$(PY) -m bot kb check

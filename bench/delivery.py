@@ -13,12 +13,12 @@ from pathlib import Path
 
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.serve import open_core
+from bot.jobs.delivery import deliver_due
 from bot.services import contacts, subscriptions, units, users
 from bot.settings import Settings
-from bot.transport import LOCAL_TOKEN, LocalBotApi
+from bot.telegram.serve import open_core
+from bot.telegram.transport import LOCAL_TOKEN, LocalBotApi
 from knowledge.loader import DEFAULT_ROOT
-from scheduler.delivery import deliver_due
 
 __all__ = ["print_delivery", "run_delivery"]
 

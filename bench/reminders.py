@@ -25,9 +25,9 @@ import statistics
 import time
 from zoneinfo import ZoneInfo
 
-from bot.items import signed_dates
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_knowledge
 from knowledge.units import ResolvedUnit
+from scheduler.items import signed_dates
 from scheduler.occurrences import occurrences
 from scheduler.planning import DEFAULT_LEAD_DAYS, SubscriptionView, plan_reminders
 

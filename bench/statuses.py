@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from bot import exports
-from bot.db import make_engine, make_session_factory, upgrade_database
-from bot.items import signed_dates, unit_items
-from bot.models import Contact, StatusRecord, UnitRecord, User
+from bot.db.engine import make_engine, make_session_factory, upgrade_database
+from bot.db.models import Contact, StatusRecord, UnitRecord, User
 from bot.services import statuses, units
 from bot.services.statuses import make_receipt
 from knowledge.loader import DEFAULT_ROOT, load_knowledge
+from scheduler.items import signed_dates, unit_items
 
 __all__ = ["print_statuses", "run_statuses"]
 

@@ -31,12 +31,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from telegram import Update
 
-from bot.app import build_application
-from bot.models import StatusRecord
-from bot.serve import freeze_startup_objects, open_core
+from bot.db.models import StatusRecord
 from bot.services import contacts, units, users
 from bot.settings import Settings
-from bot.transport import LOCAL_TOKEN, LocalBotApi, LocalUser
+from bot.telegram.app import build_application
+from bot.telegram.serve import freeze_startup_objects, open_core
+from bot.telegram.transport import LOCAL_TOKEN, LocalBotApi, LocalUser
 from knowledge.answers import Assistant
 from knowledge.loader import DEFAULT_ROOT, load_knowledge
 from knowledge.render import to_html

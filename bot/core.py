@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.flood import FloodLimiter
-from bot.items import signed_dates
 from bot.services import users
 from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase
+from scheduler.items import signed_dates
 from scheduler.workdays import WorkingDays
 
 __all__ = ["CONTEXT_TYPES", "App", "Context", "Core", "UserState", "get_core", "utc_now", "working_days"]

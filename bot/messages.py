@@ -61,6 +61,7 @@ ASK_MARKED = (
 SUGGESTIONS = "Câu hỏi liên quan (gõ số để chọn):"
 BAD_CHOICE = "Hãy gõ một số từ 1 đến {count}, hoặc nhập câu hỏi mới."
 BAD_SETTING = "Lỗi cấu hình: {error}"
+BAD_DATABASE_URL = "Lỗi: DATABASE_URL không hợp lệ: {error}"
 NO_TOKEN_CONSOLE = "Chưa đặt TELEGRAM_BOT_TOKEN: mở chế độ console trên terminal."
 CONSOLE_WELCOME = (
     "Trợ lý bảo vệ bí mật nhà nước — chế độ console.\n"

@@ -1,4 +1,5 @@
-"""Telegram handlers (thin: parse the update, call a service, render the reply).
+"""Telegram handlers (thin: parse the update, call a service or `knowledge`, render the reply).
 
-Empty until the Telegram issue; the console and the CLI call `knowledge.answers` directly.
+No SQL and no business rules here; every sentence comes from a texts module. Only
+`bot.telegram.app` imports this package, to assemble the application.
 """

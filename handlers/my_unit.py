@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core import Context, Core, get_core
-from bot.items import Task, unit_tasks
 from handlers import callbacks, onboarding, texts
 from handlers.common import (
     Button,
@@ -19,6 +18,8 @@ from handlers.common import (
 )
 from knowledge import texts as kb_texts
 from knowledge.render import to_html
+from knowledge.reply import relative
+from scheduler.items import Task, unit_tasks
 from scheduler.occurrences import DeadlineOccurrence, around
 
 __all__ = ["deadlines", "duties", "duties_page", "help_command", "office_contacts"]
@@ -149,12 +150,12 @@ async def deadlines(update: Update, context: Context) -> None:
 
 def _line(core: Core, occurrence: DeadlineOccurrence) -> str:
     deadline = occurrence.deadline
-    relative = kb_texts.relative_due(occurrence.due, core.today())
+    when = relative(occurrence.due, core.today())
     if deadline.due.recurrence:
-        relative += texts.YEARLY
+        when += texts.YEARLY
     doc = core.kb.documents[deadline.doc_id]
     return texts.DEADLINE_LINE.format(due=f"{occurrence.due:%d/%m/%Y}", title=escape(deadline.title),
-                                      relative=relative, source=escape(f"{doc.short}, {deadline.ref}"))
+                                      relative=when, source=escape(f"{doc.short}, {deadline.ref}"))
 
 
 async def office_contacts(update: Update, context: Context) -> None:

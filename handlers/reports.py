@@ -14,7 +14,6 @@ from telegram import Update
 
 from bot import leak_guard
 from bot.core import Context, Core, get_core
-from bot.items import Item, find_item, unit_items
 from bot.services import drafts, statuses, units, users
 from handlers import callbacks, guard, onboarding, texts
 from handlers import report_texts as rt
@@ -32,6 +31,7 @@ from handlers.common import (
     reply,
     short_label,
 )
+from scheduler.items import Item, find_item, unit_items
 
 __all__ = [
     "REPORT_CONFIRM",

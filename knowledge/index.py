@@ -55,7 +55,7 @@ class SearchIndex:
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.lengths: list[float] = []
         for idx, entry in enumerate(self.entries):
-            counts: Counter[str] = Counter()
+            counts: defaultdict[str, float] = defaultdict(int)
             for text, weight in self._fields(entry):
                 for term in terms(self.syllables_of(text)):
                     counts[term] += weight

@@ -54,8 +54,9 @@ class PlanLens:
         for entry in kb.entries:
             if entry.plan is None:
                 refs = " ".join(c.ref for c in getattr(entry, "cites", ()))
-                cited = {self.kb.documents[c.doc_id].plan for c in getattr(entry, "cites", ())
-                         if c.doc_id in self.kb.documents and self.kb.documents[c.doc_id].plan}
+                documents = self.kb.documents
+                cited = {cited_plan for c in getattr(entry, "cites", ())
+                         if c.doc_id in documents and (cited_plan := documents[c.doc_id].plan)}
                 self._naming[entry.id] = frozenset(self.plans_named(f"{entry.body} {refs}") | cited)
 
     def names_plans(self, entry: Entry) -> bool:

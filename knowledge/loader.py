@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from knowledge.model import (
     Change,
@@ -70,9 +71,9 @@ ENTRY_KEYS: dict[str, frozenset[str]] = {
     "contact": COMMON | {"units", "phones"},
     "faq": COMMON | {"question", "cites", "units"},
     "change": COMMON | {"cites"},
-    "term": {"type", "term", "expansion", "expand", "case", "keywords", "title"},
-    "unit": {"type", "name", "aliases", "groups", "since", "until", "successors"},
-    "group": {"type", "name", "aliases", "groups", "prefixes"},
+    "term": frozenset({"type", "term", "expansion", "expand", "case", "keywords", "title"}),
+    "unit": frozenset({"type", "name", "aliases", "groups", "since", "until", "successors"}),
+    "group": frozenset({"type", "name", "aliases", "groups", "prefixes"}),
 }
 ENTRY_REQUIRED: dict[str, tuple[str, ...]] = {
     "duty": ("title", "units"),
@@ -290,8 +291,8 @@ def _due(value: str, where: tuple[str, int], problems: list[Problem]) -> DueRule
     match = _DUE.match(value)
     try:
         if match and match[1]:
-            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
-            return DueRule("date", day.year, day.month, day.day)
+            date = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            return DueRule("date", date.year, date.month, date.day)
         if match and match[4]:
             year, month = int(match[4]), int(match[5])
             last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
@@ -372,69 +373,13 @@ def _label(path: Path, root: Path) -> str:
 
 
 def _build_documents(raw_files: list[_RawFile], problems: list[Problem]) -> dict[str, Document]:
+    """Each file's front matter as a `Document`, checked, then the links between documents."""
     documents: dict[str, Document] = {}
     for raw in raw_files:
-        front, path = raw.front, raw.path
-
-        def at(key: str, front: _Attrs = front, path: str = path) -> tuple[str, int]:
-            return (path, front.lines.get(key, 1))
-
-        values = front.values
-        for key in values:
-            if key not in DOC_KEYS:
-                problems.append(Problem(*at(key), f"unknown front-matter key {key!r}"))
-        missing = [k for k in DOC_REQUIRED if not values.get(k)]
-        kind = values.get("kind", "")
-        if kind not in ("units", "glossary", "faq") and not values.get("short"):
-            missing.append("short")
-        if missing:
-            problems.append(Problem(path, 1, f"front matter lacks {', '.join(missing)}"))
-        doc_id = values.get("id", "")
-        if not doc_id:
-            continue
-        if not _ID.match(doc_id):
-            problems.append(Problem(*at("id"), f"bad document id {doc_id!r} (use kebab-case)"))
-        if doc_id in documents:
-            problems.append(Problem(*at("id"), f"duplicate document id {doc_id!r} "
-                                    f"(also in {documents[doc_id].file})"))
-            continue
-        if kind not in DOC_KINDS:
-            problems.append(Problem(*at("kind"), f"unknown document kind {kind!r}"))
-        status = values.get("status")
-        if status is not None and status not in STATUSES:
-            problems.append(Problem(*at("status"), f"unknown status {status!r}"))
-        dates = {}
-        for key in ("signed", "effective", "ended", "as_of"):
-            if values.get(key):
-                dates[key] = _date(values[key], at(key), problems)
-        doc = Document(
-            id=doc_id,
-            kind=kind,
-            title=values.get("title", doc_id),
-            short=values.get("short") or values.get("title", doc_id),
-            file=path,
-            number=values.get("number") or None,
-            issuer=values.get("issuer") or None,
-            signed=dates.get("signed"),
-            signer=values.get("signer") or None,
-            effective=dates.get("effective"),
-            ended=dates.get("ended"),
-            status=status,
-            replaced_by=values.get("replaced_by") or None,
-            replaces=_split_list(values.get("replaces", "")),
-            plan=values.get("plan") or None,
-            province=values.get("province") or None,
-            implements=values.get("implements") or None,
-            aliases=_split_list(values.get("aliases", "")),
-            source=values.get("source") or None,
-            note=values.get("note") or None,
-            guides=_split_list(values.get("guides", "")),
-            as_of=dates.get("as_of"),
-            level=values.get("level") or None,
-            special_zones=_yes_no(values.get("special_zones"), at("special_zones"), problems),
-        )
-        _check_document(doc, at, values.keys(), problems)
-        documents[doc_id] = doc
+        doc = _document_of(raw, documents, problems)
+        if doc is not None:
+            _check_document(doc, _front_at(raw), raw.front.values.keys(), problems)
+            documents[doc.id] = doc
     for doc in documents.values():
         for ref in (doc.replaced_by, *doc.replaces, *doc.guides):
             if ref and ref not in documents:
@@ -443,7 +388,76 @@ def _build_documents(raw_files: list[_RawFile], problems: list[Problem]) -> dict
     return documents
 
 
-def _check_document(doc: Document, at, present: Collection[str], problems: list[Problem]) -> None:
+_At = Callable[[str], tuple[str, int]]
+
+
+def _front_at(raw: _RawFile) -> _At:
+    """Where a front-matter key of `raw` is written (line 1 when it is not)."""
+    def at(key: str) -> tuple[str, int]:
+        return (raw.path, raw.front.lines.get(key, 1))
+    return at
+
+
+def _document_of(raw: _RawFile, documents: Mapping[str, Document],
+                 problems: list[Problem]) -> Document | None:
+    """The document a file's front matter describes, or None when it has no usable new id."""
+    values, path, at = raw.front.values, raw.path, _front_at(raw)
+    for key in values:
+        if key not in DOC_KEYS:
+            problems.append(Problem(*at(key), f"unknown front-matter key {key!r}"))
+    missing = [k for k in DOC_REQUIRED if not values.get(k)]
+    kind = values.get("kind", "")
+    if kind not in ("units", "glossary", "faq") and not values.get("short"):
+        missing.append("short")
+    if missing:
+        problems.append(Problem(path, 1, f"front matter lacks {', '.join(missing)}"))
+    doc_id = values.get("id", "")
+    if not doc_id:
+        return None
+    if not _ID.match(doc_id):
+        problems.append(Problem(*at("id"), f"bad document id {doc_id!r} (use kebab-case)"))
+    if doc_id in documents:
+        problems.append(Problem(*at("id"), f"duplicate document id {doc_id!r} "
+                                f"(also in {documents[doc_id].file})"))
+        return None
+    if kind not in DOC_KINDS:
+        problems.append(Problem(*at("kind"), f"unknown document kind {kind!r}"))
+    status = values.get("status")
+    if status is not None and status not in STATUSES:
+        problems.append(Problem(*at("status"), f"unknown status {status!r}"))
+    dates = {}
+    for key in ("signed", "effective", "ended", "as_of"):
+        if values.get(key):
+            dates[key] = _date(values[key], at(key), problems)
+    return Document(
+        id=doc_id,
+        kind=kind,
+        title=values.get("title", doc_id),
+        short=values.get("short") or values.get("title", doc_id),
+        file=path,
+        number=values.get("number") or None,
+        issuer=values.get("issuer") or None,
+        signed=dates.get("signed"),
+        signer=values.get("signer") or None,
+        effective=dates.get("effective"),
+        ended=dates.get("ended"),
+        status=status,
+        replaced_by=values.get("replaced_by") or None,
+        replaces=_split_list(values.get("replaces", "")),
+        plan=values.get("plan") or None,
+        province=values.get("province") or None,
+        implements=values.get("implements") or None,
+        aliases=_split_list(values.get("aliases", "")),
+        source=values.get("source") or None,
+        note=values.get("note") or None,
+        guides=_split_list(values.get("guides", "")),
+        as_of=dates.get("as_of"),
+        level=values.get("level") or None,
+        special_zones=_yes_no(values.get("special_zones"), at("special_zones"), problems),
+    )
+
+
+def _check_document(doc: Document, at: _At, present: Collection[str], problems: list[Problem]) -> None:
     if doc.kind == "plan":
         if not doc.plan:
             problems.append(Problem(doc.file, 1, "a plan needs 'plan: <slug>'"))
@@ -510,7 +524,8 @@ def _entry_type(raw: _RawEntry, doc: Document, path: str, problems: list[Problem
     return etype
 
 
-def _build_terms(raw: _RawFile, documents: dict[str, Document], problems) -> list[Term]:
+def _build_terms(raw: _RawFile, documents: dict[str, Document],
+                 problems: list[Problem]) -> list[Term]:
     doc = documents.get(raw.front.values.get("id", ""))
     if doc is None or doc.kind != "glossary":
         return []
@@ -531,7 +546,8 @@ def _build_terms(raw: _RawFile, documents: dict[str, Document], problems) -> lis
     return out
 
 
-def _build_units(raw_files, documents, problems) -> tuple[list[Unit], list[Group]]:
+def _build_units(raw_files: list[_RawFile], documents: dict[str, Document],
+                 problems: list[Problem]) -> tuple[list[Unit], list[Group]]:
     units: list[Unit] = []
     groups: list[Group] = []
     for raw in raw_files:
@@ -541,8 +557,8 @@ def _build_units(raw_files, documents, problems) -> tuple[list[Unit], list[Group
         for entry in raw.entries:
             etype = _entry_type(entry, doc, raw.path, problems)
             v = entry.attrs.values
-            common = dict(id=entry.id, name=v.get("name", ""), aliases=_split_list(v.get("aliases", "")),
-                          groups=_split_list(v.get("groups", "")), file=raw.path, line=entry.line)
+            name, aliases = v.get("name", ""), _split_list(v.get("aliases", ""))
+            member_of = _split_list(v.get("groups", ""))
             if etype == "unit":
                 where = (raw.path, entry.line)
                 since = _date(v["since"], where, problems) if v.get("since") else None
@@ -554,9 +570,11 @@ def _build_units(raw_files, documents, problems) -> tuple[list[Unit], list[Group
                     problems.append(Problem(*where, f"{entry.id}: 'successors' needs 'until'"))
                 if since and until and until < since:
                     problems.append(Problem(*where, f"{entry.id}: 'until' before 'since'"))
-                units.append(Unit(**common, since=since, until=until, successors=successors))
+                units.append(Unit(entry.id, name, aliases, member_of, raw.path, entry.line,
+                                  since=since, until=until, successors=successors))
             elif etype == "group":
-                groups.append(Group(**common, prefixes=_split_list(v.get("prefixes", ""))))
+                groups.append(Group(entry.id, name, aliases, member_of, _split_list(v.get("prefixes", "")),
+                                    raw.path, entry.line))
     return units, groups
 
 
@@ -594,7 +612,7 @@ def _holidays_of(raw: _RawFile, year: int, problems: list[Problem]) -> Iterator[
     for entry in raw.entries:
         v, lines = entry.attrs.values, entry.attrs.lines
 
-        def at(key: str, lines=lines, entry=entry) -> tuple[str, int]:
+        def at(key: str, lines: dict[str, int] = lines, entry: _RawEntry = entry) -> tuple[str, int]:
             return (raw.path, lines.get(key, entry.line))
 
         if v.get("type") != "holiday":
@@ -637,7 +655,8 @@ def _holidays_of(raw: _RawFile, year: int, problems: list[Problem]) -> Iterator[
         yield holiday
 
 
-def _check_unit_graph(units, groups, registry: UnitRegistry, problems) -> None:
+def _check_unit_graph(units: list[Unit], groups: list[Group], registry: UnitRegistry,
+                      problems: list[Problem]) -> None:
     group_ids = {g.id for g in groups}
     unit_ids = {u.id for u in units}
     for unit in units:
@@ -645,14 +664,15 @@ def _check_unit_graph(units, groups, registry: UnitRegistry, problems) -> None:
             if successor not in unit_ids or successor == unit.id:
                 problems.append(Problem(unit.file, unit.line,
                                         f"{unit.id}: unknown successor {successor!r}"))
-    for record in [*units, *groups]:
+    records: list[Unit | Group] = [*units, *groups]
+    for record in records:
         for gid in record.groups:
             if gid not in group_ids:
                 problems.append(Problem(record.file, record.line, f"{record.id}: unknown group {gid!r}"))
         if record.id in registry.ancestors(record.id):
             problems.append(Problem(record.file, record.line, f"{record.id}: group cycle"))
     seen: dict[str, str] = {}
-    for record in [*units, *groups]:
+    for record in records:
         for name in (record.name, *record.aliases):
             key = registry.key(name)
             if key in seen and seen[key] != record.id:
@@ -661,14 +681,21 @@ def _check_unit_graph(units, groups, registry: UnitRegistry, problems) -> None:
             seen.setdefault(key, record.id)
 
 
-def _build_entries(raw: _RawFile, doc: Document, registry: UnitRegistry, problems) -> Iterator[Entry]:
+# The fields every entry type has (those of `Entry`), as read from one raw entry.
+_Common = dict[str, Any]
+
+
+def _build_entries(raw: _RawFile, doc: Document, registry: UnitRegistry,
+                   problems: list[Problem]) -> Iterator[Entry]:
+    """The entries of one document's file, each as its type's record; a broken one is reported
+    and left out."""
     for entry in raw.entries:
         etype = _entry_type(entry, doc, raw.path, problems)
         if etype is None:
             continue
         v, lines = entry.attrs.values, entry.attrs.lines
 
-        def at(key: str, lines=lines, entry=entry) -> tuple[str, int]:
+        def at(key: str, lines: dict[str, int] = lines, entry: _RawEntry = entry) -> tuple[str, int]:
             return (raw.path, lines.get(key, entry.line))
 
         if not entry.body:
@@ -680,63 +707,92 @@ def _build_entries(raw: _RawFile, doc: Document, registry: UnitRegistry, problem
         if _STALE_LAW.search(fold(entry.body)) and dt.date.today() > dt.date(2026, 2, 28):
             problems.append(Problem(raw.path, entry.line,
                                     f"entry {entry.id!r}: states Luật 29/2018/QH14 as in force"))
-        unit_ids = []
-        for name in _split_list(v.get("units", "")):
-            uid = registry.exact(name)
-            if uid is None:
-                hint = ", ".join(registry.suggest(name, groups=True))
-                problems.append(Problem(*at("units"), f"entry {entry.id!r}: unknown unit {name!r}"
-                                        + (f" (close: {hint})" if hint else "")))
-            elif uid not in unit_ids:
-                unit_ids.append(uid)
-        common = dict(
+        common: _Common = dict(
             id=entry.id, type=etype, doc_id=doc.id, plan=doc.plan, title=v["title"],
             body=entry.body, file=raw.path, line=entry.line, ref=v.get("ref") or None,
-            keywords=_split_list(v.get("keywords", "")), units=tuple(unit_ids),
+            keywords=_split_list(v.get("keywords", "")),
+            units=_unit_ids(entry.id, v.get("units", ""), at, registry, problems),
         )
-        if etype == "duty":
-            yield Duty(**common)
-        elif etype == "fact":
-            yield Fact(**common)
-        elif etype == "contact":
-            yield Contact(**common, phones=_split_list(v.get("phones", "")))
-        elif etype == "deadline":
-            due = _due(v["due"], at("due"), problems)
-            first = v.get("from")
-            if first and not first.isdigit():
-                problems.append(Problem(*at("from"), f"entry {entry.id!r}: 'from' must be a year"))
-                first = None
-            if due is not None:
-                yield Deadline(**common, due=due, due_text=v.get("due_text") or None,
-                               first_year=int(first) if first else None, duty=v.get("duty") or None)
-        elif etype == "provision":
-            article, clause, verified = v["article"], v.get("clause"), v.get("verified", "clause")
-            if not article.isdigit() or (clause and not clause.isdigit()):
-                problems.append(Problem(*at("article"), f"entry {entry.id!r}: article and clause "
-                                                        "must be numbers"))
-                continue
-            if verified not in VERIFIED:
-                problems.append(Problem(*at("verified"), f"entry {entry.id!r}: verified is 'clause' "
-                                                         f"or 'article', not {verified!r}"))
-                continue
-            if verified == "article" and (clause or v.get("point")):
-                problems.append(Problem(*at("verified"), f"entry {entry.id!r}: verified only at "
-                                        "article level, so it cannot cite a clause or point"))
-                continue
-            yield Provision(**common, article=int(article), clause=int(clause) if clause else None,
-                            point=v.get("point") or None, verified=verified)
-        elif etype in ("faq", "change"):
-            cites = []
-            for text in _split_list(v["cites"]):
-                doc_id, _, ref = text.partition(" ")
-                cites.append(Citation(doc_id, ref.strip()))
-            if etype == "faq":
-                yield FaqEntry(**common, question=v["question"], cites=tuple(cites))
-            else:
-                yield Change(**common, cites=tuple(cites))
+        built = _typed_entry(common, v, at, problems)
+        if built is not None:
+            yield built
 
 
-def _check_citations(entries: list[Entry], documents: Mapping[str, Document], problems) -> None:
+def _unit_ids(entry_id: str, names: str, at: _At, registry: UnitRegistry,
+              problems: list[Problem]) -> tuple[str, ...]:
+    """The registry ids of the units an entry names, each once; an unknown name is reported."""
+    unit_ids: list[str] = []
+    for name in _split_list(names):
+        uid = registry.exact(name)
+        if uid is None:
+            hint = ", ".join(registry.suggest(name, groups=True))
+            problems.append(Problem(*at("units"), f"entry {entry_id!r}: unknown unit {name!r}"
+                                    + (f" (close: {hint})" if hint else "")))
+        elif uid not in unit_ids:
+            unit_ids.append(uid)
+    return tuple(unit_ids)
+
+
+def _typed_entry(common: _Common, v: dict[str, str], at: _At,
+                 problems: list[Problem]) -> Entry | None:
+    """The record of the entry's type, from the common fields and the type's own attributes."""
+    etype = common["type"]
+    if etype == "duty":
+        return Duty(**common)
+    if etype == "fact":
+        return Fact(**common)
+    if etype == "contact":
+        return Contact(**common, phones=_split_list(v.get("phones", "")))
+    if etype == "deadline":
+        return _deadline(common, v, at, problems)
+    if etype == "provision":
+        return _provision(common, v, at, problems)
+    if etype in ("faq", "change"):
+        cites = []
+        for text in _split_list(v["cites"]):
+            doc_id, _, ref = text.partition(" ")
+            cites.append(Citation(doc_id, ref.strip()))
+        if etype == "faq":
+            return FaqEntry(**common, question=v["question"], cites=tuple(cites))
+        return Change(**common, cites=tuple(cites))
+    return None
+
+
+def _deadline(common: _Common, v: dict[str, str], at: _At,
+              problems: list[Problem]) -> Deadline | None:
+    due = _due(v["due"], at("due"), problems)
+    first = v.get("from")
+    if first and not first.isdigit():
+        problems.append(Problem(*at("from"), f"entry {common['id']!r}: 'from' must be a year"))
+        first = None
+    if due is None:
+        return None
+    return Deadline(**common, due=due, due_text=v.get("due_text") or None,
+                    first_year=int(first) if first else None, duty=v.get("duty") or None)
+
+
+def _provision(common: _Common, v: dict[str, str], at: _At,
+               problems: list[Problem]) -> Provision | None:
+    entry_id = common["id"]
+    article, clause, verified = v["article"], v.get("clause"), v.get("verified", "clause")
+    if not article.isdigit() or (clause and not clause.isdigit()):
+        problems.append(Problem(*at("article"), f"entry {entry_id!r}: article and clause "
+                                                "must be numbers"))
+        return None
+    if verified not in VERIFIED:
+        problems.append(Problem(*at("verified"), f"entry {entry_id!r}: verified is 'clause' "
+                                                 f"or 'article', not {verified!r}"))
+        return None
+    if verified == "article" and (clause or v.get("point")):
+        problems.append(Problem(*at("verified"), f"entry {entry_id!r}: verified only at "
+                                "article level, so it cannot cite a clause or point"))
+        return None
+    return Provision(**common, article=int(article), clause=int(clause) if clause else None,
+                     point=v.get("point") or None, verified=verified)
+
+
+def _check_citations(entries: list[Entry], documents: Mapping[str, Document],
+                     problems: list[Problem]) -> None:
     articles: dict[str, set[int]] = {}
     for e in entries:
         if isinstance(e, Provision):

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
-import markdown as md
+import markdown as md  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "TELEGRAM_LIMIT",
@@ -123,7 +123,8 @@ def _markdown(source: str) -> str:
     converter = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = md.Markdown(output_format="html")
-    return converter.reset().convert(source)
+    html: str = converter.reset().convert(source)
+    return html
 
 
 def _convert(source: str, keep_tags: bool) -> str:
@@ -241,7 +242,8 @@ def _hard_split(line: str, limit: int) -> list[str]:
 
 def _balance(chunks: list[str]) -> list[str]:
     """Close tags left open at the end of a chunk and reopen them at the start of the next."""
-    out, carry = [], []
+    out: list[str] = []
+    carry: list[str] = []
     for chunk in chunks:
         text = "".join(f"<{t}>" for t in carry) + chunk
         stack: list[str] = []

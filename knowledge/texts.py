@@ -1,7 +1,4 @@
-"""Every Vietnamese sentence the answering feature shows, in one place for review; also the one
-wording of a due date relative to today (`relative_due`), which /hanchot and reminders use too."""
-
-import datetime as dt
+"""Every Vietnamese sentence the answering feature shows, in one place for review."""
 
 EMPTY_QUESTION = "Bạn chưa nhập câu hỏi. Hãy gõ câu hỏi về kế hoạch hoặc pháp luật bảo vệ bí mật nhà nước."
 
@@ -64,20 +61,6 @@ DUE_YEARLY = "Hạn: ngày {day} hằng năm; lần tới: {next} — {relative}
 DAYS_LEFT = "còn {days} ngày"
 DUE_TODAY = "hạn là hôm nay"
 DAYS_PAST = "đã qua hạn {days} ngày"
-
-
-def relative_due(due: dt.date, today: dt.date) -> str:
-    """How far `due` is from `today` in words: "còn 3 ngày", "hạn là hôm nay", "đã qua hạn 2 ngày".
-
-    The one wording of it, for answers, /hanchot, reminders and the catch-up message alike.
-    """
-    days = (due - today).days
-    if days > 0:
-        return DAYS_LEFT.format(days=days)
-    if days == 0:
-        return DUE_TODAY
-    return DAYS_PAST.format(days=-days)
-
 
 DUTIES_HEADER = "**Nhiệm vụ của {unit}** theo {plan}:"
 GROUP_DUTIES_HEADER = "Ngoài ra, đơn vị còn thực hiện các nhiệm vụ chung giao cho nhóm đơn vị của mình:"

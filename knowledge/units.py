@@ -74,7 +74,8 @@ class UnitRegistry:
         self.units = {u.id: u for u in units}
         self.groups = {g.id: g for g in groups}
         self._by_key: dict[str, str] = {}
-        for record in [*self.units.values(), *self.groups.values()]:
+        records: list[Unit | Group] = [*self.units.values(), *self.groups.values()]
+        for record in records:
             for name in (record.name, *record.aliases):
                 self._by_key.setdefault(self.key(name), record.id)
         self._keys = list(self._by_key)

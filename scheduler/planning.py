@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 from knowledge.loader import KnowledgeBase
 from knowledge.model import Deadline
-from knowledge.texts import relative_due
+from knowledge.reply import relative
 from knowledge.units import ResolvedUnit
 from scheduler import texts
 from scheduler.occurrences import DeadlineOccurrence, occurrences
@@ -336,7 +336,7 @@ def reminder_text(reminder: Reminder, kb: KnowledgeBase, today: dt.date) -> str:
     days = (occurrence.due - today).days
     head = texts.HEAD_UPCOMING if days > 0 else texts.HEAD_DUE_TODAY if days == 0 else texts.HEAD_OVERDUE
     lines = [head.format(title=deadline.title),
-             texts.DUE.format(due=f"{occurrence.due:%d/%m/%Y}", relative=relative_due(occurrence.due, today))]
+             texts.DUE.format(due=f"{occurrence.due:%d/%m/%Y}", relative=relative(occurrence.due, today))]
     if deadline.due_text:
         lines.append(texts.WORDING.format(text=deadline.due_text.rstrip(".")))
     lines.append(texts.SOURCE.format(source=_source(kb, deadline)))
@@ -359,7 +359,7 @@ def catch_up_text(reminders: Iterable[Reminder], kb: KnowledgeBase, today: dt.da
         state = texts.STATE_LABELS.get(states.get(occurrence.key, ""), texts.STATE_NOT_REPORTED)
         lines.append(texts.CATCH_UP_LINE.format(
             title=occurrence.deadline.title, item=occurrence.key, due=f"{occurrence.due:%d/%m/%Y}",
-            relative=relative_due(occurrence.due, today), state=state,
+            relative=relative(occurrence.due, today), state=state,
             source=_source(kb, occurrence.deadline)))
     lines.append(texts.CATCH_UP_FOOT)
     return "\n".join(lines)

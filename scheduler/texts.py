@@ -12,7 +12,7 @@ HEAD_UPCOMING = "⏰ Nhắc hạn: {title}"
 HEAD_DUE_TODAY = "⏰ Hôm nay là hạn: {title}"
 HEAD_OVERDUE = "⚠️ Quá hạn: {title}"
 
-DUE = "Hạn: {due} — {relative}."  # relative: `knowledge.texts.relative_due`
+DUE = "Hạn: {due} — {relative}."  # relative: `knowledge.reply.relative`
 
 WORDING = "Kế hoạch ghi: {text}."
 SOURCE = "Nguồn: {source}."

@@ -15,7 +15,7 @@ from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.models import Announcement
+from bot.db.models import Announcement
 from bot.services import ServiceError, contacts
 
 __all__ = ["ANNOUNCEMENT_MAX", "AnnouncementError", "Prepared", "cancel", "confirm", "create_draft",

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.models import AuditEntry
+from bot.db.models import AuditEntry
 from bot.services import ServiceError
 
 __all__ = ["AuditError", "record"]

@@ -19,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from bot.models import CURRENT_CONTACT_STATES, Contact, Invite, UnitRecord, User
+from bot.db.models import CURRENT_CONTACT_STATES, Contact, Invite, UnitRecord, User
 from bot.services import ServiceError
 
 __all__ = [

@@ -20,8 +20,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import dialect_insert
-from bot.models import DELIVERY_KINDS, Delivery
+from bot.db.engine import dialect_insert
+from bot.db.models import DELIVERY_KINDS, Delivery
 from bot.services import ServiceError
 
 __all__ = [

@@ -13,9 +13,9 @@ from typing import Any, Final
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.db import dialect_insert
+from bot.db.engine import dialect_insert
+from bot.db.models import NOTE_MAX, STATUS_STATES, ReportDraft
 from bot.leak_guard import find_marking
-from bot.models import NOTE_MAX, STATUS_STATES, ReportDraft
 from bot.services import audit
 from bot.services.statuses import StatusRefused, clean_note
 

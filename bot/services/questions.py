@@ -13,8 +13,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.db import Db
-from bot.models import FEEDBACK_VALUES, QuestionLog
+from bot.db.engine import Db
+from bot.db.models import FEEDBACK_VALUES, QuestionLog
 
 __all__ = ["QUESTION_MAX", "get_question", "log_question", "record_feedback", "unanswered"]
 

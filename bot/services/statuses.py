@@ -1,7 +1,7 @@
 """Status reports: a unit's progress on the items of a plan, versioned, with receipts.
 
 A status is (plan, unit, item, state, short note, who, when, receipt), where the item is a
-deadline occurrence or a duty (`bot.items`). A correction is a new version; every version is
+deadline occurrence or a duty (`scheduler.items`). A correction is a new version; every version is
 kept and the latest counts. A yearly deadline's status belongs to its occurrence: a report for
 "id@2026" says nothing about "id@2027".
 
@@ -30,14 +30,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.items import Item, find_item, plan_items, reports_on, signed_dates
-from bot.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
+from bot.db.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
 from bot.services import ServiceError, audit
 from bot.services.contacts import active_contacts
 from bot.services.units import as_resolved, memberships, units_for_plan
 from knowledge.loader import KnowledgeBase
 from knowledge.model import Deadline, Duty
 from knowledge.text import fold, nfc
+from scheduler.items import Item, find_item, plan_items, reports_on, signed_dates
 
 __all__ = [
     "NOTE_MAX",
@@ -181,8 +181,8 @@ def submit_status(
     adding a "status_refused" audit entry): the state ("unknown_state"; a code, or any form
     `parse_state` reads); the note's length ("note_too_long", over `NOTE_MAX` characters);
     the leak guard ("marking": nothing of the note is kept); the unit exists, is not removed and
-    belongs to the plan or to any plan ("unknown_unit"); the item (`bot.items.find_item`: an
-    occurrence key, a one-off deadline or duty id, or a bare yearly id for the current occurrence;
+    belongs to the plan or to any plan ("unknown_unit"); the item (`scheduler.items.find_item`:
+    an occurrence key, a one-off deadline or duty id, or a bare yearly id for the current occurrence;
     or the `Item` a caller has just found, not looked up again but it must be of `plan`;
     "unknown_item"); the unit is responsible for it ("not_responsible" — for admins and the
     command line too); the actor may report for the unit ("not_allowed": `actor_id` None is the

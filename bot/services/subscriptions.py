@@ -21,8 +21,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import Db, dialect_insert
-from bot.models import DEFAULT_LEAD_DAYS, Contact, StatusRecord, Subscription, UnitRecord, User
+from bot.db.engine import Db, dialect_insert
+from bot.db.models import DEFAULT_LEAD_DAYS, Contact, StatusRecord, Subscription, UnitRecord, User
 from bot.services import ServiceError
 from bot.services.units import as_resolved
 from knowledge.units import UnitRegistry

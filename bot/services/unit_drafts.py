@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
-from bot.models import UNIT_DRAFT_ACTIONS, UnitDraft
+from bot.db.models import UNIT_DRAFT_ACTIONS, UnitDraft
 
 __all__ = ["clear", "current", "start"]
 

@@ -26,7 +26,7 @@ from sqlalchemy import and_, delete, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.models import (
+from bot.db.models import (
     CURRENT_CONTACT_STATES,
     UNIT_SOURCES,
     Contact,

@@ -14,8 +14,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Insert, delete
 from sqlalchemy.orm import Session
 
-from bot.db import Db, dialect_insert
-from bot.models import ProcessedUpdate
+from bot.db.engine import Db, dialect_insert
+from bot.db.models import ProcessedUpdate
 
 __all__ = ["claim_update", "prune_updates"]
 

@@ -13,8 +13,8 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.db import Db, dialect_insert
-from bot.models import ROLES, User
+from bot.db.engine import Db, dialect_insert
+from bot.db.models import ROLES, User
 from bot.services import ServiceError, audit, subscriptions
 
 __all__ = [

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot import exports
-from bot.items import find_item, signed_dates
 from bot.services.statuses import ItemOverview, StatusRow
+from scheduler.items import find_item, signed_dates
 from tests.conftest import TODAY
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

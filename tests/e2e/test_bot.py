@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import build_application
-from bot.serve import open_core
 from bot.settings import Settings
+from bot.telegram.app import build_application
+from bot.telegram.serve import open_core
 from handlers import texts
 from knowledge.loader import DEFAULT_ROOT
 from tests.e2e.emulator import NoReplyError, User, inline_buttons, running
@@ -154,7 +154,7 @@ async def test_a_subscribed_contact_receives_a_reminder_when_the_clock_reaches_i
                                                                                 tmp_path, assistant, client):
     import datetime as dt
 
-    from scheduler.delivery import deliver_due
+    from bot.jobs.delivery import deliver_due
 
     clock = {"now": dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)}
     settings = Settings(token=bot_token, api_base_url=emulator.base_url,

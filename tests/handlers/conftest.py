@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_application
-from bot.models import AuditEntry, QuestionLog
-from bot.serve import open_core
+from bot.db.models import AuditEntry, QuestionLog
 from bot.settings import Settings
-from bot.transport import LOCAL_TOKEN, ApiCall, LocalBotApi, LocalUser
+from bot.telegram.app import build_application
+from bot.telegram.serve import open_core
+from bot.telegram.transport import LOCAL_TOKEN, ApiCall, LocalBotApi, LocalUser
 from knowledge.loader import DEFAULT_ROOT
 
 # 09:00 in Hà Nội on the suite's "today" (2026-11-23).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import AuditEntry, Contact, StatusRecord, Subscription, UnitDraft, UnitRecord
+from bot.db.models import AuditEntry, Contact, StatusRecord, Subscription, UnitDraft, UnitRecord
 from bot.services import statuses
 from handlers import callbacks, texts
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
@@ -64,7 +64,7 @@ async def test_a_forged_approval_from_a_non_admin_changes_nothing(chat):
 
 
 async def test_approval_of_a_user_who_blocked_the_bot_marks_them_inactive(chat):
-    from bot.models import User
+    from bot.db.models import User
 
     await _request(chat, ALICE)
     chat.api.blocked.add(ALICE.id)

@@ -1,4 +1,4 @@
-"""Rules of the handler layer that keep it thin and the database responsive."""
+"""Rules of the handler layer that keep the database responsive (import rules: tests/test_architecture.py)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,3 @@ def test_no_network_call_while_a_transaction_is_open(path):
         if isinstance(node, ast.With) and any("sessions" in ast.unparse(i.context_expr) for i in node.items):
             awaits = [n.lineno for n in ast.walk(node) if isinstance(n, ast.Await)]
             assert not awaits, f"{path.name}: await inside a transaction at lines {awaits}"
-
-
-@pytest.mark.parametrize("path", HANDLERS, ids=lambda p: p.name)
-def test_handlers_reach_the_database_only_through_services(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    imported = {alias.name for n in ast.walk(tree) if isinstance(n, ast.Import) for alias in n.names}
-    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert not any(m.startswith("sqlalchemy") or m == "bot.models" for m in imported), path.name

@@ -7,7 +7,7 @@ from telegram.constants import MessageLimit
 from telegram.ext import CallbackContext, TypeHandler
 
 from bot.core import Context, UserState
-from bot.models import User
+from bot.db.models import User
 from bot.services import users
 from handlers.common import notify
 from tests.handlers.conftest import ALICE, BOB, NOW

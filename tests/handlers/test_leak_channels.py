@@ -15,9 +15,9 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy import select
 
-from bot.db import Base
-from bot.models import Announcement, AuditEntry, Delivery, User
-from bot.transport import LocalUser
+from bot.db.engine import Base
+from bot.db.models import Announcement, AuditEntry, Delivery, User
+from bot.telegram.transport import LocalUser
 from handlers import callbacks
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button
 from tests.leak_corpus import MARKED, QUESTIONS

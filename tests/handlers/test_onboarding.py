@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.models import Contact, Subscription, UnitDraft, UnitRecord, User
-from bot.transport import LocalUser
+from bot.db.models import Contact, Subscription, UnitDraft, UnitRecord, User
+from bot.telegram.transport import LocalUser
 from handlers import callbacks, texts
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from bot.models import Subscription, User
+from bot.db.models import Subscription, User
+from bot.jobs.digest import send_weekly_digest
 from handlers import callbacks
 from handlers import reminder_texts as rmt
-from scheduler.digest import send_weekly_digest
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button, text_of
 
 

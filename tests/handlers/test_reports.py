@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import AuditEntry, StatusRecord
+from bot.db.models import AuditEntry, StatusRecord
 from bot.services import statuses
 from handlers import callbacks, reports, texts
 from handlers import report_texts as rt

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.app import _post_init
-from bot.models import UnitRecord, User
+from bot.db.models import UnitRecord, User
+from bot.telegram.app import _post_init
 from handlers import texts
 from tests.handlers.conftest import ADMIN, ALICE, BOB, button
 

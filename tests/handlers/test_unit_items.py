@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from bot import exports
-from bot.models import StatusRecord
+from bot.db.models import StatusRecord
 from handlers import callbacks, texts
 from handlers import report_texts as rt
 from tests.handlers.conftest import ADMIN, ALICE, BOB, text_of

@@ -78,7 +78,7 @@ def test_conversation_set_is_large_and_covers_every_plan_with_units():
 def test_conversation_pass_rate_strict_first_and_isolation_do_not_drop(assistant):
     """Scored as `score.py` scores `ask --batch --json` (blocks, isolation), on the answers the
     CLI gives (`answer_json`)."""
-    from bot.cli import answer_json
+    from bot.cli.main import answer_json
 
     scorer = _scorer()
     failures, strict_ok, strict_n, leaks = [], 0, 0, []

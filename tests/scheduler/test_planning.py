@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from bot.items import signed_dates
+from scheduler.items import signed_dates
 from scheduler.occurrences import occurrences
 from scheduler.planning import (
     CATCH_UP_DAYS,

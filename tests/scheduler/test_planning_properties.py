@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.items import signed_dates
 from knowledge.loader import load_knowledge
+from scheduler.items import signed_dates
 from scheduler.occurrences import occurrences
 from scheduler.planning import (
     CATCH_UP_DAYS,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_engine, make_session_factory, upgrade_database
+from bot.db.engine import make_engine, make_session_factory, upgrade_database
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hà Nội on tests' TODAY
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the deployment's (`Settings.tz`), as receipts are dated in

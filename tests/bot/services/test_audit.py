@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.models import AuditEntry
+from bot.db.models import AuditEntry
 from bot.services import audit
 from tests.bot.services.conftest import NOW
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.models import Contact, Invite
+from bot.db.models import Contact, Invite
 from bot.services import contacts, units, users
 from tests.bot.services.conftest import NOW
 

@@ -3,18 +3,14 @@ stale rows are taken over once, and the counts."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import io
-import json
 import threading
 
 import pytest
 from sqlalchemy import select
 
-from bot.cli_reminders_status import add_status_command, run_status
-from bot.db import make_engine, make_session_factory
-from bot.models import Delivery
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.models import Delivery
 from bot.services import deliveries
 from bot.services.deliveries import DeliveryError
 from tests.bot.services.conftest import NOW
@@ -191,38 +187,3 @@ def test_counts_are_of_messages(session):
                           process="p1", now=NOW)
     deliveries.mark_sent(session, "catchup:3:2026-11-23", NOW)
     assert deliveries.counts(session) == {"claimed": 1, "sent": 2, "failed": 2, "retrying": 1}
-
-
-def _status_parser():
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(dest="command")
-    reminders = sub.add_parser("reminders")
-    add_status_command(reminders.add_subparsers(dest="reminders_command"))
-    sub.add_parser("other")
-    return parser
-
-
-def test_reminders_status_command(factory, engine, monkeypatch):
-    with factory.begin() as session:
-        _claim(session, "a")
-        _claim(session, "b")
-        deliveries.mark_sent(session, "b", NOW)
-        _claim(session, "c")
-        deliveries.mark_failed(session, "c", "TimedOut", NOW, LATER)
-    monkeypatch.setenv("DATABASE_URL", str(engine.url))
-    parser = _status_parser()
-    out = io.StringIO()
-    assert run_status(parser.parse_args(["reminders", "status", "--json"]), out) == 0
-    assert json.loads(out.getvalue()) == {"pending": 1, "sent": 1, "failed": 1, "retrying": 1}
-    out = io.StringIO()
-    assert run_status(parser.parse_args(["reminders", "status"]), out) == 0
-    assert out.getvalue().splitlines() == [
-        "Đang gửi (đã nhận, chưa xong): 1", "Đã gửi: 1", "Thất bại: 1 (trong đó chờ gửi lại: 1)"]
-    assert run_status(parser.parse_args(["other"]), out) is None
-
-
-def test_reminders_status_with_a_bad_database_url(monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", "not a url")
-    out = io.StringIO()
-    assert run_status(_status_parser().parse_args(["reminders", "status"]), out) == 2
-    assert out.getvalue() == "" and "DATABASE_URL" in capsys.readouterr().err

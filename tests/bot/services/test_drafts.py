@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import make_engine, make_session_factory, upgrade_database
-from bot.models import AuditEntry, ReportDraft
+from bot.db.engine import make_engine, make_session_factory, upgrade_database
+from bot.db.models import AuditEntry, ReportDraft
 from bot.services import drafts, units, users
 from bot.services.statuses import StatusRefused
 from tests.bot.services.conftest import NOW

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import leak_guard
-from bot.models import Announcement, QuestionLog, ReportDraft, StatusRecord, UnitRecord
+from bot.db.models import Announcement, QuestionLog, ReportDraft, StatusRecord, UnitRecord
 from bot.services import announcements, contacts, drafts, questions, statuses, units, users
 from tests.bot.services.conftest import NOW, TZ
 from tests.leak_corpus import MARKED

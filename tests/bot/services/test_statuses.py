@@ -13,13 +13,13 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import Base
-from bot.items import plan_items, reports_on, signed_dates
+from bot.db.engine import Base
+from bot.db.models import AuditEntry, ReportDraft, StatusRecord
 from bot.messages import STATE_LABELS
-from bot.models import AuditEntry, ReportDraft, StatusRecord
 from bot.services import contacts, statuses, units, users
 from bot.services.statuses import StatusRefused, parse_state, submit_status
 from knowledge.text import fold
+from scheduler.items import plan_items, reports_on, signed_dates
 from tests.bot.services.conftest import NOW, TZ
 from tests.conftest import TODAY
 
@@ -374,7 +374,7 @@ def _run_at_once(count: int, work) -> list[BaseException]:
 
 
 def test_twenty_concurrent_submissions_lose_nothing(tmp_path, kb):
-    from bot.db import make_engine, make_session_factory, upgrade_database
+    from bot.db.engine import make_engine, make_session_factory, upgrade_database
 
     url = f"sqlite:///{tmp_path / 'concurrent.sqlite3'}"
     setup = make_engine(url)

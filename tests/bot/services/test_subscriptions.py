@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import event, select
 
-from bot.models import Subscription
+from bot.db.models import Subscription
 from bot.services import contacts, statuses, subscriptions, units, users
 from bot.services.subscriptions import SubscriptionError
 from tests.bot.services.conftest import NOW, TZ

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import UnitRecord
+from bot.db.models import UnitRecord
 from bot.services import units
 from tests.bot.services.conftest import NOW
 
