@@ -1,13 +1,11 @@
 """The delivery guarantee across restarts and processes: a process killed mid-dispatch loses
 nothing and repeats only the message in flight (after `stale_after`); two processes on one
-database send each reminder exactly once overall (SQLite file; PostgreSQL with
-TEST_DATABASE_URL)."""
+database send each reminder exactly once overall (SQLite file; PostgreSQL, see tests/databases.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import threading
 from collections import Counter
 
@@ -15,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from telegram import Bot
 
-from bot.db.engine import Base, make_engine
+from bot.db.engine import make_engine
 from bot.db.models import Delivery
 from bot.jobs.delivery import DeliveryReport
 from bot.services import deliveries
@@ -191,24 +189,6 @@ def test_two_processes_retrying_on_one_sqlite_file_take_each_row_once(db_url, as
     setup.sessions.kw["bind"].dispose()
     clock.set(DUE_14 + dt.timedelta(minutes=11))
     _check_exactly_once(db_url, assistant, clock)
-
-
-@pytest.fixture
-def postgres_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set: set it to a disposable PostgreSQL database "
-                    "(postgresql+psycopg://user:pass@host/db) to run the PostgreSQL variant")
-    if not url.startswith("postgresql"):
-        pytest.skip(f"TEST_DATABASE_URL is not a PostgreSQL URL: {url.split(':', 1)[0]}")
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:  # a disposable database: start from nothing
-            Base.metadata.drop_all(connection)
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    finally:
-        engine.dispose()
-    return url
 
 
 def test_two_processes_on_postgresql_send_each_reminder_once(postgres_url, assistant):
