@@ -23,7 +23,6 @@ __all__ = [
     "terms",
 ]
 
-_DIACRITIC_FREE = str.maketrans({"đ": "d", "ð": "d"})
 _WORD = re.compile(r"[0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -54,9 +53,30 @@ def fold(text: str) -> str:
     'bi mat'
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    stripped = stripped.translate(_DIACRITIC_FREE)
+    stripped = decomposed.translate(_FOLD_TABLE)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", stripped)).strip()
+
+
+class _FoldTable(dict[int, int | None]):
+    """The `str.translate` table of `fold`: combining marks (category Mn) removed, đ and ð → d,
+    every other code point kept.
+
+    Filled in as code points are met, so that folding runs in C once a code point has been seen:
+    building the search index folds every entry, and a per-character Python test made that most
+    of `python -m bot ask`'s start-up. At most `LIMIT` code points are kept (texts can hold any of
+    the million), the rest are judged each time.
+    """
+
+    LIMIT = 8192
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)) == "Mn" else code
+        if len(self) < self.LIMIT:
+            self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable({ord("đ"): ord("d"), ord("ð"): ord("d")})
 
 
 @dataclass(frozen=True)
@@ -94,16 +114,20 @@ class Abbreviations:
         if not self.anycase:
             return folded
         # "KH&CN", "Đ.BQH" …: join the pieces of an abbreviation written with & or dots.
-        folded = re.sub(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9])", "&", folded)
-        return _SPACES.sub(
-            " ",
-            _ANY_TOKEN.sub(lambda m: self.anycase.get(m[0].replace("&", ""), m[0]), folded),
-        ).strip()
+        if "&" in folded:
+            folded = _AMPERSAND.sub("&", folded)
+        # Every token looked up, by a list comprehension over the split text rather than a
+        # callback per match: the index expands every entry at start-up (`python -m bot ask`).
+        parts = _ANY_TOKEN.split(folded)
+        anycase = self.anycase
+        parts[1::2] = [anycase.get(token.replace("&", ""), token) for token in parts[1::2]]
+        return _SPACES.sub(" ", "".join(parts)).strip()
 
 
 _DOC_TYPE_NUMBER = re.compile(r"\b(ct|kh|qđ|qd|nđ|nd|nq|tt)(\d{1,4})\b", re.IGNORECASE)
 _EXACT_TOKEN = re.compile(r"\b[A-ZĐ][A-Z0-9Đ]+\b")
-_ANY_TOKEN = re.compile(r"[0-9a-z&]+")
+_ANY_TOKEN = re.compile(r"([0-9a-z&]+)")  # one group: `split` keeps the tokens at odd places
+_AMPERSAND = re.compile(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9])")
 
 
 def _key(term: str) -> str:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from bot import messages
-from bot.db.engine import make_engine, upgrade_database
 from bot.settings import Settings
 from knowledge.loader import KnowledgeBase
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["UsageError", "open_database", "read_settings"]
 
@@ -35,6 +35,11 @@ def open_database(settings: Settings) -> Iterator[Engine]:
 
     A malformed URL is a `UsageError` (nothing is opened).
     """
+    # Imported here: `ask`, `deadlines` and `kb check` share this module but need no database.
+    from sqlalchemy.exc import ArgumentError
+
+    from bot.db.engine import make_engine, upgrade_database
+
     try:
         engine = make_engine(settings.database_url)
     except ArgumentError as exc:
