@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.answers import main
+from bench.__main__ import main
 from bench.telegram import new_questions
 from knowledge.text import fold
 
