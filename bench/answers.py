@@ -24,8 +24,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from knowledge.answers import Assistant
 from bench.scaled_kb import copied_kb, varied_kb
+from knowledge.answers import Assistant
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_knowledge
 from knowledge.render import to_plain
 from knowledge.text import terms
@@ -197,6 +197,7 @@ def print_table(result: dict) -> None:
         correct = f"{100 * row['answered_correct']:.1f}%" if "answered_correct" in row else "-"
         oos = f"{100 * row['oos_declined']:.0f}%" if "oos_declined" in row else "-"
         few = "" if row["samples"] >= SAMPLES else f"  (p99 of {row['samples']} samples only)"
+        to_project, to_one = row["p99_ms"] / project[row["kb"]], row["p99_ms"] / one[row["answerer"]]
         print(f"{row['kb']:13s} {row['answerer']:20s} {row['entries']:7d} {row['setup_ms'] / 1000:8.2f} "
               f"{row['samples']:7d} {row['p50_ms']:8.3f} {row['p99_ms']:8.3f} {correct:>7s} {oos:>5s} "
-              f"{row['p99_ms'] / project[row['kb']]:10.2f}× {row['p99_ms'] / one[row['answerer']]:6.2f}×{few}")
+              f"{to_project:10.2f}× {to_one:6.2f}×{few}")

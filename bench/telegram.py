@@ -1,6 +1,7 @@
 """Throughput of question updates through the full `Application` on the in-process transport.
 
-Each update goes through everything a Telegram update goes through after decoding: admission
+Each update goes through everything a Telegram update goes through, from its JSON object on:
+decoding (`Update.de_json`, inside the timer), admission
 (update id claimed in SQLite, user touched), the leak guard, the question handler (knowledge
 lookup, question logged in SQLite), rendering and the reply call to the transport. The rate
 limiter is off: it would cap replies at Telegram's 30 messages/s and hide the handling cost.
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from telegram import Update
+from telegram.ext import Application
 
 from bot.db.models import StatusRecord
 from bot.services import contacts, units, users
@@ -87,6 +89,12 @@ class _TimedAssistant(Assistant):
             self.lookup_seconds += time.perf_counter() - start
 
 
+async def _process(application: Application, data: dict) -> None:
+    """One update as the webhook or polling receives it: decoded from its JSON object (inside
+    the callers' timers: decoding is part of each update's cost), then processed."""
+    await application.process_update(Update.de_json(data, application.bot))
+
+
 async def _run(warm_up: list[str], timed: list[str], users: int, db_dir: Path,
                empty_caches: bool) -> dict:
     settings = Settings(database_url=f"sqlite:///{db_dir / 'bench.sqlite3'}", flood_limit=10**9)
@@ -98,21 +106,18 @@ async def _run(warm_up: list[str], timed: list[str], users: int, db_dir: Path,
     application = build_application(core, request=api, token=LOCAL_TOKEN, rate_limit=False, updater=False)
     people = [LocalUser(200000 + i, f"Cán bộ {i}") for i in range(users)]
     async with application:
-        def make(i: int, text: str) -> Update:
-            return Update.de_json(api.text_update(people[i % users], text), application.bot)
-
         for i, text in enumerate(warm_up):  # caches, first inserts, every user seen once
-            await application.process_update(make(i, text))
-        batch = [make(i, text) for i, text in enumerate(timed)]
+            await _process(application, api.text_update(people[i % users], text))
+        batch = [api.text_update(people[i % users], text) for i, text in enumerate(timed)]
         assistant.lookup_seconds = 0.0
         sent_before = len(api.sent())
         latencies = []
-        for update in batch:
+        for data in batch:
             if empty_caches:
                 assistant.clear_answer_cache()
                 to_html.cache_clear()
             t0 = time.perf_counter()
-            await application.process_update(update)
+            await _process(application, data)
             latencies.append(time.perf_counter() - t0)
     total = sum(latencies)
     return {
@@ -146,13 +151,12 @@ async def _submissions(count: int, contacts_count: int, db_dir: Path) -> dict:
             contacts.redeem_invite(session, invite.code, person.id, now)
     states = ["dang lam", "xong", "vuong mac kinh phí", "chua lam"]
     async with application:
-        batch = [Update.de_json(api.text_update(people[i % contacts_count],
-                                                f"/baocao ls-dl-gui-ke-hoach {states[i % 4]}"),
-                                application.bot) for i in range(count)]
+        batch = [api.text_update(people[i % contacts_count], f"/baocao ls-dl-gui-ke-hoach {states[i % 4]}")
+                 for i in range(count)]
         latencies = []
-        for update in batch:
+        for data in batch:
             t0 = time.perf_counter()
-            await application.process_update(update)
+            await _process(application, data)
             latencies.append(time.perf_counter() - t0)
     with core.sessions.begin() as session:
         stored = session.scalar(select(func.count()).select_from(StatusRecord))
