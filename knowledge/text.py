@@ -136,16 +136,11 @@ def _key(term: str) -> str:
 
 def syllables(folded: str) -> list[str]:
     """Split folded text into syllables (ASCII letters/digits); "01" and "1" are the same."""
-    out = []
-    for word in _WORD.findall(folded):
-        if word.isdigit():
-            word = word.lstrip("0") or "0"
-        out.append(word)
-    return out
+    return [(word.lstrip("0") or "0") if word.isdigit() else word for word in _WORD.findall(folded)]
 
 
 def terms(sylls: list[str]) -> list[str]:
     """Index terms: content syllables plus every adjacent syllable bigram ("bi_mat")."""
     out = [s for s in sylls if s not in STOPWORDS]
-    out.extend(f"{a}_{b}" for a, b in itertools.pairwise(sylls))
+    out.extend(map("_".join, itertools.pairwise(sylls)))
     return out
