@@ -19,10 +19,12 @@ Two timings of each case, side by side:
   already in memory (the baseline: planning's own cost);
 - "load + plan": what the delivery job does every minute (`bot.jobs.delivery.load_tick`): read
   the active subscriptions with their units, the occurrences reported done and the keys already
-  in the delivery log from the database (SQLite, a temporary file), then plan. The database
-  holds the same data: a user, an approved contact and a subscription per subscription, the
-  unit records, a "hoàn thành" status per done occurrence, a delivery row per delivered key.
-  Both compute the same plan (checked: the same counts), on the deployment's working days.
+  in the delivery log from the database (a temporary SQLite file; and PostgreSQL, a schema of
+  its own dropped afterwards, when `TEST_DATABASE_URL` or 127.0.0.1:5432 is reachable), then
+  plan. The database holds the same data: a user, an approved contact and a subscription per
+  subscription, the unit records, a "hoàn thành" status per done occurrence, a delivery row per
+  delivered key. Both compute the same plan (checked: the same counts), on the deployment's
+  working days.
 
 Best and median of 3 runs ("plan"), one run ("load + plan": seconds each at 100,000).
 Wall-clock timings on a shared machine.
@@ -31,17 +33,21 @@ Wall-clock timings on a shared machine.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert
+from sqlalchemy import create_engine, delete, insert, make_url, text
+from sqlalchemy.exc import OperationalError
 
-from bot.core import Core
+from bot.core import Core, working_days
 from bot.db.models import Contact, Delivery, StatusRecord, Subscription, UnitRecord, User
 from bot.jobs.delivery import load_tick
 from bot.settings import Settings
@@ -61,6 +67,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UNIT_RECORDS = 4000
 REPEAT = 3
 LOAD_REPEAT = 1  # loading 100,000 subscriptions takes seconds: once per case
+BACKENDS = ("sqlite", "postgresql")
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # as the tests use
 # Names classified into the registry's groups, as admins add them (with the registry's units).
 EXTRA_UNITS = (
     "UBND xã Tân Thành", "UBND phường Đông Kinh", "Xã Hữu Lũng", "Phường Kỳ Lừa", "Đặc khu Cát Hải",
@@ -167,47 +175,91 @@ def _set_delivered(core: Core, keys: set[str], now: dt.datetime) -> None:
                 for key in keys])
 
 
-def run_planning(subscriptions: int = 100_000) -> dict:
-    """Time `plan_reminders`, and `load_tick` on the same data in SQLite, at a few `now`s."""
+@contextmanager
+def _database(backend: str, folder: Path) -> Iterator[str | None]:
+    """A fresh database's URL: a SQLite file in `folder`, or on PostgreSQL (`TEST_DATABASE_URL`,
+    else the local server) a schema of its own with a random name, dropped afterwards; None when
+    the server cannot be reached."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'planning.sqlite3'}"
+        return
+    base = make_url(os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL)
+    schema = f"bench_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base, connect_args={"connect_timeout": 3})
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError:
+        admin.dispose()
+        yield None
+        return
+    try:
+        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run_planning(subscriptions: int = 100_000, backends: tuple[str, ...] = BACKENDS) -> dict:
+    """Time `plan_reminders` at a few `now`s, then `load_tick` on the same data in each database."""
     kb = load_knowledge(DEFAULT_ROOT)
     rng = random.Random(2026)
     subs, done, records = _subscriptions(kb, subscriptions, rng)
     deadlines = kb.deadlines()
     signed = signed_dates(kb)
+    days = working_days(kb, Settings(database_url="sqlite://"))  # the deployment's default
+    rows: list[dict] = []
+    cases: list[tuple[dt.datetime, set[str], dict]] = []
+    for now in NOWS:
+        today = now.astimezone(TZ).date()
+        full = plan_reminders(deadlines, subs, now=now, tz=TZ, done=done, signed=signed, days=days)
+        down = {s.id for s in subs if rng.random() < 0.02}
+        running = {r.key for stale in full.catch_up.values() for r in stale
+                   if r.subscription_id not in down and r.send_at.date() < today}
+        for state, delivered in (("running", running), ("cold", set())):
+            seconds, plan = _time(lambda delivered=delivered, now=now: plan_reminders(
+                deadlines, subs, now=now, tz=TZ, done=done, delivered=delivered, signed=signed,
+                days=days))
+            rows.append({"now": now.isoformat(), "delivered_state": state, "delivered": len(delivered),
+                         "best_s": min(seconds), "median_s": statistics.median(seconds), **_counts(plan),
+                         "loaded": {}})
+            cases.append((now, delivered, rows[-1]))
+    databases = {}
+    for backend in backends:
+        with tempfile.TemporaryDirectory() as folder, _database(backend, Path(folder)) as url:
+            databases[backend] = None if url is None else _time_loading(url, kb, subs, done, records, cases)
+    return {"subscriptions": subscriptions, "unit_records": UNIT_RECORDS,
+            "distinct_units": len(kb.registry.units) + len(EXTRA_UNITS), "done_pairs": len(done),
+            "target_s": TARGET, "databases": databases, "runs": rows}
+
+
+def _time_loading(url: str, kb: KnowledgeBase, subs: list[SubscriptionView], done: set[tuple[int, str]],
+                  records: list[tuple], cases: list[tuple[dt.datetime, set[str], dict]]) -> dict:
+    """Fill the database at `url`, then time `load_tick` for each case, into the case's row."""
     clock = {"now": NOWS[0]}
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(database_url=f"sqlite:///{Path(folder) / 'planning.sqlite3'}")
-        core = open_core(settings, DEFAULT_ROOT, now=lambda: clock["now"], assistant=Assistant(kb))
+    core = open_core(Settings(database_url=url), DEFAULT_ROOT, now=lambda: clock["now"],
+                     assistant=Assistant(kb))
+    backend = make_url(url).get_backend_name()
+    try:
         start = time.perf_counter()
         _fill(core, subs, done, records)
         fill_s = time.perf_counter() - start
-        days = core.working_days
-        for now in NOWS:
+        for now, delivered, row in cases:
             clock["now"] = now
-            today = now.astimezone(TZ).date()
-            full = plan_reminders(deadlines, subs, now=now, tz=TZ, done=done, signed=signed, days=days)
-            down = {s.id for s in subs if rng.random() < 0.02}
-            running = {r.key for stale in full.catch_up.values() for r in stale
-                       if r.subscription_id not in down and r.send_at.date() < today}
-            for state, delivered in (("running", running), ("cold", set())):
-                seconds, plan = _time(lambda delivered=delivered, now=now: plan_reminders(
-                    deadlines, subs, now=now, tz=TZ, done=done, delivered=delivered, signed=signed,
-                    days=days))
-                _set_delivered(core, delivered, now)
-                loaded_seconds, tick = _time(lambda: load_tick(core), LOAD_REPEAT)
-                same = _counts(plan) == _counts(tick.plan)  # type: ignore[attr-defined]  # Tick
-                rows.append({
-                    "now": now.isoformat(), "delivered_state": state, "delivered": len(delivered),
-                    "best_s": min(seconds), "median_s": statistics.median(seconds),
-                    "loaded_best_s": min(loaded_seconds),
-                    "loaded_median_s": statistics.median(loaded_seconds),
-                    "same_plan": same, **_counts(plan),
-                })
+            _set_delivered(core, delivered, now)
+            seconds, tick = _time(lambda: load_tick(core), LOAD_REPEAT)
+            row["loaded"][backend] = {
+                "best_s": min(seconds), "median_s": statistics.median(seconds),
+                "same_plan": _counts(tick.plan) == {k: row[k] for k in _COUNTS},  # type: ignore[attr-defined]
+            }
+    finally:
         core.sessions.kw["bind"].dispose()
-    return {"subscriptions": subscriptions, "unit_records": UNIT_RECORDS,
-            "distinct_units": len(kb.registry.units) + len(EXTRA_UNITS), "done_pairs": len(done),
-            "target_s": TARGET, "database_fill_s": fill_s, "runs": rows}
+    return {"fill_s": fill_s}
+
+
+_COUNTS = ("now_reminders", "catch_up_subscriptions", "catch_up_reminders")
 
 
 def _counts(plan) -> dict:
@@ -216,24 +268,33 @@ def _counts(plan) -> dict:
 
 
 def print_planning(result: dict) -> None:
+    filled = ", ".join(f"{name} in {db['fill_s']:.0f} s" if db else f"{name}: not reachable"
+                       for name, db in result["databases"].items())
     print(f"\nReminder planning: {result['subscriptions']:,} subscriptions, {result['unit_records']:,} "
           f"unit records of {result['distinct_units']} distinct units, {result['done_pairs']:,} "
           f"occurrences reported done; target < {result['target_s']:.0f} s per call. \"plan\": "
-          f"plan_reminders on data in memory; \"load+plan\": load_tick, reading it from SQLite "
-          f"(filled in {result['database_fill_s']:.0f} s)")
-    print(f"{'now':26s} {'delivered':>16s} {'plan best':>9s} {'median':>7s} {'load+plan':>9s} {'median':>7s} "
-          f"{'×plan':>6s} {'now':>7s} {'catch-up':>8s} {'stale':>7s}")
+          f"plan_reminders on the data in memory (best of {REPEAT}); then load_tick reading it from "
+          f"each database and planning (one run; databases filled: {filled})")
+    backends = [name for name, db in result["databases"].items() if db]
+    print(f"{'now':26s} {'delivered':>16s} {'plan s':>7s}" + "".join(f" {name[:10]:>10s} {'×plan':>6s}"
+                                                                    for name in backends)
+          + f" {'now':>7s} {'catch-up':>8s} {'stale':>7s}")
     for row in result["runs"]:
-        mark = "ok" if row["loaded_best_s"] < result["target_s"] else "ABOVE TARGET"
-        if not row["same_plan"]:
-            mark += ", NOT THE SAME PLAN"
         delivered = f"{row['delivered_state']} {row['delivered']:,}"
-        # Nothing to plan in the quiet hours: planning takes no time, a ratio would mean nothing.
-        ratio = f"{row['loaded_best_s'] / row['best_s']:5.1f}×" if row["best_s"] >= 0.001 else "-"
-        print(f"{row['now']:26s} {delivered:>16s} {row['best_s']:9.3f} {row['median_s']:7.3f} "
-              f"{row['loaded_best_s']:9.3f} {row['loaded_median_s']:7.3f} "
-              f"{ratio:>6s} {row['now_reminders']:7,d} "
-              f"{row['catch_up_subscriptions']:8,d} {row['catch_up_reminders']:7,d}   {mark}")
+        line = f"{row['now']:26s} {delivered:>16s} {row['best_s']:7.3f}"
+        marks = []
+        for name in backends:
+            loaded = row["loaded"][name]
+            # Nothing to plan in the quiet hours: planning takes no time, a ratio would mean nothing.
+            ratio = f"{loaded['best_s'] / row['best_s']:5.1f}×" if row["best_s"] >= 0.001 else "-"
+            line += f" {loaded['best_s']:10.3f} {ratio:>6s}"
+            if loaded["best_s"] >= result["target_s"]:
+                marks.append(f"{name} above target")
+            if not loaded["same_plan"]:
+                marks.append(f"{name}: NOT THE SAME PLAN")
+        line += (f" {row['now_reminders']:7,d} {row['catch_up_subscriptions']:8,d} "
+                 f"{row['catch_up_reminders']:7,d}   {'; '.join(marks) or 'ok'}")
+        print(line)
 
 
 if __name__ == "__main__":
