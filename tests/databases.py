@@ -14,10 +14,11 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -87,3 +88,32 @@ def database_url_for(backend: str, tmp_path: Path) -> Iterator[str]:
             yield url
     else:
         raise ValueError(f"unknown backend {backend!r}")
+
+
+@dataclass(frozen=True)
+class Database:
+    """A test's database by URL, for tests that hand the URL to the CLI and look inside after.
+
+    `exists()` is the backend-neutral "has anything created it yet": the file for SQLite; for
+    PostgreSQL, whose empty schema exists from the start, any table in it.
+    """
+
+    url: str
+
+    @property
+    def backend(self) -> str:
+        return make_url(self.url).get_backend_name()
+
+    def exists(self) -> bool:
+        if self.backend == "sqlite":
+            return Path(make_url(self.url).database or "").exists()
+        engine = create_engine(self.url)
+        try:
+            with engine.connect() as connection:
+                return bool(inspect(connection).get_table_names())
+        finally:
+            engine.dispose()
+
+    def __str__(self) -> str:
+        """As the command line shows it (`db upgrade` names the database it migrated)."""
+        return make_url(self.url).render_as_string(hide_password=True)
