@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import CheckConstraint, Engine, inspect, select, text
+from sqlalchemy import CheckConstraint, Connection, Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.db import engine as db
@@ -49,13 +49,19 @@ def _head() -> str:
     return head
 
 
+def _assert_the_schema_is_the_models(connection: Connection) -> MigrationContext:
+    """The tables, columns, types, indexes and constraints are the models', at the newest revision."""
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    assert compare_metadata(context, Base.metadata) == []
+    assert set(inspect(connection).get_table_names()) == {*Base.metadata.tables, "alembic_version"}
+    assert connection.scalar(text("SELECT version_num FROM alembic_version")) == _head()
+    return context
+
+
 def test_the_migration_builds_exactly_the_models(engine):
     upgrade_database(engine)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
-        assert set(inspect(connection).get_table_names()) == {*Base.metadata.tables, "alembic_version"}
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == _head()
+        context = _assert_the_schema_is_the_models(connection)
         # The comparison does see a difference when there is one.
         connection.execute(text("DROP INDEX ix_audit_log_at"))
         assert compare_metadata(context, Base.metadata) != []
@@ -321,8 +327,5 @@ def test_the_migrations_walk_down_to_nothing_and_up_again_to_exactly_the_models(
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == []
     upgrade_database(engine)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
-        assert set(inspect(connection).get_table_names()) == {*Base.metadata.tables, "alembic_version"}
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == _head()
+        _assert_the_schema_is_the_models(connection)
         assert connection.scalar(text("SELECT count(*) FROM users")) == 0
