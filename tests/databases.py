@@ -14,10 +14,11 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -67,11 +68,18 @@ def postgres_schema_url() -> Iterator[str]:
     try:
         with admin.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+        # The schema's name as the application name too, so its connections can be found.
+        url = base.update_query_dict({"options": f"-csearch_path={schema}", "application_name": schema})
         try:
             yield url.render_as_string(hide_password=False)
         finally:
             with admin.begin() as connection:
+                # A connection a failed test left open (in a transaction, holding locks) would
+                # make the DROP wait forever: end it first. Its client still sees it open, so
+                # the leak is reported all the same (ResourceWarning, an error under pytest).
+                connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                        "WHERE application_name = :schema AND pid <> pg_backend_pid()"),
+                                   {"schema": schema})
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     finally:
         admin.dispose()
@@ -87,3 +95,32 @@ def database_url_for(backend: str, tmp_path: Path) -> Iterator[str]:
             yield url
     else:
         raise ValueError(f"unknown backend {backend!r}")
+
+
+@dataclass(frozen=True)
+class Database:
+    """A test's database by URL, for tests that hand the URL to the CLI and look inside after.
+
+    `exists()` is the backend-neutral "has anything created it yet": the file for SQLite; for
+    PostgreSQL, whose empty schema exists from the start, any table in it.
+    """
+
+    url: str
+
+    @property
+    def backend(self) -> str:
+        return make_url(self.url).get_backend_name()
+
+    def exists(self) -> bool:
+        if self.backend == "sqlite":
+            return Path(make_url(self.url).database or "").exists()
+        engine = create_engine(self.url)
+        try:
+            with engine.connect() as connection:
+                return bool(inspect(connection).get_table_names())
+        finally:
+            engine.dispose()
+
+    def __str__(self) -> str:
+        """As the command line shows it (`db upgrade` names the database it migrated)."""
+        return make_url(self.url).render_as_string(hide_password=True)

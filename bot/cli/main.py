@@ -442,5 +442,9 @@ def _serve(assistant: Assistant, args: argparse.Namespace, root: Path, stdin: Te
     plan = getattr(args, "plan", None)
     _check_plan(assistant, plan)
     core = open_core(settings, root, assistant=assistant)
-    return run_console(core, plan, getattr(args, "user_id", None), getattr(args, "admin", False),
-                       stdin, stdout)
+    try:
+        return run_console(core, plan, getattr(args, "user_id", None), getattr(args, "admin", False),
+                           stdin, stdout)
+    finally:
+        # Close the pool's connections: on PostgreSQL they are server sessions until closed.
+        core.sessions.kw["bind"].dispose()

@@ -190,9 +190,12 @@ def submit_status(
     this plan and unit).
 
     The version is the latest + 1. On SQLite the transaction holds the write lock from its
-    first statement (BEGIN IMMEDIATE), so two submissions cannot read the same latest; on
-    PostgreSQL the unique (plan, unit, item, version) constraint catches the race and the insert
-    is retried once inside a savepoint.
+    first statement (BEGIN IMMEDIATE), so two submissions cannot read the same latest. On
+    PostgreSQL the unit's row is locked first (FOR NO KEY UPDATE: rows that merely point at the
+    unit are not held up), so the submissions of one unit take turns: without it, twenty at once
+    read the same latest and most of them failed, a retry losing the race again. The unique
+    (plan, unit, item, version) constraint stays the backstop; the insert is retried once inside
+    a savepoint.
     """
     if via not in STATUS_VIA:
         raise ValueError(f"unknown channel {via!r}")
@@ -210,7 +213,7 @@ def submit_status(
         raise refuse("marking")
     if note is not None and len(note) > NOTE_MAX:
         raise refuse("note_too_long")
-    unit = session.get(UnitRecord, unit_id)
+    unit = session.get(UnitRecord, unit_id, with_for_update={"key_share": True})
     if unit is None or unit.plan not in (None, plan) or unit.retired_at is not None:
         raise refuse("unknown_unit")  # a removed unit reports no more (its history stays)
     if isinstance(item_key, Item):

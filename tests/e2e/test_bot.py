@@ -25,12 +25,13 @@ def data_of(message: dict, label_part: str) -> str:
 
 
 @pytest.fixture
-def bot_app(emulator, bot_token, tmp_path, assistant):
-    settings = Settings(token=bot_token, api_base_url=emulator.base_url,
-                        database_url=f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
+def bot_app(emulator, bot_token, database_url, assistant):
+    """The bot on a fresh database: each test runs on SQLite and on PostgreSQL."""
+    settings = Settings(token=bot_token, api_base_url=emulator.base_url, database_url=database_url,
                         admin_ids=frozenset({ADMIN.id}))
     core = open_core(settings, DEFAULT_ROOT, assistant=assistant)
-    return build_application(core, request=EmulatorRequest(), get_updates_request=EmulatorRequest())
+    yield build_application(core, request=EmulatorRequest(), get_updates_request=EmulatorRequest())
+    core.sessions.kw["bind"].dispose()
 
 
 async def test_a_contact_signs_up_asks_and_gives_feedback(bot_app, client):
@@ -150,15 +151,15 @@ async def test_a_contact_reports_progress_and_gets_a_receipt(bot_app, client):
         assert "BC-" in second["text"]
 
 
-async def test_a_subscribed_contact_receives_a_reminder_when_the_clock_reaches_it(emulator, bot_token,
-                                                                                tmp_path, assistant, client):
+async def test_a_subscribed_contact_receives_a_reminder_when_the_clock_reaches_it(
+        emulator, bot_token, database_url, assistant, client):
     import datetime as dt
 
     from bot.jobs.delivery import deliver_due
 
     clock = {"now": dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)}
     settings = Settings(token=bot_token, api_base_url=emulator.base_url,
-                        database_url=f"sqlite:///{tmp_path / 'remind.sqlite3'}",
+                        database_url=database_url,
                         admin_ids=frozenset({ADMIN.id}))
     core = open_core(settings, DEFAULT_ROOT, now=lambda: clock["now"], assistant=assistant)
     app = build_application(core, request=EmulatorRequest(), get_updates_request=EmulatorRequest())
@@ -177,3 +178,4 @@ async def test_a_subscribed_contact_receives_a_reminder_when_the_clock_reaches_i
         await deliver_due(core, app.bot, process="e2e")  # the same minute again: nothing more
         with pytest.raises(NoReplyError):
             await client.replies(LAN, timeout=0.5)
+    core.sessions.kw["bind"].dispose()

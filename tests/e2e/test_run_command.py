@@ -17,9 +17,9 @@ USER = User(810002, "Hoa")
 
 
 async def test_run_serves_telegram_until_sigterm_and_never_logs_the_token(emulator, bot_token, client,
-                                                                        tmp_path):
+                                                                        tmp_path, database_url):
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": bot_token, "TELEGRAM_API_BASE_URL": emulator.base_url,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}", "ADMIN_IDS": str(ADMIN.id),
+           "DATABASE_URL": database_url, "ADMIN_IDS": str(ADMIN.id),
            "DEFAULT_PLAN": "lang-son"}
     stderr_path = tmp_path / "bot.log"
     with stderr_path.open("w") as stderr:

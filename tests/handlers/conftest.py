@@ -1,4 +1,5 @@
-"""The full Application on the in-process transport, a temporary database and a fixed clock."""
+"""The full Application on the in-process transport, a temporary database (SQLite, then PostgreSQL)
+and a fixed clock."""
 
 from __future__ import annotations
 
@@ -84,11 +85,15 @@ def text_of(calls: list[ApiCall]) -> str:
 
 
 @pytest.fixture
-async def chat(tmp_path, assistant):
+async def chat(database_url, assistant):
+    """Every handler test runs once on SQLite and once on PostgreSQL (`database_url`)."""
     clock = Clock()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", admin_ids=frozenset({ADMIN.id}))
+    settings = Settings(database_url=database_url, admin_ids=frozenset({ADMIN.id}))
     core = open_core(settings, DEFAULT_ROOT, now=clock, assistant=assistant)
     api = LocalBotApi()
     application = build_application(core, request=api, token=LOCAL_TOKEN, rate_limit=False, updater=False)
-    async with application:
-        yield Chat(application, api, core, clock)
+    try:
+        async with application:
+            yield Chat(application, api, core, clock)
+    finally:
+        core.sessions.kw["bind"].dispose()  # before the schema is dropped: no session left open

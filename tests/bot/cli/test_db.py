@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,14 +12,15 @@ from bot.cli import main
 from bot.cli.db import IMPORT_REASONS, MAX_LINES_LISTED, add_commands, run_command
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import AuditEntry, UnitRecord, User
+from tests.databases import Database
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "var" / "bmnn.sqlite3"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+def db_path(database_url, monkeypatch) -> Database:
+    """The database DATABASE_URL names: a SQLite file not yet created, or an empty PostgreSQL schema."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.delenv("ADMIN_IDS", raising=False)
-    return path
+    return Database(database_url)
 
 
 @pytest.fixture
@@ -36,8 +36,8 @@ def cli(kb, db_path, capsys):
     return run
 
 
-def _rows(db_path: Path, model):
-    engine = make_engine(f"sqlite:///{db_path}")
+def _rows(db_path: Database, model):
+    engine = make_engine(db_path.url)
     try:
         with make_session_factory(engine)() as session:
             return list(session.scalars(select(model).order_by(model.id)))

@@ -22,10 +22,9 @@ from tests.leak_corpus import MARKED, QUESTIONS
 
 
 @pytest.fixture
-def database(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'bmnn.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+def database(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return database_url
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 
 from bot.cli import main
 from tests.conftest import MINI_PLAN, write_mini_kb
+from tests.databases import Database
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -25,13 +26,12 @@ VALID_LOOKING_TOKEN = "123456:" + "A" * 35
 
 
 @pytest.fixture
-def database(tmp_path, monkeypatch) -> Path:
+def database(database_url, monkeypatch) -> Database:
     """A temporary DATABASE_URL and no deployment settings, so nothing is written to var/."""
     for name in SETTINGS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "cli.sqlite3"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    return path
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return Database(database_url)
 
 
 @pytest.fixture
@@ -229,10 +229,10 @@ def test_other_commands_refuse_an_invalid_kb(tmp_path, capsys):
     assert "bad due" in capsys.readouterr().err
 
 
-def test_piped_console_session_answers_each_line(tmp_path):
-    database = tmp_path / "console.sqlite3"
+def test_piped_console_session_answers_each_line(database_url):
+    database = Database(database_url)
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
-    env["DATABASE_URL"] = f"sqlite:///{database}"
+    env["DATABASE_URL"] = database_url
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "console"],
         input="Bí mật nhà nước là gì?\n\n9\n1\n/kehoach khong-co\n/kehoach lang-son\ngia vang hom nay\n",

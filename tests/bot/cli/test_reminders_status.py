@@ -19,11 +19,10 @@ NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def factory(tmp_path, monkeypatch) -> Iterator[sessionmaker[Session]]:
+def factory(database_url, monkeypatch) -> Iterator[sessionmaker[Session]]:
     """A migrated database that DATABASE_URL names."""
-    url = f"sqlite:///{tmp_path / 'bmnn.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = make_engine(url)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    engine = make_engine(database_url)
     upgrade_database(engine)
     yield make_session_factory(engine)
     engine.dispose()

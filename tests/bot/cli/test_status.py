@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import os
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -19,6 +18,7 @@ from bot.cli.status import add_commands, run_command
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import AuditEntry, StatusRecord
 from tests.conftest import TODAY
+from tests.databases import Database
 
 PLAN = "hai-phong"
 ITEM = "hp-han-huong-dan-mua-sam"  # Sở Tài chính's
@@ -26,10 +26,10 @@ YEARLY = "hp-han-bao-cao-hang-nam"
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "var" / "bmnn.sqlite3"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    return path
+def db_path(database_url, monkeypatch) -> Database:
+    """The database DATABASE_URL names: a SQLite file not yet created, or an empty PostgreSQL schema."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return Database(database_url)
 
 
 @pytest.fixture
@@ -46,10 +46,10 @@ def cli(kb, db_path, capsys):
     return run
 
 
-def _count(db_path: Path, model) -> int:
+def _count(db_path: Database, model) -> int:
     if not db_path.exists():
         return 0
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(db_path.url)
     try:
         with make_session_factory(engine)() as session:
             return session.scalar(select(func.count()).select_from(model)) or 0
@@ -57,8 +57,8 @@ def _count(db_path: Path, model) -> int:
         engine.dispose()
 
 
-def _audits(db_path: Path) -> list[AuditEntry]:
-    engine = make_engine(f"sqlite:///{db_path}")
+def _audits(db_path: Database) -> list[AuditEntry]:
+    engine = make_engine(db_path.url)
     try:
         with make_session_factory(engine)() as session:
             return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))

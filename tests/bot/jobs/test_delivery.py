@@ -160,8 +160,9 @@ def make_core(url: str, clock: Clock, assistant, working_days_only: bool = False
 
 
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+def db_url(database_url) -> str:
+    """Every delivery test runs on SQLite and on PostgreSQL."""
+    return database_url
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The delivery guarantee across restarts and processes: a process killed mid-dispatch loses
 nothing and repeats only the message in flight (after `stale_after`); two processes on one
-database send each reminder exactly once overall (SQLite file; PostgreSQL, see tests/databases.py)."""
+database send each reminder exactly once overall (a SQLite file, and a PostgreSQL schema: `database_url`)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,9 @@ STALE = dt.timedelta(minutes=10)
 
 
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+def db_url(database_url) -> str:
+    """Both backends: a SQLite file the two processes share, a PostgreSQL schema they share."""
+    return database_url
 
 
 def _subscribe_all(core) -> dict[int, int]:
@@ -169,7 +170,7 @@ def _check_exactly_once(url: str, assistant, clock: Clock) -> None:
     assert len(rows) == len(USERS) and {state for _key, state in rows} == {"sent"}
 
 
-def test_two_processes_on_one_sqlite_file_send_each_reminder_once(db_url, assistant):
+def test_two_processes_on_one_database_send_each_reminder_once(db_url, assistant):
     clock = Clock()
     setup = make_core(db_url, clock, assistant)
     _subscribe_all(setup)
@@ -178,7 +179,7 @@ def test_two_processes_on_one_sqlite_file_send_each_reminder_once(db_url, assist
     _check_exactly_once(db_url, assistant, clock)
 
 
-def test_two_processes_retrying_on_one_sqlite_file_take_each_row_once(db_url, assistant):
+def test_two_processes_retrying_on_one_database_take_each_row_once(db_url, assistant):
     clock = Clock()
     setup = make_core(db_url, clock, assistant)
     subs = _subscribe_all(setup)
@@ -189,28 +190,6 @@ def test_two_processes_retrying_on_one_sqlite_file_take_each_row_once(db_url, as
     setup.sessions.kw["bind"].dispose()
     clock.set(DUE_14 + dt.timedelta(minutes=11))
     _check_exactly_once(db_url, assistant, clock)
-
-
-def test_two_processes_on_postgresql_send_each_reminder_once(postgres_url, assistant):
-    clock = Clock()
-    setup = make_core(postgres_url, clock, assistant)
-    _subscribe_all(setup)
-    setup.sessions.kw["bind"].dispose()
-    clock.set(DUE_14)
-    _check_exactly_once(postgres_url, assistant, clock)
-
-
-def test_two_processes_retrying_on_postgresql_take_each_row_once(postgres_url, assistant):
-    clock = Clock()
-    setup = make_core(postgres_url, clock, assistant)
-    subs = _subscribe_all(setup)
-    with setup.sessions.begin() as session:
-        for user_id, sub in subs.items():
-            deliveries.claim(session, f"{sub}:{YEARLY}@2026:14", user_id=user_id, kind="reminder",
-                             subscription_id=sub, process="host:0:dead", now=DUE_14)
-    setup.sessions.kw["bind"].dispose()
-    clock.set(DUE_14 + dt.timedelta(minutes=11))
-    _check_exactly_once(postgres_url, assistant, clock)
 
 
 def test_local_helper_is_local_time():

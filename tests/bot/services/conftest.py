@@ -1,10 +1,9 @@
-"""A fresh, migrated SQLite file per test, and a session the test body runs in."""
+"""A fresh, migrated database per test — SQLite, then PostgreSQL — and a session the test body runs in."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,8 +17,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the deployment's (`Settings.tz`), as receip
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'bmnn.sqlite3'}")
+def engine(database_url: str) -> Iterator[Engine]:
+    """Migrated by Alembic, as in production; every service test runs once per backend."""
+    engine = make_engine(database_url)
     upgrade_database(engine)
     yield engine
     engine.dispose()

@@ -46,7 +46,7 @@ def test_claim_checks_its_arguments(session):
         assert err.value.reason == reason
 
 
-def test_two_threads_claiming_one_key_on_one_file_one_wins(engine):
+def test_two_threads_claiming_one_key_on_one_database_one_wins(engine):
     factories = [make_session_factory(make_engine(str(engine.url))) for _ in range(2)]
     barrier = threading.Barrier(2)
     results: list[bool] = []

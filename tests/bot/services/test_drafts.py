@@ -75,8 +75,8 @@ def test_clear(session, unit_ids):
     assert drafts.get_draft(session, 1).item == "y"
 
 
-def test_a_draft_survives_a_restart(tmp_path, kb):
-    url = f"sqlite:///{tmp_path / 'restart.sqlite3'}"
+def test_a_draft_survives_a_restart(database_url, kb):
+    url = database_url
     engine = make_engine(url)
     upgrade_database(engine)
     with make_session_factory(engine).begin() as session:

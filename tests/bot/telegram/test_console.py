@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from handlers import texts
+from tests.databases import Database
 
 CLEARED = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "ADMIN_IDS", "DEFAULT_PLAN", "TIMEZONE",
            "WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_PORT", "REGISTERED_ONLY", "FLOOD_LIMIT",
@@ -17,13 +18,12 @@ CLEARED = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "ADMIN_IDS", "DEFAULT_
 
 
 @pytest.fixture(autouse=True)
-def database(tmp_path, monkeypatch) -> Path:
-    """Each test gets its own SQLite file; nothing is written under the repository."""
+def database(database_url, monkeypatch) -> Database:
+    """Each test gets its own database, SQLite then PostgreSQL; nothing is written under the repository."""
     for name in CLEARED:
         monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "console.sqlite3"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    return path
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return Database(database_url)
 
 
 def console(stdin: str, *options: str) -> tuple[int, str]:
@@ -163,7 +163,7 @@ def test_console_users_keep_the_name_the_database_has_and_admins_tell_them_apart
     from bot.db.engine import make_engine, make_session_factory, upgrade_database
     from bot.services import users
 
-    engine = make_engine(f"sqlite:///{database}")
+    engine = make_engine(database.url)
     upgrade_database(engine)
     with make_session_factory(engine).begin() as session:  # someone who wrote on Telegram
         users.touch_user(session, 7001, "Lan", "lan_chi_lang", dt.datetime.now(dt.UTC), "Nguyễn Thị")

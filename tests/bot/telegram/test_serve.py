@@ -40,9 +40,9 @@ def test_webhook_mode_needs_an_https_url_and_a_secret():
     assert options["listen"] == "127.0.0.1"
 
 
-async def test_the_webhook_server_accepts_only_requests_with_the_secret(tmp_path, assistant):
+async def test_the_webhook_server_accepts_only_requests_with_the_secret(database_url, assistant):
     port = _free_port()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}",
+    settings = Settings(database_url=database_url,
                         webhook_url="https://bot.example.vn/hook", webhook_secret=SECRET,
                         webhook_port=port)
     core = open_core(settings, DEFAULT_ROOT, assistant=assistant)
@@ -73,11 +73,12 @@ async def test_the_webhook_server_accepts_only_requests_with_the_secret(tmp_path
         finally:
             await application.updater.stop()
             await application.stop()
+            core.sessions.kw["bind"].dispose()
 
 
-async def test_old_update_ids_and_finished_deliveries_are_forgotten(tmp_path, assistant):
+async def test_old_update_ids_and_finished_deliveries_are_forgotten(database_url, assistant):
     now = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    settings = Settings(database_url=database_url)
     core = open_core(settings, DEFAULT_ROOT, now=lambda: now, assistant=assistant)
     with core.sessions.begin() as session:
         session.add(ProcessedUpdate(update_id=1, processed_at=now - KEEP_UPDATE_IDS - dt.timedelta(hours=1)))
@@ -101,3 +102,4 @@ async def test_old_update_ids_and_finished_deliveries_are_forgotten(tmp_path, as
     with core.sessions.begin() as session:
         assert list(session.scalars(select(ProcessedUpdate.update_id))) == [2]
         assert sorted(session.scalars(select(Delivery.key))) == ["1:new:0", "1:retry:0"]
+    core.sessions.kw["bind"].dispose()

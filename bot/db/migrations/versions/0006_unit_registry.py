@@ -72,9 +72,9 @@ def downgrade() -> None:
     op.drop_index("uq_contacts_approved_user", table_name="contacts")
     op.create_index("uq_contacts_current_user", "contacts", ["user_id"], unique=True,
                     sqlite_where=_CURRENT, postgresql_where=_CURRENT)
-    with op.batch_alter_table("units") as batch:
-        batch.drop_column("retired_by")
-        batch.drop_column("retired_at")
-        batch.drop_column("group_id")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("last_name")
+    # Dropped in place (ALTER TABLE … DROP COLUMN, SQLite 3.35+), not by batch mode: batch mode
+    # copies the table and drops the old one, and on SQLite that drop deletes the rows other
+    # tables' foreign keys point at (contacts → units, everything → users): refused once any exist.
+    for column in ("retired_by", "retired_at", "group_id"):
+        op.drop_column("units", column)
+    op.drop_column("users", "last_name")
