@@ -136,7 +136,7 @@ def _damage(path: Path) -> str:
     return "truncated" if size < page_size * pages else "corrupt"
 
 
-def _postgres_fault(error: BaseException, url: str) -> DatabaseUnavailable:
+def _postgres_fault(error: BaseException | None, url: str) -> DatabaseUnavailable:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
