@@ -69,7 +69,7 @@ def database_fault(fault: DatabaseUnavailable, busy_timeout_ms: int | None = Non
         detail = messages.POSTGRES_UNREACHABLE.get(detail, detail).format(
             seconds=PG_CONNECT_TIMEOUT_S)
     return messages.DATABASE_FAULTS[fault.reason].format(
-        target=fault.target, detail=detail, seconds=round(waited / 1000, 1))
+        target=fault.target, detail=detail, seconds=f"{waited / 1000:g}".replace(".", ","))
 
 
 def report_database_fault(fault: DatabaseUnavailable, busy_timeout_ms: int | None = None,
