@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -191,8 +191,10 @@ def submit_status(
 
     The version is the latest + 1. On SQLite the transaction holds the write lock from its
     first statement (BEGIN IMMEDIATE), so two submissions cannot read the same latest; on
-    PostgreSQL the unique (plan, unit, item, version) constraint catches the race and the insert
-    is retried once inside a savepoint.
+    PostgreSQL a transaction-level advisory lock on the item queues the submissions of one
+    unit's item (50 at once: 50 versions, none refused), and the unique (plan, unit, item,
+    version) constraint, should another writer skip the lock, makes the insert retry once
+    inside a savepoint.
     """
     if via not in STATUS_VIA:
         raise ValueError(f"unknown channel {via!r}")
@@ -241,6 +243,11 @@ def _is_contact(session: Session, user_id: int, plan: str, unit_id: int) -> bool
     return session.scalar(stmt.limit(1)) is not None
 
 
+# The first key of the status submissions' advisory locks (the second is the item's hash); any
+# constant will do, the same in every process.
+_STATUS_LOCK_SPACE = 0x62637374  # "bcst"
+
+
 def _latest_version(session: Session, plan: str, unit_id: int, item: str) -> int:
     stmt = select(func.max(StatusRecord.version)).where(
         StatusRecord.plan == plan, StatusRecord.unit_id == unit_id, StatusRecord.item == item)
@@ -256,7 +263,21 @@ def _may_race(session: Session) -> bool:
     return session.get_bind().dialect.name != "sqlite"
 
 
+def _queue_for_item(session: Session, values: dict[str, Any]) -> None:
+    """On PostgreSQL, wait until the transactions submitting on the same item have ended.
+
+    Under READ COMMITTED two of them would read the same latest version; a retry on the unique
+    constraint only shifts the race to the next attempt when many arrive together.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = f"{values['plan']}|{values['unit_id']}|{values['item']}"
+    session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"),
+                    {"space": _STATUS_LOCK_SPACE, "key": key})
+
+
 def _insert_next_version(session: Session, values: dict[str, Any]) -> StatusRecord:
+    _queue_for_item(session, values)
     for attempt in (1, 2):
         version = _latest_version(session, values["plan"], values["unit_id"], values["item"]) + 1
         # A unique placeholder until the id is known; replaced before the transaction ends.
