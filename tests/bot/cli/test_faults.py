@@ -65,7 +65,7 @@ def cli(capsys):
     return run
 
 
-def _installed(path: Path) -> Path:
+def installed_database(path: Path) -> Path:
     """A database at the newest schema, its write-ahead log folded back into the file."""
     engine = make_engine(f"sqlite:///{path}")
     try:
@@ -109,7 +109,7 @@ def test_a_file_that_is_not_a_database_exits_3_naming_the_file(cli, tmp_path):
 
 
 def test_a_truncated_database_exits_3_saying_it_is_cut_short(cli, tmp_path):
-    path = _installed(tmp_path / "bmnn.sqlite3")
+    path = installed_database(tmp_path / "bmnn.sqlite3")
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     code, err = cli(f"sqlite:///{path}", *SUBMIT)
@@ -119,7 +119,7 @@ def test_a_truncated_database_exits_3_saying_it_is_cut_short(cli, tmp_path):
 
 
 def test_a_corrupt_database_exits_3_saying_it_is_damaged(cli, tmp_path):
-    path = _installed(tmp_path / "bmnn.sqlite3")
+    path = installed_database(tmp_path / "bmnn.sqlite3")
     data = bytearray(path.read_bytes())
     page = int.from_bytes(data[16:18], "big")
     data[page:] = b"\xa5" * (len(data) - page)  # every page after the first overwritten
@@ -161,7 +161,7 @@ def test_a_full_disk_exits_3_and_leaves_the_database_as_it_was(cli, tmp_path):
 
 
 def test_a_write_lock_held_past_the_wait_exits_3_and_records_nothing(cli, tmp_path, monkeypatch):
-    path = _installed(tmp_path / "bmnn.sqlite3")
+    path = installed_database(tmp_path / "bmnn.sqlite3")
     monkeypatch.setattr(common, "BUSY_TIMEOUT_MS", 200)
     writer = sqlite3.connect(path, isolation_level=None)
     try:
