@@ -71,6 +71,12 @@ _WAL_RETRY_PAUSE = 0.01
 # How long a PostgreSQL connection attempt may take before the server counts as unreachable.
 PG_CONNECT_TIMEOUT_S = 10
 
+# PostgreSQL's words when every connection slot (of the server, a role or a database) is taken
+# (SQLSTATE 53300), and the pause before asking again.
+_PG_NO_SLOT = ("too many clients", "too many connections for",
+               "remaining connection slots are reserved")
+_PG_SLOT_PAUSE = 0.1
+
 # Any constant will do; it only has to be the same in every process of a deployment.
 _PG_MIGRATION_LOCK = 0x626D6E6E  # "bmnn"
 
@@ -97,15 +103,19 @@ def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
 
     ``sqlite://`` (in memory) shares one connection (StaticPool) so every session of a test
     sees the same database. `busy_timeout_ms` is how long a SQLite connection waits for another
-    process's write lock; a PostgreSQL server gets `PG_CONNECT_TIMEOUT_S` to answer unless the
-    URL sets its own ``connect_timeout``.
+    process's write lock, and a PostgreSQL connection for a free slot on a server that has
+    all its connections in use; a PostgreSQL server gets `PG_CONNECT_TIMEOUT_S` to answer
+    unless the URL sets its own ``connect_timeout``.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         connect_args = {}
         if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        if parsed.get_backend_name() == "postgresql":
+            _wait_for_a_slot(engine, busy_timeout_ms)
+        return engine
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     kwargs: dict[str, Any] = {}
@@ -143,6 +153,27 @@ def _tune_sqlite(engine: Engine, in_memory: bool, busy_timeout_ms: int) -> None:
         # machinery would double the cost of an empty one.
         read_only = connection.get_execution_options().get("bmnn_read_only", False)
         connection.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _wait_for_a_slot(engine: Engine, busy_timeout_ms: int) -> None:
+    """Connect again while PostgreSQL has no connection to spare ("too many clients").
+
+    Many commands started together (or several workers) can take every slot for a moment; each
+    holds one for milliseconds, so waiting is the answer, as SQLite's busy timeout is for its
+    lock. libpq gives these refusals no SQLSTATE, hence the server's words.
+    """
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        while True:
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError as exc:
+                busy = any(words in str(exc) for words in _PG_NO_SLOT)
+                if not busy or time.monotonic() >= deadline:
+                    raise
+            time.sleep(_PG_SLOT_PAUSE)
 
 
 def _switch_to_wal(cursor: Any, busy_timeout_ms: int) -> None:

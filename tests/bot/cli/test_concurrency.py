@@ -13,12 +13,19 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
 from bot.db.engine import make_engine, make_session_factory, schema_is_current, upgrade_database
+from bot.db.faults import DatabaseUnavailable, diagnosed
 from bot.db.models import StatusRecord, UnitRecord
+from tests.databases import require_postgres
 
 ROOT = Path(__file__).resolve().parents[3]
 SUBMITTERS = 50
@@ -114,3 +121,49 @@ def test_a_new_database_is_not_current(tmp_path):
         assert schema_is_current(engine)
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def one_connection_role() -> Iterator[str]:
+    """A PostgreSQL URL whose role may hold one connection at a time (a full server, in small)."""
+    base = require_postgres()
+    role = f"r_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 1'))
+        try:
+            yield base.set(username=role).render_as_string(hide_password=False)
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+    finally:
+        admin.dispose()
+
+
+def test_a_command_waits_for_a_free_postgresql_connection(one_connection_role):
+    holder = create_engine(one_connection_role, poolclass=NullPool)  # close() really closes
+    waiting = make_engine(one_connection_role, busy_timeout_ms=60_000)
+    try:
+        with holder.connect() as held:
+            held.execute(text("SELECT 1"))
+            threading.Timer(0.5, held.close).start()  # its slot frees up while the other waits
+            with waiting.connect() as connection:
+                assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        holder.dispose()
+        waiting.dispose()
+
+
+def test_a_postgresql_server_still_full_after_the_wait_is_a_fault_naming_it(one_connection_role):
+    holder = make_engine(one_connection_role)
+    impatient = make_engine(one_connection_role, busy_timeout_ms=300)
+    try:
+        with holder.connect() as held:
+            held.execute(text("SELECT 1"))
+            with pytest.raises(DatabaseUnavailable) as raised, diagnosed(one_connection_role):
+                impatient.connect()
+    finally:
+        holder.dispose()
+        impatient.dispose()
+    assert raised.value.reason == "rejected" and "too many connections" in raised.value.detail
