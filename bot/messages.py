@@ -61,7 +61,43 @@ ASK_MARKED = (
 SUGGESTIONS = "Câu hỏi liên quan (gõ số để chọn):"
 BAD_CHOICE = "Hãy gõ một số từ 1 đến {count}, hoặc nhập câu hỏi mới."
 BAD_SETTING = "Lỗi cấu hình: {error}"
-BAD_DATABASE_URL = "Lỗi: DATABASE_URL không hợp lệ: {error}"
+# A database that cannot be used (`bot.db.faults`): one line each, naming the cause and the
+# setting or file. `target` is the file (SQLite) or host:port/database (PostgreSQL).
+DATABASE_FAULTS = {
+    "bad_url": ("Lỗi cấu hình: DATABASE_URL không phải địa chỉ cơ sở dữ liệu dùng được (kiểu "
+                "{target!r}); cần dạng sqlite:///var/bmnn.sqlite3 hoặc "
+                "postgresql+psycopg://người_dùng@máy_chủ/tên_csdl."),
+    "no_driver": ("Lỗi cấu hình: DATABASE_URL cần gói Python {detail!r} mà máy này chưa cài "
+                  "(PostgreSQL: pip install -e .[postgres])."),
+    "locked": ("Lỗi: cơ sở dữ liệu {target} (DATABASE_URL) bị một tiến trình khác giữ khóa ghi quá "
+               "{seconds} giây; không có gì thay đổi, hãy chạy lại sau."),
+    "not_database": ("Lỗi: tệp {target} (DATABASE_URL) không phải cơ sở dữ liệu SQLite; kiểm tra "
+                     "đường dẫn, hoặc khôi phục tệp từ bản sao lưu."),
+    "truncated": ("Lỗi: tệp cơ sở dữ liệu {target} (DATABASE_URL) bị cắt cụt, ngắn hơn kích thước "
+                  "ghi trong chính tệp; khôi phục tệp từ bản sao lưu."),
+    "corrupt": ("Lỗi: tệp cơ sở dữ liệu {target} (DATABASE_URL) bị hỏng; khôi phục tệp từ bản "
+                "sao lưu."),
+    "full": ("Lỗi: ổ đĩa chứa cơ sở dữ liệu {target} (DATABASE_URL) đã đầy nên không ghi được; "
+             "không có gì thay đổi, hãy giải phóng dung lượng rồi chạy lại."),
+    "unwritable": ("Lỗi: không tạo, mở hoặc ghi được tệp cơ sở dữ liệu {target} (DATABASE_URL); "
+                   "kiểm tra thư mục và quyền ghi."),
+    "unreachable": "Lỗi: không kết nối được PostgreSQL tại {target} (DATABASE_URL): {detail}.",
+    "rejected": "Lỗi: PostgreSQL tại {target} (DATABASE_URL) từ chối kết nối: {detail}",
+}
+# Why PostgreSQL did not answer, by `bot.db.faults` detail code; anything else is shown as is.
+POSTGRES_UNREACHABLE = {
+    "refused": "không có máy chủ nào nhận kết nối ở địa chỉ và cổng này (PostgreSQL đã chạy chưa?)",
+    "timeout": "máy chủ không trả lời trong {seconds} giây",
+    "unknown_host": "không tìm thấy máy chủ có tên này",
+}
+TELEGRAM_UNREACHABLE_LOCAL = ("Lỗi: không kết nối được Bot API tại {url} (TELEGRAM_API_BASE_URL); "
+                              "kiểm tra máy chủ Bot API đó đã chạy chưa, rồi chạy lại.")
+TELEGRAM_UNREACHABLE = ("Lỗi: không kết nối được Telegram Bot API ({url}); kiểm tra kết nối mạng "
+                        "của máy chủ (hoặc đặt TELEGRAM_API_BASE_URL), rồi chạy lại.")
+TOKEN_REJECTED = ("TELEGRAM_BOT_TOKEN bị Telegram từ chối (sai hoặc đã bị thu hồi); lấy token mới "
+                  "từ @BotFather.")
+INTERNAL_ERROR = ("Lỗi ngoài dự kiến của chương trình (mã thoát 70); chi tiết kỹ thuật ở trên, hãy "
+                  "gửi cho người phát triển.")
 NO_TOKEN_CONSOLE = "Chưa đặt TELEGRAM_BOT_TOKEN: mở chế độ console trên terminal."
 CONSOLE_WELCOME = (
     "Trợ lý bảo vệ bí mật nhà nước — chế độ console.\n"

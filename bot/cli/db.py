@@ -20,7 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.cli.common import UsageError, open_database, read_settings
+from bot.cli.common import (
+    DatabaseUnavailable,
+    UsageError,
+    open_database,
+    read_settings,
+    report_database_fault,
+)
 from bot.db.engine import make_session_factory
 from bot.db.models import UnitRecord, User
 from bot.services import audit, units, users
@@ -162,6 +168,8 @@ def run_command(args: argparse.Namespace, kb_loader: Callable[[], KnowledgeBase]
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
+    except DatabaseUnavailable as fault:
+        return report_database_fault(fault)
 
 
 _Action = Callable[[Session, dt.datetime], int]
@@ -171,7 +179,10 @@ def _run(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO) -> int:
     settings = read_settings(kb)
     # All input checks happen here, before the database.
     action = _prepare(args, kb, settings.admin_ids, stdout)
-    with open_database(settings) as engine:
+    # `db upgrade` migrates whatever the state and counts the KB units it adds itself (below);
+    # the other commands migrate only a new database, adding the KB units under the same lock.
+    upgrade = args.command == "db"
+    with open_database(settings, None if upgrade else kb, migrate=upgrade) as engine:
         now = dt.datetime.now(dt.UTC)
         with make_session_factory(engine).begin() as session:
             added = units.sync_kb_units(session, kb.registry, now)

@@ -5,6 +5,8 @@ Every command validates its arguments first and exits 2 with a clear message on 
 its error messages) are given in Vietnamese by `Parser`, the class of every (sub)parser. Dates
 are taken as dd/mm/yyyy or YYYY-MM-DD (`bot.dates`). When the reader of the output goes away
 (`… | head -1`), the command stops quietly with exit code 141, as a Unix tool killed by SIGPIPE.
+A database that cannot be used exits 3 and a Bot API that does not answer `run` exits 4, each
+with one line saying why; only a bug prints a traceback, and exits 70 (`bot.cli.common`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,20 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from bot import leak_guard, messages
-from bot.cli.common import UsageError, read_settings
+from bot.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_TELEGRAM,
+    DatabaseUnavailable,
+    UsageError,
+    read_settings,
+    report_database_fault,
+)
 from bot.clock import local_today
 from bot.dates import parse_date
 from bot.settings import SettingsError
@@ -168,6 +178,10 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
     except BrokenPipeError:
         _discard(stdout)
         return BROKEN_PIPE_EXIT
+    except Exception:  # a bug: the traceback for the report, and a code no refusal uses
+        traceback.print_exc()
+        print(messages.INTERNAL_ERROR, file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _discard(stdout: TextIO) -> None:
@@ -196,25 +210,28 @@ def _main(argv: Sequence[str] | None, stdin: TextIO, stdout: TextIO) -> int:
             if args.kb_command != "check":
                 parser.parse_args(["kb", "--help"])
             return _kb_check(root, stdout)
-        assistant = _load(root)
-        if args.command == "ask":
-            return _ask(assistant, args, today, stdout)
-        if args.command == "deadlines":
-            return _deadlines(assistant, args, today, stdout)
-        if args.command in ("console", "run"):
+        if args.command in ("ask", "deadlines", "console", "run"):
+            assistant = _load(root)
+            if args.command == "ask":
+                return _ask(assistant, args, today, stdout)
+            if args.command == "deadlines":
+                return _deadlines(assistant, args, today, stdout)
             return _serve(assistant, args, root, stdin, stdout)
         from bot.cli import db as cli_db
         from bot.cli import reminders as cli_reminders
         from bot.cli import reminders_status as cli_reminders_status
         from bot.cli import status as cli_status
 
-        handled = cli_db.run_command(args, lambda: assistant.kb, stdout)
+        # The database commands need the KB, not the search index an Assistant builds (a second
+        # of CPU per command, which 50 commands started together on a small server all pay).
+        kb_loader = _kb_loader(root)
+        handled = cli_db.run_command(args, kb_loader, stdout)
         if handled is not None:
             return handled
-        handled = cli_status.run_command(args, lambda: assistant.kb, stdout)
+        handled = cli_status.run_command(args, kb_loader, stdout)
         if handled is not None:
             return handled
-        handled = cli_reminders.run_command(args, lambda: assistant.kb, stdout)
+        handled = cli_reminders.run_command(args, kb_loader, stdout)
         if handled is not None:
             return handled
         handled = cli_reminders_status.run_status(args, stdout)
@@ -236,6 +253,18 @@ def _main(argv: Sequence[str] | None, stdin: TextIO, stdout: TextIO) -> int:
 
 def _load(root: Path) -> Assistant:
     return Assistant(load_knowledge(root))
+
+
+def _kb_loader(root: Path) -> Callable[[], KnowledgeBase]:
+    """The KB of `root`, loaded on first call only."""
+    loaded: list[KnowledgeBase] = []
+
+    def load() -> KnowledgeBase:
+        if not loaded:
+            loaded.append(load_knowledge(root))
+        return loaded[0]
+
+    return load
 
 
 def _check_plan(assistant: Assistant, plan: str | None) -> None:
@@ -426,22 +455,31 @@ def _serve(assistant: Assistant, args: argparse.Namespace, root: Path, stdin: Te
            stdout: TextIO) -> int:
     """`run` (Telegram, or the console without a token) and `console`."""
     # Imported here: the Telegram stack is not needed by `ask`, `deadlines` or `kb check`.
+    from bot.db.engine import BUSY_TIMEOUT_MS
     from bot.logs import configure_logging
     from bot.telegram.console import run_console
-    from bot.telegram.serve import open_core, run_telegram
+    from bot.telegram.serve import TelegramUnreachable, open_core, run_telegram
 
     settings = read_settings(assistant.kb)
-    if args.command == "run" and settings.token:
-        configure_logging(settings.token, settings.webhook_secret)
-        if args.webhook:
-            settings.require_webhook()
-        run_telegram(open_core(settings, root, assistant=assistant), args.webhook)
-        return 0
-    if args.command == "run":
-        print(messages.NO_TOKEN_CONSOLE, file=sys.stderr)
-    plan = getattr(args, "plan", None)
-    _check_plan(assistant, plan)
-    core = open_core(settings, root, assistant=assistant)
+    try:
+        if args.command == "run" and settings.token:
+            configure_logging(settings.token, settings.webhook_secret)
+            if args.webhook:
+                settings.require_webhook()
+            run_telegram(open_core(settings, root, assistant=assistant), args.webhook)
+            return 0
+        if args.command == "run":
+            print(messages.NO_TOKEN_CONSOLE, file=sys.stderr)
+        plan = getattr(args, "plan", None)
+        _check_plan(assistant, plan)
+        core = open_core(settings, root, assistant=assistant)
+    except DatabaseUnavailable as fault:  # the bot's engine waits BUSY_TIMEOUT_MS for a lock
+        return report_database_fault(fault, BUSY_TIMEOUT_MS)
+    except TelegramUnreachable as exc:
+        template = (messages.TELEGRAM_UNREACHABLE_LOCAL if settings.api_base_url
+                    else messages.TELEGRAM_UNREACHABLE)
+        print(template.format(url=exc.url), file=sys.stderr)
+        return EXIT_TELEGRAM
     try:
         return run_console(core, plan, getattr(args, "user_id", None), getattr(args, "admin", False),
                            stdin, stdout)

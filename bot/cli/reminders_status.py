@@ -4,7 +4,8 @@
 `reminders` command) and `run_status(args, stdout)`, which returns None for any other command.
 Counts are of messages (a catch-up message counts once, whatever it collapses): pending
 (claimed: being sent, or left by a stopped process until taken over), sent, failed, and among
-the failed those waiting for another attempt. Exit codes: 0 done; 2 bad DATABASE_URL.
+the failed those waiting for another attempt. Exit codes: 0 done; 2 bad DATABASE_URL; 3 the
+database cannot be used.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import json
 import sys
 from typing import TextIO
 
-from bot.cli.common import UsageError, open_database, read_settings
+from bot.cli.common import (
+    DatabaseUnavailable,
+    UsageError,
+    open_database,
+    read_settings,
+    report_database_fault,
+)
 from bot.db.engine import make_session_factory
 from bot.services import deliveries
 
@@ -50,6 +57,8 @@ def run_status(args: argparse.Namespace, stdout: TextIO) -> int | None:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
+    except DatabaseUnavailable as fault:
+        return report_database_fault(fault)
     result = {"pending": found["claimed"], "sent": found["sent"], "failed": found["failed"],
               "retrying": found["retrying"]}
     if getattr(args, "json", False):

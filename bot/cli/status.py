@@ -4,7 +4,9 @@
 The command line is trusted (actor None: the standing office entering a report taken by phone)
 but goes through the same service, checks and leak guard as the chat. Exit codes: 0 done; 1 the
 service refused the status (the reason in Vietnamese on stderr, its code in the JSON); 2 bad
-input (unknown plan, unit or item, unwritable output path, bad DATABASE_URL), nothing changed.
+input (unknown plan, unit or item, unwritable output path, bad DATABASE_URL), nothing changed;
+3 the database cannot be used (locked past the wait, damaged, full, unreachable), one line saying
+why (`bot.cli.common`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from bot import exports
-from bot.cli.common import UsageError, open_database, read_settings
+from bot.cli.common import (
+    DatabaseUnavailable,
+    UsageError,
+    open_database,
+    read_settings,
+    report_database_fault,
+)
 from bot.clock import local_today
 from bot.db.engine import make_session_factory
 from bot.db.models import UnitRecord
@@ -129,7 +137,7 @@ def run_command(args: argparse.Namespace, kb_loader: Callable[[], KnowledgeBase]
         elif args.status_command == "overview" and args.item is not None:
             _check_item(kb, args.plan, args.item, today)
         settings = read_settings(kb)
-        with open_database(settings) as engine:
+        with open_database(settings, kb) as engine:
             if args.command == "export":
                 return _export(engine, kb, args, today, stdout, tz=settings.tz)
             if args.status_command == "submit":
@@ -138,6 +146,8 @@ def run_command(args: argparse.Namespace, kb_loader: Callable[[], KnowledgeBase]
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
+    except DatabaseUnavailable as fault:
+        return report_database_fault(fault)
 
 
 def _now() -> dt.datetime:
