@@ -94,7 +94,8 @@ def open_database(settings: Settings, kb: KnowledgeBase | None = None, *,
     `migrate` (`db upgrade`): migrate under the write lock whatever the schema's state. Otherwise
     the schema's revision is read without a lock and only a database that is behind (a fresh
     install) is migrated, under the lock, with the KB's units of `kb` added in the same
-    transaction, so processes starting together on a new database do not race to add them.
+    transaction, so processes starting together on a new database do not race to add them
+    (nor, on PostgreSQL, on one that lacks units the KB gained since: `_sync_units_apart`).
     Any database fault raised meanwhile, in the caller's block too, is a `DatabaseUnavailable`.
     """
     from bot.db.engine import ensure_schema, make_engine, upgrade_database
@@ -108,14 +109,38 @@ def open_database(settings: Settings, kb: KnowledgeBase | None = None, *,
                 upgrade_database(engine, then)
             else:
                 ensure_schema(engine, then)
+            if kb is not None and engine.dialect.name == "postgresql":
+                _sync_units_apart(engine, kb)
             yield engine
         finally:
             engine.dispose()
 
 
+def _sync_units_apart(engine: Engine, kb: KnowledgeBase) -> None:
+    """PostgreSQL: add the KB's new units in a transaction of their own, before the command's.
+
+    Commands adding the same new unit at once (a KB update, then many commands before `run`
+    or `db upgrade`): each waits for the first to commit, then fails on the unit's unique name;
+    tried again, it finds the unit there. SQLite's writers take turns, so it has no such race.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.db.engine import make_session_factory
+    from bot.services import units
+
+    factory = make_session_factory(engine)
+    for attempt in (1, 2):
+        try:
+            with factory.begin() as session:
+                units.sync_kb_units(session, kb.registry, dt.datetime.now(dt.UTC))
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
+
+
 def _sync_units(kb: KnowledgeBase) -> Callable[[Connection], None]:
     """Add the KB's units within the migration's transaction (it joins the caller's)."""
-
     from sqlalchemy.orm import Session
 
     from bot.services import units

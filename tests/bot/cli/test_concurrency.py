@@ -72,7 +72,9 @@ def _recorded(url: str) -> tuple[list[int], int]:
 def test_fifty_submitters_at_once_are_all_recorded(database_url, kb):
     engine = make_engine(database_url)
     try:
-        upgrade_database(engine)  # an installed database, as the issue measured
+        # An installed database, as the issue measured, that lacks the KB's units (as after a
+        # KB update): on PostgreSQL the processes would race to add them.
+        upgrade_database(engine)
     finally:
         engine.dispose()
     results = _submit_together(database_url, SUBMITTERS)
