@@ -39,21 +39,22 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import logging
 import os
 import secrets
 import socket
-import warnings
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy.orm import Session
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Job
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.core import App, Context, Core
+from bot.pace import retry_after_seconds
 from bot.services import deliveries, statuses, subscriptions
 from bot.services.subscriptions import ActiveSubscriptions
 from knowledge.loader import KnowledgeBase
@@ -100,6 +101,7 @@ RECLAIM_BATCH = 100
 KINDS = ("reminder", "catch_up")
 
 Sleep = Callable[[float], Awaitable[object]]
+SendJob = Callable[[], Awaitable[None]]  # one message's claim–send–mark, ready to run
 
 
 @dataclass
@@ -124,6 +126,18 @@ class Tick:
     plan: ReminderPlan
     views: dict[int, SubscriptionView] = field(default_factory=dict)
     paused_users: set[int] = field(default_factory=set)  # blocked the bot during this tick
+
+
+@dataclass(frozen=True)
+class _Reclaimed:
+    """A message taken over by `retry_reclaimed`, read before its transaction closes."""
+
+    key: str
+    kind: str
+    user_id: int
+    subscription_id: int | None
+    attempts: int
+    collapsed: list[str]
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -183,19 +197,12 @@ def load_tick(core: Core) -> Tick:
                 views={view.id: view for view in active.views})
 
 
-def _retry_after_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # an int or a timedelta, depending on PTB_TIMEDELTA
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
-
-
 async def _send(bot: Bot, user_id: int, text: str, sleep: Sleep) -> None:
     """Send plain text; on flood control wait as asked (up to `MAX_WAIT`) and try once more."""
     try:
         await bot.send_message(chat_id=user_id, text=text)
     except RetryAfter as exc:
-        wait = _retry_after_seconds(exc)
+        wait = retry_after_seconds(exc)
         if wait > MAX_WAIT:
             raise
         await sleep(wait)
@@ -235,7 +242,7 @@ async def _deliver(core: Core, bot: Bot, tick: Tick, *, key: str, user_id: int, 
             deliveries.mark_failed(session, key, "bad_request", core.now(), None)
         return "failed"
     except RetryAfter as exc:
-        delay = dt.timedelta(seconds=_retry_after_seconds(exc))
+        delay = dt.timedelta(seconds=retry_after_seconds(exc))
         return _failed(core, key, "retry_after", attempts, max(delay, backoff(attempts)))
     except TelegramError as exc:  # NetworkError, TimedOut and the rest: try again later
         logger.warning("Reminder %s not sent (attempt %s): %s", key, attempts, type(exc).__name__)
@@ -356,59 +363,105 @@ def _render_again(core: Core, tick: Tick, key: str, kind: str, user_id: int, col
     return (text, "") if text is not None else (None, "render_error")
 
 
+async def _retry_one(core: Core, bot: Bot, tick: Tick, job: _Reclaimed, states: dict[str, str], *,
+                     report: DeliveryReport, sleep: Sleep) -> None:
+    """One reclaimed message: rendered again from its key, sent and marked — or marked failed
+    ("cancelled", "render_error") without sending."""
+    text, code = _render_again(core, tick, job.key, job.kind, job.user_id, job.collapsed, states)
+    if text is None:
+        with core.sessions.begin() as session:
+            deliveries.mark_failed(session, job.key, code, core.now(), None)
+        if code == "cancelled":
+            report.skipped += 1
+        else:
+            report.failed += 1
+        return
+    outcome = await _deliver(core, bot, tick, key=job.key, user_id=job.user_id, text=text,
+                             attempts=job.attempts, sleep=sleep)
+    _count(report, outcome, "caught_up" if job.kind == "catch_up" else "sent")
+
+
 async def retry_reclaimed(core: Core, bot: Bot, tick: Tick, *, process: str, report: DeliveryReport,
                           stale_after: dt.timedelta = deliveries.DEFAULT_STALE_AFTER,
-                          kinds: Collection[str] = KINDS, sleep: Sleep = asyncio.sleep) -> None:
+                          kinds: Collection[str] = KINDS, sleep: Sleep = asyncio.sleep,
+                          concurrency: int = 1) -> None:
     """Step 5: take over failed messages due for another attempt and claims left by a dead
-    process (`deliveries.reclaim`), render each again from its key, send, mark. One that is no
-    longer wanted is marked failed ("cancelled") instead."""
+    process (`deliveries.reclaim`), render each again from its key, send, mark — `concurrency`
+    at once. One that is no longer wanted is marked failed ("cancelled") instead."""
     while True:
         with core.sessions.begin() as session:
             rows = deliveries.reclaim(session, process, core.now(), stale_after, RECLAIM_BATCH,
                                       kinds=kinds)
-            jobs = [(row.key, row.kind, row.user_id, row.subscription_id, row.attempts,
-                     deliveries.batch_keys(session, row.key) if row.kind == "catch_up" else [])
+            jobs = [_Reclaimed(row.key, row.kind, row.user_id, row.subscription_id, row.attempts,
+                               deliveries.batch_keys(session, row.key) if row.kind == "catch_up" else [])
                     for row in rows]
-            states = {sid: _states(session, tick.views[sid])
-                      for _key, kind, _user, sid, _attempts, _collapsed in jobs
-                      if kind == "catch_up" and sid in tick.views}
-        for key, kind, user_id, subscription_id, attempts, collapsed in jobs:
-            text, code = _render_again(core, tick, key, kind, user_id, collapsed,
-                                       states.get(subscription_id or 0, {}))
-            if text is None:
-                with core.sessions.begin() as session:
-                    deliveries.mark_failed(session, key, code, core.now(), None)
-                if code == "cancelled":
-                    report.skipped += 1
-                else:
-                    report.failed += 1
-                continue
-            outcome = await _deliver(core, bot, tick, key=key, user_id=user_id, text=text,
-                                     attempts=attempts, sleep=sleep)
-            _count(report, outcome, "caught_up" if kind == "catch_up" else "sent")
+            states = {job.subscription_id: _states(session, tick.views[job.subscription_id])
+                      for job in jobs
+                      if job.kind == "catch_up" and job.subscription_id in tick.views}
+        await _run_concurrently(_in_turns([
+            (job.user_id, partial(_retry_one, core, bot, tick, job,
+                                  states.get(job.subscription_id or 0, {}), report=report, sleep=sleep))
+            for job in jobs]), concurrency)
         if len(jobs) < RECLAIM_BATCH:
             return
 
 
+def _in_turns(jobs: list[tuple[int, SendJob]]) -> list[SendJob]:
+    """The jobs reordered in turns — every user's first message, then every user's second… — so
+    that two messages to one chat are far apart and do not hold the senders back (one message
+    per second per chat)."""
+    by_user: dict[int, list[SendJob]] = {}
+    for user_id, job in jobs:
+        by_user.setdefault(user_id, []).append(job)
+    return [job for turn in itertools.zip_longest(*by_user.values()) for job in turn if job is not None]
+
+
+async def _run_concurrently(jobs: Iterable[SendJob], concurrency: int) -> None:
+    """Run the jobs in order, at most `concurrency` at a time. The first exception or a
+    cancellation stops them all: a message claimed and not yet marked stays claimed and is taken
+    over later by `retry_reclaimed`, as when the process dies."""
+    pending = iter(jobs)
+
+    async def sender() -> None:
+        for job in pending:  # shared: each job is taken by one sender
+            await job()
+
+    senders = [asyncio.ensure_future(sender()) for _ in range(max(1, concurrency))]
+    try:
+        await asyncio.gather(*senders)
+    finally:
+        for task in senders:
+            task.cancel()
+        await asyncio.gather(*senders, return_exceptions=True)
+
+
 async def deliver_due(core: Core, bot: Bot, *, process: str,
                       stale_after: dt.timedelta = deliveries.DEFAULT_STALE_AFTER,
-                      sleep: Sleep = asyncio.sleep) -> DeliveryReport:
-    """One tick: send what is due now, exactly once across processes and restarts (see the
-    module docstring), and return what was done.
+                      sleep: Sleep = asyncio.sleep, concurrency: int | None = None) -> DeliveryReport:
+    """One tick: send what is due now, once across processes and restarts (see the module
+    docstring), and return what was done.
 
-    `bot` sends the messages (the application's bot, with its rate limiter); `process` names this
-    process in the delivery log; `sleep` waits out flood control (tests pass a fake). Loading and
-    planning run in a worker thread so the event loop keeps serving updates meanwhile.
+    `bot` sends the messages (the application's bot: its rate limiter, `bot.pace`, sets the pace);
+    `concurrency` messages are in flight at once (default: the `DELIVERY_CONCURRENCY` setting), so
+    the pace is the limiter's, not one message per round trip; `process` names this process in
+    the delivery log; `sleep` waits out flood control (tests pass a fake). Loading and planning
+    run in a worker thread so the event loop keeps serving updates meanwhile.
     """
+    width = concurrency or core.settings.delivery_concurrency
     report = DeliveryReport()
     tick = await asyncio.to_thread(load_tick, core)
-    for reminder in tick.plan.now:
-        await send_reminder(core, bot, tick, reminder, process=process, report=report, sleep=sleep)
-    for subscription_id, stale in tick.plan.catch_up.items():
-        await send_catch_up(core, bot, tick, subscription_id, stale, process=process, report=report,
-                            sleep=sleep)
+    user_of = tick.active.user_of
+    sends: list[tuple[int, SendJob]] = [
+        (user_of[reminder.subscription_id],
+         partial(send_reminder, core, bot, tick, reminder, process=process, report=report, sleep=sleep))
+        for reminder in tick.plan.now]
+    sends += [(user_of[subscription_id],
+               partial(send_catch_up, core, bot, tick, subscription_id, stale, process=process,
+                       report=report, sleep=sleep))
+              for subscription_id, stale in tick.plan.catch_up.items()]
+    await _run_concurrently(_in_turns(sends), width)
     await retry_reclaimed(core, bot, tick, process=process, report=report, stale_after=stale_after,
-                          sleep=sleep)
+                          sleep=sleep, concurrency=width)
     if report != DeliveryReport():
         logger.info("Reminders: %s sent, %s catch-ups, %s failed, %s users paused, %s skipped",
                     report.sent, report.caught_up, report.failed, report.paused, report.skipped)
