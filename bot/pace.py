@@ -45,6 +45,9 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
+# Added to the window and the chat interval: float sums must not land a hair inside them.
+_MARGIN = 1e-6
+
 # Methods that put a new message in a chat (Telegram's "one message per second per chat").
 _MESSAGE_METHODS = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"})
 
@@ -82,8 +85,8 @@ class PacedRateLimiter(BaseRateLimiter[int]):
             raise ValueError("rate, limit and window must be positive; chat_interval not negative")
         self.interval = 1.0 / rate
         self.limit = limit
-        self.window = window
-        self.chat_interval = chat_interval
+        self.window = window + _MARGIN
+        self.chat_interval = chat_interval + _MARGIN if chat_interval > 0 else 0.0
         self.max_retries = max_retries
         self.max_wait = max_wait
         self._clock = clock
@@ -155,7 +158,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         chat = data.get("chat_id")
         if chat is None:
             await self._wait_until(self._paused_until)
-        elif creates_message(endpoint) and self.chat_interval > 0:
+        elif creates_message(endpoint) and self.chat_interval:
             await self._release_to_chat(chat)
         else:
             await self._release()

@@ -72,12 +72,16 @@ class ScriptedApi(LocalBotApi):
         self.script = list(script or [])
         self.delay = delay
         self.hanging = asyncio.Event()
+        self.in_flight = self.most_in_flight = 0
 
     async def do_request(self, url: str, method: str, request_data=None, *args: Any,
                          **kwargs: Any) -> tuple[int, bytes]:
         if url.endswith("/sendMessage"):
             if self.delay:
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
                 await asyncio.sleep(self.delay)
+                self.in_flight -= 1
             action = self.script.pop(0) if self.script else None
             if isinstance(action, BaseException):
                 raise action
@@ -535,3 +539,32 @@ async def test_working_days_a_yearly_deadline_on_saturday_30_10_2027_reminds_on_
     ((friday,), saturday, sunday) = (sent[29], sent[30], sent[31])
     assert "30/10/2027" in friday and "còn 1 ngày" in friday
     assert saturday == [] and sunday == []
+
+
+async def test_reminders_go_out_several_at_once_and_each_once(world):
+    users = list(range(600, 640))
+    subs = {user_id: add_contact(world.core, user_id, f"Sở Thử Nghiệm {user_id}") for user_id in users}
+    world.api.delay = 0.01
+    world.clock.set(DUE_14)
+    report = await world.tick(concurrency=8)
+    assert (report.sent, report.failed) == (len(users), 0)
+    assert sorted(c.chat_id for c in world.api.sent()) == users  # each once, none lost
+    assert 1 < world.api.most_in_flight <= 8
+    assert {row.key: row.state for row in world.rows()} == {
+        f"{sub}:{YEARLY}@2026:14": "sent" for sub in subs.values()}
+    assert await world.tick(concurrency=8) == DeliveryReport()
+
+
+async def test_retried_messages_go_out_several_at_once_and_each_once(world):
+    users = list(range(700, 724))
+    subs = {user_id: add_contact(world.core, user_id, f"Sở Thử Nghiệm {user_id}") for user_id in users}
+    world.clock.set(DUE_14)
+    world.api.script = [TimedOut()] * len(users)  # every first attempt fails
+    assert (await world.tick(concurrency=8)).failed == len(users)
+    world.api.delay = 0.01
+    world.clock.advance(minutes=1)
+    report = await world.tick(concurrency=8)
+    assert (report.sent, report.failed) == (len(users), 0)
+    assert sorted(c.chat_id for c in world.api.sent()) == users
+    assert 1 < world.api.most_in_flight <= 8
+    assert {world.delivery(f"{sub}:{YEARLY}@2026:14").attempts for sub in subs.values()} == {2}
