@@ -1,11 +1,19 @@
-"""The delivery engine: every minute, send the reminders that are due, each exactly once.
+"""The delivery engine: every minute, send the reminders that are due, each once.
 
 One tick (`deliver_due`) is: load what planning needs (`load_tick`, one transaction), plan
-(`scheduler.planning.plan_reminders`), send today's reminders one by one (`send_reminder`), send
-each subscription's missed reminders of earlier days as one catch-up message (`send_catch_up`),
-then retry what failed earlier or was left half-done by a dead process (`retry_reclaimed`).
+(`scheduler.planning.plan_reminders`), send today's reminders (`send_reminder`) and each
+subscription's missed reminders of earlier days as one catch-up message (`send_catch_up`), then
+retry what failed earlier or was left half-done by a dead process (`retry_reclaimed`).
 `schedule_delivery` runs the tick on PTB's JobQueue (APScheduler underneath: one scheduler per
-process, however many processes there are).
+process; `RUN_JOBS` keeps it to the one process designated to run the jobs).
+
+The pace
+--------
+`concurrency` senders (`DELIVERY_CONCURRENCY`, default 8) each claim, send and mark one message
+after another, so several messages are in flight and the pace is that of the bot's rate limiter
+(`bot.pace`: at most 30 in any second, one per second per chat), not one per round trip. The
+messages go out in turns — every user's first, then every user's second… — so two messages to
+one chat do not hold the senders back.
 
 The delivery guarantee
 ----------------------
@@ -15,13 +23,15 @@ the keys of the reminders it collapses). The key is claimed — inserted and *co
 the message is sent, and marked sent or failed afterwards, each in its own short transaction;
 nothing is ever sent while a transaction is open. Hence:
 
-- **Exactly once in normal operation**, with any number of processes on one database: of two
-  processes claiming one key, one inserts it and sends; the other skips it. Planning never
-  returns a key already in the log.
-- **At most one duplicate for a message in flight**: when the process is killed after claiming
+- **Once in normal operation**, with any number of processes on one database: of two processes
+  claiming one key, one inserts it and sends; the other skips it. Planning never returns a key
+  already in the log.
+- **A crash repeats only the messages in flight**: when the process is killed after claiming
   and before marking, the row stays "claimed"; after `stale_after` (10 minutes) another tick —
   of any process — takes it over and sends it again. If the first send had reached Telegram,
-  the user gets that message twice; no other message is ever repeated.
+  the user gets that message twice. At most one message per sender is between its send and its
+  mark, so a crash repeats at most `concurrency` messages (about rate × round trip in practice:
+  3 at 30/s and 100 ms), at most one with `concurrency=1`; no other message is ever repeated.
 - **A message is never lost**: a key is claimed only by a process about to send it, a claim
   whose process dies is taken over, and a failed send is retried with backoff (network errors,
   flood control) until `MAX_ATTEMPTS`. What is deliberately not sent: messages to a user who
