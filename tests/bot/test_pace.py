@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
+from bench.peer import most_in_one_second
 from bot.pace import PacedRateLimiter, creates_message
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -71,17 +72,6 @@ class Telegram:
 
     def times(self, endpoint: str | None = None) -> list[float]:
         return [t for t, e, _c in self.calls if endpoint is None or e == endpoint]
-
-
-def most_in_one_second(times: list[float]) -> int:
-    """The largest number of times in any window [t, t + 1)."""
-    ordered = sorted(times)
-    best, start = 0, 0
-    for end, moment in enumerate(ordered):
-        while ordered[start] <= moment - 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def limiter(time: VirtualTime, **options: Any) -> PacedRateLimiter:
