@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -82,8 +83,7 @@ class BotApiPeer:
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: the bench prints its own table."""
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="bot-api-peer",
                                         daemon=True)
 
@@ -124,6 +124,15 @@ class BotApiPeer:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.stop()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A sender killed mid-request resets its connection: expected here, not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _params(body: str, content_type: str) -> dict[str, str]:
