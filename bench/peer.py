@@ -65,7 +65,11 @@ class BotApiPeer:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode()
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the sender died mid-request: Telegram would get nothing
+                    self.close_connection = True
+                    return
+                body = raw.decode()
                 method = self.path.rsplit("/", 1)[-1]
                 time.sleep(peer.latency / 2)
                 result = peer._answer(method, _params(body, self.headers.get("Content-Type") or ""))
@@ -96,9 +100,9 @@ class BotApiPeer:
     def _answer(self, method: str, params: dict[str, str]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method != "sendMessage":
+        if method != "sendMessage" or "chat_id" not in params:
             return True
-        chat_id, text = int(params.get("chat_id", "0")), params.get("text", "")
+        chat_id, text = int(params["chat_id"]), params.get("text", "")
         with self._lock:
             self._messages.append(Received(time.time(), chat_id, text))
             number = len(self._messages)
