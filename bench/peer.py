@@ -71,8 +71,12 @@ class BotApiPeer:
                     return
                 body = raw.decode()
                 method = self.path.rsplit("/", 1)[-1]
+                # Telegram gets it half a latency after it left: timed from the read, so that this
+                # thread's own scheduling delays do not count as the sender's.
+                arrival = time.time() + peer.latency / 2
                 time.sleep(peer.latency / 2)
-                result = peer._answer(method, _params(body, self.headers.get("Content-Type") or ""))
+                result = peer._answer(method, _params(body, self.headers.get("Content-Type") or ""),
+                                      arrival)
                 time.sleep(peer.latency / 2)
                 payload = json.dumps({"ok": True, "result": result}).encode()
                 try:
@@ -97,14 +101,14 @@ class BotApiPeer:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/bot"
 
-    def _answer(self, method: str, params: dict[str, str]) -> Any:
+    def _answer(self, method: str, params: dict[str, str], arrival: float) -> Any:
         if method == "getMe":
             return BOT_USER
         if method != "sendMessage" or "chat_id" not in params:
             return True
         chat_id, text = int(params["chat_id"]), params.get("text", "")
         with self._lock:
-            self._messages.append(Received(time.time(), chat_id, text))
+            self._messages.append(Received(arrival, chat_id, text))
             number = len(self._messages)
         return {"message_id": number, "date": int(time.time()), "text": text,
                 "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER}

@@ -49,6 +49,7 @@ nothing is ever sent while a transaction is open. Hence:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -58,6 +59,7 @@ import socket
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 from telegram import Bot
@@ -112,6 +114,7 @@ RECLAIM_BATCH = 100
 KINDS = ("reminder", "catch_up")
 
 Sleep = Callable[[float], Awaitable[object]]
+T = TypeVar("T")
 SendJob = Callable[[], Awaitable[None]]  # one message's claim–send–mark, ready to run
 
 
@@ -242,37 +245,70 @@ async def _deliver(core: Core, bot: Bot, tick: Tick, *, key: str, user_id: int, 
     try:
         await _send(bot, user_id, _fit(text), sleep)
     except Forbidden:
-        with core.sessions.begin() as session:
-            core.user_blocked(session, user_id)
-            deliveries.mark_failed(session, key, "forbidden", core.now(), None)
+        await _in_thread(_mark_blocked, core, key, user_id)
         tick.paused_users.add(user_id)
         return "paused"
     except BadRequest as exc:  # Telegram refuses this message: sending it again changes nothing
         logger.warning("Reminder %s refused by Telegram: %s", key, exc.message)
-        with core.sessions.begin() as session:
-            deliveries.mark_failed(session, key, "bad_request", core.now(), None)
+        await _in_thread(_mark_failed, core, key, "bad_request", None)
         return "failed"
     except RetryAfter as exc:
         delay = dt.timedelta(seconds=retry_after_seconds(exc))
-        return _failed(core, key, "retry_after", attempts, max(delay, backoff(attempts)))
+        return await _failed(core, key, "retry_after", attempts, max(delay, backoff(attempts)))
     except TelegramError as exc:  # NetworkError, TimedOut and the rest: try again later
         logger.warning("Reminder %s not sent (attempt %s): %s", key, attempts, type(exc).__name__)
-        return _failed(core, key, type(exc).__name__, attempts, backoff(attempts))
+        return await _failed(core, key, type(exc).__name__, attempts, backoff(attempts))
     except Exception:
         logger.exception("Reminder %s not sent (attempt %s)", key, attempts)
-        return _failed(core, key, "error", attempts, backoff(attempts))
-    with core.sessions.begin() as session:
-        deliveries.mark_sent(session, key, core.now())
+        return await _failed(core, key, "error", attempts, backoff(attempts))
+    await _in_thread(_mark_sent, core, key)
     return "sent"
 
 
-def _failed(core: Core, key: str, code: str, attempts: int, delay: dt.timedelta) -> str:
-    now = core.now()
-    retry_at = now + delay if attempts < MAX_ATTEMPTS else None
+async def _in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one short transaction of the claim–send–mark path in a worker thread: a commit (an
+    fsync on SQLite, a round trip on PostgreSQL) must not hold up the event loop, where the other
+    senders' requests, released by the rate limiter at their moment, wait to be written.
+
+    Cancelled meanwhile, it still waits for the transaction to end before it stops: a message
+    sent is marked before the tick is gone, as when the marking ran on the loop."""
+    future = asyncio.ensure_future(asyncio.to_thread(function, *args, **kwargs))
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        while not future.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait([future])
+        raise
+
+
+def _claim(core: Core, key: str, *, user_id: int, subscription_id: int, process: str) -> bool:
+    with core.sessions.begin() as session:
+        return deliveries.claim(session, key, user_id=user_id, kind="reminder",
+                                subscription_id=subscription_id, process=process, now=core.now())
+
+
+def _mark_sent(core: Core, key: str) -> None:
+    with core.sessions.begin() as session:
+        deliveries.mark_sent(session, key, core.now())
+
+
+def _mark_failed(core: Core, key: str, code: str, retry_at: dt.datetime | None) -> None:
+    with core.sessions.begin() as session:
+        deliveries.mark_failed(session, key, code, core.now(), retry_at)
+
+
+def _mark_blocked(core: Core, key: str, user_id: int) -> None:
+    with core.sessions.begin() as session:
+        core.user_blocked(session, user_id)
+        deliveries.mark_failed(session, key, "forbidden", core.now(), None)
+
+
+async def _failed(core: Core, key: str, code: str, attempts: int, delay: dt.timedelta) -> str:
+    retry_at = core.now() + delay if attempts < MAX_ATTEMPTS else None
     if retry_at is None:
         logger.warning("Reminder %s given up after %s attempts (%s)", key, attempts, code)
-    with core.sessions.begin() as session:
-        deliveries.mark_failed(session, key, code, now, retry_at)
+    await _in_thread(_mark_failed, core, key, code, retry_at)
     return "failed"
 
 
@@ -295,10 +331,8 @@ async def send_reminder(core: Core, bot: Bot, tick: Tick, reminder: Reminder, *,
     if text is None:
         report.failed += 1
         return
-    with core.sessions.begin() as session:
-        won = deliveries.claim(session, reminder.key, user_id=user_id, kind="reminder",
-                               subscription_id=reminder.subscription_id, process=process,
-                               now=core.now())
+    won = await _in_thread(_claim, core, reminder.key, user_id=user_id,
+                                  subscription_id=reminder.subscription_id, process=process)
     if not won:
         report.skipped += 1
         return
@@ -322,11 +356,15 @@ async def send_catch_up(core: Core, bot: Bot, tick: Tick, subscription_id: int,
     if user_id in tick.paused_users:
         return
     key = catch_up_key(subscription_id, tick.today)
-    with core.sessions.begin() as session:
-        claimed = deliveries.claim_many(session, key, [r.key for r in stale], user_id=user_id,
-                                        subscription_id=subscription_id, process=process,
-                                        now=core.now())
-        states = _states(session, tick.views[subscription_id]) if claimed else {}
+
+    def claim_all() -> tuple[list[str], dict[str, str]]:
+        with core.sessions.begin() as session:
+            claimed = deliveries.claim_many(session, key, [r.key for r in stale], user_id=user_id,
+                                            subscription_id=subscription_id, process=process,
+                                            now=core.now())
+            return claimed, _states(session, tick.views[subscription_id]) if claimed else {}
+
+    claimed, states = await _in_thread(claim_all)
     if not claimed:
         report.skipped += 1
         return
@@ -334,8 +372,7 @@ async def send_catch_up(core: Core, bot: Bot, tick: Tick, subscription_id: int,
     text = _render(key, catch_up_text, [r for r in stale if r.key in wanted], core.kb, tick.today,
                    states)
     if text is None:
-        with core.sessions.begin() as session:
-            deliveries.mark_failed(session, key, "render_error", core.now(), None)
+        await _in_thread(_mark_failed, core, key, "render_error", None)
         report.failed += 1
         return
     outcome = await _deliver(core, bot, tick, key=key, user_id=user_id, text=text, attempts=1,
@@ -380,8 +417,7 @@ async def _retry_one(core: Core, bot: Bot, tick: Tick, job: _Reclaimed, states: 
     ("cancelled", "render_error") without sending."""
     text, code = _render_again(core, tick, job.key, job.kind, job.user_id, job.collapsed, states)
     if text is None:
-        with core.sessions.begin() as session:
-            deliveries.mark_failed(session, job.key, code, core.now(), None)
+        await _in_thread(_mark_failed, core, job.key, code, None)
         if code == "cancelled":
             report.skipped += 1
         else:
@@ -399,19 +435,22 @@ async def retry_reclaimed(core: Core, bot: Bot, tick: Tick, *, process: str, rep
     """Step 5: take over failed messages due for another attempt and claims left by a dead
     process (`deliveries.reclaim`), render each again from its key, send, mark — `concurrency`
     at once. One that is no longer wanted is marked failed ("cancelled") instead."""
-    while True:
+    def take() -> tuple[list[_Reclaimed], dict[int | None, dict[str, str]]]:
         with core.sessions.begin() as session:
             rows = deliveries.reclaim(session, process, core.now(), stale_after, RECLAIM_BATCH,
                                       kinds=kinds)
             jobs = [_Reclaimed(row.key, row.kind, row.user_id, row.subscription_id, row.attempts,
                                deliveries.batch_keys(session, row.key) if row.kind == "catch_up" else [])
                     for row in rows]
-            states = {job.subscription_id: _states(session, tick.views[job.subscription_id])
-                      for job in jobs
-                      if job.kind == "catch_up" and job.subscription_id in tick.views}
+            return jobs, {job.subscription_id: _states(session, tick.views[job.subscription_id])
+                          for job in jobs
+                          if job.kind == "catch_up" and job.subscription_id in tick.views}
+
+    while True:
+        jobs, states = await _in_thread(take)
         await _run_concurrently(_in_turns([
             (job.user_id, partial(_retry_one, core, bot, tick, job,
-                                  states.get(job.subscription_id or 0, {}), report=report, sleep=sleep))
+                                  states.get(job.subscription_id, {}), report=report, sleep=sleep))
             for job in jobs]), concurrency)
         if len(jobs) < RECLAIM_BATCH:
             return
@@ -420,11 +459,20 @@ async def retry_reclaimed(core: Core, bot: Bot, tick: Tick, *, process: str, rep
 def _in_turns(jobs: list[tuple[int, SendJob]]) -> list[SendJob]:
     """The jobs reordered in turns — every user's first message, then every user's second… — so
     that two messages to one chat are far apart and do not hold the senders back (one message
-    per second per chat)."""
+    per second per chat). A user's messages still go one after the other, in their order."""
     by_user: dict[int, list[SendJob]] = {}
     for user_id, job in jobs:
         by_user.setdefault(user_id, []).append(job)
+    for user_id, user_jobs in by_user.items():
+        if len(user_jobs) > 1:
+            lock = asyncio.Lock()  # fair: taken in the order the senders reach it
+            by_user[user_id] = [partial(_holding, lock, job) for job in user_jobs]
     return [job for turn in itertools.zip_longest(*by_user.values()) for job in turn if job is not None]
+
+
+async def _holding(lock: asyncio.Lock, job: SendJob) -> None:
+    async with lock:
+        await job()
 
 
 async def _run_concurrently(jobs: Iterable[SendJob], concurrency: int) -> None:
