@@ -13,7 +13,9 @@ The pace
 after another, so several messages are in flight and the pace is that of the bot's rate limiter
 (`bot.pace`: at most 30 in any second, one per second per chat), not one per round trip. The
 messages go out in turns — every user's first, then every user's second… — so two messages to
-one chat do not hold the senders back.
+one chat do not hold the senders back (a user's messages still go in their order). The claims and
+marks run in worker threads: a commit on the event loop would delay the other senders' requests
+past the moment the limiter released them, and bunch them up on Telegram's side.
 
 The delivery guarantee
 ----------------------
@@ -503,8 +505,8 @@ async def deliver_due(core: Core, bot: Bot, *, process: str,
     `bot` sends the messages (the application's bot: its rate limiter, `bot.pace`, sets the pace);
     `concurrency` messages are in flight at once (default: the `DELIVERY_CONCURRENCY` setting), so
     the pace is the limiter's, not one message per round trip; `process` names this process in
-    the delivery log; `sleep` waits out flood control (tests pass a fake). Loading and planning
-    run in a worker thread so the event loop keeps serving updates meanwhile.
+    the delivery log; `sleep` waits out flood control (tests pass a fake). Loading, planning and
+    every claim and mark run in worker threads so the event loop keeps serving updates meanwhile.
     """
     width = concurrency or core.settings.delivery_concurrency
     report = DeliveryReport()
