@@ -271,9 +271,10 @@ async def test_a_forbidden_user_is_paused_and_not_retried(world, contacts_of_uni
 
 
 async def test_network_errors_are_retried_with_backoff(world, contacts_of_units):
+    # The scripted answers go to the requests in order: one sender, so FINANCE's come first.
     world.api.script = [TimedOut(), NetworkError("connection reset")]
     world.clock.set(DUE_14)
-    report = await world.tick()
+    report = await world.tick(concurrency=1)
     assert (report.sent, report.failed) == (0, 2)
     sub = contacts_of_units[FINANCE]
     key = f"{sub}:{YEARLY}@2026:14"
@@ -281,16 +282,16 @@ async def test_network_errors_are_retried_with_backoff(world, contacts_of_units)
     assert (row.state, row.last_error, row.attempts, row.next_attempt_at) == (
         "failed", "TimedOut", 1, DUE_14 + dt.timedelta(minutes=1))
     world.clock.advance(seconds=30)
-    assert await world.tick() == DeliveryReport()  # not yet
+    assert await world.tick(concurrency=1) == DeliveryReport()  # not yet
     world.clock.advance(seconds=30)
     world.api.script = [TimedOut()]
-    report = await world.tick()
+    report = await world.tick(concurrency=1)
     assert (report.sent, report.failed) == (1, 1)
     row = world.delivery(key)
     assert (row.state, row.attempts, row.next_attempt_at) == (
         "failed", 2, world.clock.now + dt.timedelta(minutes=2))
     world.clock.advance(minutes=2)
-    report = await world.tick()
+    report = await world.tick(concurrency=1)
     assert report.sent == 1
     assert world.delivery(key).state == "sent" and world.delivery(key).attempts == 3
     assert len(world.texts(FINANCE)) == 1 and len(world.texts(COMMUNE)) == 1
@@ -343,13 +344,13 @@ async def test_flood_control_twice_is_retried_later(world, contacts_of_units, mo
     monkeypatch.setenv("PTB_TIMEDELTA", timedelta_env)
     world.api.script = [flood(3), flood(90)]
     world.clock.set(DUE_14)
-    report = await world.tick()
+    report = await world.tick(concurrency=1)
     assert (report.sent, report.failed) == (1, 1)
     row = world.delivery(f"{contacts_of_units[FINANCE]}:{YEARLY}@2026:14")
     assert (row.state, row.last_error, row.next_attempt_at) == (
         "failed", "retry_after", DUE_14 + dt.timedelta(seconds=90))
     world.clock.advance(seconds=90)
-    assert (await world.tick()).sent == 1
+    assert (await world.tick(concurrency=1)).sent == 1
 
 
 async def test_a_refused_message_is_not_retried(world, contacts_of_units):
