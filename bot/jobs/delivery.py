@@ -33,7 +33,7 @@ nothing is ever sent while a transaction is open. Hence:
   of any process — takes it over and sends it again. If the first send had reached Telegram,
   the user gets that message twice. At most one message per sender is between its send and its
   mark, so a crash repeats at most `concurrency` messages (in practice about the pace × the time
-  from send to mark: 3 to 5 at 29/s and 100 ms), at most one with `concurrency=1`; no other
+  from send to mark: 3 to 4 at 29/s and 100 ms), at most one with `concurrency=1`; no other
   message is ever repeated.
 - **A message is never lost**: a key is claimed only by a process about to send it, a claim
   whose process dies is taken over, and a failed send is retried with backoff (network errors,
