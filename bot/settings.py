@@ -45,6 +45,10 @@ class Settings:
     flood_limit: int = 20  # messages per user per minute
     working_days_only: bool = True  # reminders and the digest move off weekends and holidays
     extra_days_off: frozenset[dt.date] = frozenset()  # besides the KB's public holidays
+    # Several processes on one database: only the one with run_jobs sends reminders, digests and
+    # prunes, so only one rate limiter sends in bulk (Telegram's 30 messages/s hold overall).
+    run_jobs: bool = True
+    delivery_concurrency: int = 8  # reminders in flight at once: the pace, not the round trip
 
     @property
     def tz(self) -> ZoneInfo:
@@ -109,6 +113,8 @@ class Settings:
             flood_limit=_int(get("FLOOD_LIMIT"), "FLOOD_LIMIT", 20, 1, 1000),
             working_days_only=_bool(get("WORKING_DAYS_ONLY"), "WORKING_DAYS_ONLY", default=True),
             extra_days_off=_dates(get("EXTRA_DAYS_OFF"), "EXTRA_DAYS_OFF"),
+            run_jobs=_bool(get("RUN_JOBS"), "RUN_JOBS", default=True),
+            delivery_concurrency=_int(get("DELIVERY_CONCURRENCY"), "DELIVERY_CONCURRENCY", 8, 1, 64),
         )
 
     def require_webhook(self) -> None:

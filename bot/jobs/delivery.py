@@ -1,11 +1,21 @@
-"""The delivery engine: every minute, send the reminders that are due, each exactly once.
+"""The delivery engine: every minute, send the reminders that are due, each once.
 
 One tick (`deliver_due`) is: load what planning needs (`load_tick`, one transaction), plan
-(`scheduler.planning.plan_reminders`), send today's reminders one by one (`send_reminder`), send
-each subscription's missed reminders of earlier days as one catch-up message (`send_catch_up`),
-then retry what failed earlier or was left half-done by a dead process (`retry_reclaimed`).
+(`scheduler.planning.plan_reminders`), send today's reminders (`send_reminder`) and each
+subscription's missed reminders of earlier days as one catch-up message (`send_catch_up`), then
+retry what failed earlier or was left half-done by a dead process (`retry_reclaimed`).
 `schedule_delivery` runs the tick on PTB's JobQueue (APScheduler underneath: one scheduler per
-process, however many processes there are).
+process; `RUN_JOBS` keeps it to the one process designated to run the jobs).
+
+The pace
+--------
+`concurrency` senders (`DELIVERY_CONCURRENCY`, default 8) each claim, send and mark one message
+after another, so several messages are in flight and the pace is that of the bot's rate limiter
+(`bot.pace`: at most 30 in any second, one per second per chat), not one per round trip. The
+messages go out in turns — every user's first, then every user's second… — so two messages to
+one chat do not hold the senders back (a user's messages still go in their order). The claims and
+marks run in worker threads: a commit on the event loop would delay the other senders' requests
+past the moment the limiter released them, and bunch them up on Telegram's side.
 
 The delivery guarantee
 ----------------------
@@ -15,13 +25,16 @@ the keys of the reminders it collapses). The key is claimed — inserted and *co
 the message is sent, and marked sent or failed afterwards, each in its own short transaction;
 nothing is ever sent while a transaction is open. Hence:
 
-- **Exactly once in normal operation**, with any number of processes on one database: of two
-  processes claiming one key, one inserts it and sends; the other skips it. Planning never
-  returns a key already in the log.
-- **At most one duplicate for a message in flight**: when the process is killed after claiming
+- **Once in normal operation**, with any number of processes on one database: of two processes
+  claiming one key, one inserts it and sends; the other skips it. Planning never returns a key
+  already in the log.
+- **A crash repeats only the messages in flight**: when the process is killed after claiming
   and before marking, the row stays "claimed"; after `stale_after` (10 minutes) another tick —
   of any process — takes it over and sends it again. If the first send had reached Telegram,
-  the user gets that message twice; no other message is ever repeated.
+  the user gets that message twice. At most one message per sender is between its send and its
+  mark, so a crash repeats at most `concurrency` messages (in practice about the pace × the time
+  from send to mark: 3 to 4 at 29/s and 100 ms), at most one with `concurrency=1`; no other
+  message is ever repeated.
 - **A message is never lost**: a key is claimed only by a process about to send it, a claim
   whose process dies is taken over, and a failed send is retried with backoff (network errors,
   flood control) until `MAX_ATTEMPTS`. What is deliberately not sent: messages to a user who
@@ -38,22 +51,25 @@ nothing is ever sent while a transaction is open. Hence:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import itertools
 import logging
 import os
 import secrets
 import socket
-import warnings
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Job
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.core import App, Context, Core
+from bot.pace import retry_after_seconds
 from bot.services import deliveries, statuses, subscriptions
 from bot.services.subscriptions import ActiveSubscriptions
 from knowledge.loader import KnowledgeBase
@@ -100,6 +116,8 @@ RECLAIM_BATCH = 100
 KINDS = ("reminder", "catch_up")
 
 Sleep = Callable[[float], Awaitable[object]]
+T = TypeVar("T")
+SendJob = Callable[[], Awaitable[None]]  # one message's claim–send–mark, ready to run
 
 
 @dataclass
@@ -124,6 +142,18 @@ class Tick:
     plan: ReminderPlan
     views: dict[int, SubscriptionView] = field(default_factory=dict)
     paused_users: set[int] = field(default_factory=set)  # blocked the bot during this tick
+
+
+@dataclass(frozen=True)
+class _Reclaimed:
+    """A message taken over by `retry_reclaimed`, read before its transaction closes."""
+
+    key: str
+    kind: str
+    user_id: int
+    subscription_id: int | None
+    attempts: int
+    collapsed: list[str]
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -183,19 +213,12 @@ def load_tick(core: Core) -> Tick:
                 views={view.id: view for view in active.views})
 
 
-def _retry_after_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # an int or a timedelta, depending on PTB_TIMEDELTA
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
-
-
 async def _send(bot: Bot, user_id: int, text: str, sleep: Sleep) -> None:
     """Send plain text; on flood control wait as asked (up to `MAX_WAIT`) and try once more."""
     try:
         await bot.send_message(chat_id=user_id, text=text)
     except RetryAfter as exc:
-        wait = _retry_after_seconds(exc)
+        wait = retry_after_seconds(exc)
         if wait > MAX_WAIT:
             raise
         await sleep(wait)
@@ -224,37 +247,70 @@ async def _deliver(core: Core, bot: Bot, tick: Tick, *, key: str, user_id: int, 
     try:
         await _send(bot, user_id, _fit(text), sleep)
     except Forbidden:
-        with core.sessions.begin() as session:
-            core.user_blocked(session, user_id)
-            deliveries.mark_failed(session, key, "forbidden", core.now(), None)
+        await _in_thread(_mark_blocked, core, key, user_id)
         tick.paused_users.add(user_id)
         return "paused"
     except BadRequest as exc:  # Telegram refuses this message: sending it again changes nothing
         logger.warning("Reminder %s refused by Telegram: %s", key, exc.message)
-        with core.sessions.begin() as session:
-            deliveries.mark_failed(session, key, "bad_request", core.now(), None)
+        await _in_thread(_mark_failed, core, key, "bad_request", None)
         return "failed"
     except RetryAfter as exc:
-        delay = dt.timedelta(seconds=_retry_after_seconds(exc))
-        return _failed(core, key, "retry_after", attempts, max(delay, backoff(attempts)))
+        delay = dt.timedelta(seconds=retry_after_seconds(exc))
+        return await _failed(core, key, "retry_after", attempts, max(delay, backoff(attempts)))
     except TelegramError as exc:  # NetworkError, TimedOut and the rest: try again later
         logger.warning("Reminder %s not sent (attempt %s): %s", key, attempts, type(exc).__name__)
-        return _failed(core, key, type(exc).__name__, attempts, backoff(attempts))
+        return await _failed(core, key, type(exc).__name__, attempts, backoff(attempts))
     except Exception:
         logger.exception("Reminder %s not sent (attempt %s)", key, attempts)
-        return _failed(core, key, "error", attempts, backoff(attempts))
-    with core.sessions.begin() as session:
-        deliveries.mark_sent(session, key, core.now())
+        return await _failed(core, key, "error", attempts, backoff(attempts))
+    await _in_thread(_mark_sent, core, key)
     return "sent"
 
 
-def _failed(core: Core, key: str, code: str, attempts: int, delay: dt.timedelta) -> str:
-    now = core.now()
-    retry_at = now + delay if attempts < MAX_ATTEMPTS else None
+async def _in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one short transaction of the claim–send–mark path in a worker thread: a commit (an
+    fsync on SQLite, a round trip on PostgreSQL) must not hold up the event loop, where the other
+    senders' requests, released by the rate limiter at their moment, wait to be written.
+
+    Cancelled meanwhile, it still waits for the transaction to end before it stops: a message
+    sent is marked before the tick is gone, as when the marking ran on the loop."""
+    future = asyncio.ensure_future(asyncio.to_thread(function, *args, **kwargs))
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        while not future.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait([future])
+        raise
+
+
+def _claim(core: Core, key: str, *, user_id: int, subscription_id: int, process: str) -> bool:
+    with core.sessions.begin() as session:
+        return deliveries.claim(session, key, user_id=user_id, kind="reminder",
+                                subscription_id=subscription_id, process=process, now=core.now())
+
+
+def _mark_sent(core: Core, key: str) -> None:
+    with core.sessions.begin() as session:
+        deliveries.mark_sent(session, key, core.now())
+
+
+def _mark_failed(core: Core, key: str, code: str, retry_at: dt.datetime | None) -> None:
+    with core.sessions.begin() as session:
+        deliveries.mark_failed(session, key, code, core.now(), retry_at)
+
+
+def _mark_blocked(core: Core, key: str, user_id: int) -> None:
+    with core.sessions.begin() as session:
+        core.user_blocked(session, user_id)
+        deliveries.mark_failed(session, key, "forbidden", core.now(), None)
+
+
+async def _failed(core: Core, key: str, code: str, attempts: int, delay: dt.timedelta) -> str:
+    retry_at = core.now() + delay if attempts < MAX_ATTEMPTS else None
     if retry_at is None:
         logger.warning("Reminder %s given up after %s attempts (%s)", key, attempts, code)
-    with core.sessions.begin() as session:
-        deliveries.mark_failed(session, key, code, now, retry_at)
+    await _in_thread(_mark_failed, core, key, code, retry_at)
     return "failed"
 
 
@@ -277,10 +333,8 @@ async def send_reminder(core: Core, bot: Bot, tick: Tick, reminder: Reminder, *,
     if text is None:
         report.failed += 1
         return
-    with core.sessions.begin() as session:
-        won = deliveries.claim(session, reminder.key, user_id=user_id, kind="reminder",
-                               subscription_id=reminder.subscription_id, process=process,
-                               now=core.now())
+    won = await _in_thread(_claim, core, reminder.key, user_id=user_id,
+                                  subscription_id=reminder.subscription_id, process=process)
     if not won:
         report.skipped += 1
         return
@@ -304,11 +358,15 @@ async def send_catch_up(core: Core, bot: Bot, tick: Tick, subscription_id: int,
     if user_id in tick.paused_users:
         return
     key = catch_up_key(subscription_id, tick.today)
-    with core.sessions.begin() as session:
-        claimed = deliveries.claim_many(session, key, [r.key for r in stale], user_id=user_id,
-                                        subscription_id=subscription_id, process=process,
-                                        now=core.now())
-        states = _states(session, tick.views[subscription_id]) if claimed else {}
+
+    def claim_all() -> tuple[list[str], dict[str, str]]:
+        with core.sessions.begin() as session:
+            claimed = deliveries.claim_many(session, key, [r.key for r in stale], user_id=user_id,
+                                            subscription_id=subscription_id, process=process,
+                                            now=core.now())
+            return claimed, _states(session, tick.views[subscription_id]) if claimed else {}
+
+    claimed, states = await _in_thread(claim_all)
     if not claimed:
         report.skipped += 1
         return
@@ -316,8 +374,7 @@ async def send_catch_up(core: Core, bot: Bot, tick: Tick, subscription_id: int,
     text = _render(key, catch_up_text, [r for r in stale if r.key in wanted], core.kb, tick.today,
                    states)
     if text is None:
-        with core.sessions.begin() as session:
-            deliveries.mark_failed(session, key, "render_error", core.now(), None)
+        await _in_thread(_mark_failed, core, key, "render_error", None)
         report.failed += 1
         return
     outcome = await _deliver(core, bot, tick, key=key, user_id=user_id, text=text, attempts=1,
@@ -356,59 +413,116 @@ def _render_again(core: Core, tick: Tick, key: str, kind: str, user_id: int, col
     return (text, "") if text is not None else (None, "render_error")
 
 
+async def _retry_one(core: Core, bot: Bot, tick: Tick, job: _Reclaimed, states: dict[str, str], *,
+                     report: DeliveryReport, sleep: Sleep) -> None:
+    """One reclaimed message: rendered again from its key, sent and marked — or marked failed
+    ("cancelled", "render_error") without sending."""
+    text, code = _render_again(core, tick, job.key, job.kind, job.user_id, job.collapsed, states)
+    if text is None:
+        await _in_thread(_mark_failed, core, job.key, code, None)
+        if code == "cancelled":
+            report.skipped += 1
+        else:
+            report.failed += 1
+        return
+    outcome = await _deliver(core, bot, tick, key=job.key, user_id=job.user_id, text=text,
+                             attempts=job.attempts, sleep=sleep)
+    _count(report, outcome, "caught_up" if job.kind == "catch_up" else "sent")
+
+
 async def retry_reclaimed(core: Core, bot: Bot, tick: Tick, *, process: str, report: DeliveryReport,
                           stale_after: dt.timedelta = deliveries.DEFAULT_STALE_AFTER,
-                          kinds: Collection[str] = KINDS, sleep: Sleep = asyncio.sleep) -> None:
+                          kinds: Collection[str] = KINDS, sleep: Sleep = asyncio.sleep,
+                          concurrency: int = 1) -> None:
     """Step 5: take over failed messages due for another attempt and claims left by a dead
-    process (`deliveries.reclaim`), render each again from its key, send, mark. One that is no
-    longer wanted is marked failed ("cancelled") instead."""
-    while True:
+    process (`deliveries.reclaim`), render each again from its key, send, mark — `concurrency`
+    at once. One that is no longer wanted is marked failed ("cancelled") instead."""
+    def take() -> tuple[list[_Reclaimed], dict[int | None, dict[str, str]]]:
         with core.sessions.begin() as session:
             rows = deliveries.reclaim(session, process, core.now(), stale_after, RECLAIM_BATCH,
                                       kinds=kinds)
-            jobs = [(row.key, row.kind, row.user_id, row.subscription_id, row.attempts,
-                     deliveries.batch_keys(session, row.key) if row.kind == "catch_up" else [])
+            jobs = [_Reclaimed(row.key, row.kind, row.user_id, row.subscription_id, row.attempts,
+                               deliveries.batch_keys(session, row.key) if row.kind == "catch_up" else [])
                     for row in rows]
-            states = {sid: _states(session, tick.views[sid])
-                      for _key, kind, _user, sid, _attempts, _collapsed in jobs
-                      if kind == "catch_up" and sid in tick.views}
-        for key, kind, user_id, subscription_id, attempts, collapsed in jobs:
-            text, code = _render_again(core, tick, key, kind, user_id, collapsed,
-                                       states.get(subscription_id or 0, {}))
-            if text is None:
-                with core.sessions.begin() as session:
-                    deliveries.mark_failed(session, key, code, core.now(), None)
-                if code == "cancelled":
-                    report.skipped += 1
-                else:
-                    report.failed += 1
-                continue
-            outcome = await _deliver(core, bot, tick, key=key, user_id=user_id, text=text,
-                                     attempts=attempts, sleep=sleep)
-            _count(report, outcome, "caught_up" if kind == "catch_up" else "sent")
+            return jobs, {job.subscription_id: _states(session, tick.views[job.subscription_id])
+                          for job in jobs
+                          if job.kind == "catch_up" and job.subscription_id in tick.views}
+
+    while True:
+        jobs, states = await _in_thread(take)
+        await _run_concurrently(_in_turns([
+            (job.user_id, partial(_retry_one, core, bot, tick, job,
+                                  states.get(job.subscription_id, {}), report=report, sleep=sleep))
+            for job in jobs]), concurrency)
         if len(jobs) < RECLAIM_BATCH:
             return
 
 
+def _in_turns(jobs: list[tuple[int, SendJob]]) -> list[SendJob]:
+    """The jobs reordered in turns — every user's first message, then every user's second… — so
+    that two messages to one chat are far apart and do not hold the senders back (one message
+    per second per chat). A user's messages still go one after the other, in their order."""
+    by_user: dict[int, list[SendJob]] = {}
+    for user_id, job in jobs:
+        by_user.setdefault(user_id, []).append(job)
+    for user_id, user_jobs in by_user.items():
+        if len(user_jobs) > 1:
+            lock = asyncio.Lock()  # fair: taken in the order the senders reach it
+            by_user[user_id] = [partial(_holding, lock, job) for job in user_jobs]
+    return [job for turn in itertools.zip_longest(*by_user.values()) for job in turn if job is not None]
+
+
+async def _holding(lock: asyncio.Lock, job: SendJob) -> None:
+    async with lock:
+        await job()
+
+
+async def _run_concurrently(jobs: Iterable[SendJob], concurrency: int) -> None:
+    """Run the jobs in order, at most `concurrency` at a time. The first exception or a
+    cancellation stops them all: a message claimed and not yet marked stays claimed and is taken
+    over later by `retry_reclaimed`, as when the process dies."""
+    pending = iter(jobs)
+
+    async def sender() -> None:
+        for job in pending:  # shared: each job is taken by one sender
+            await job()
+
+    senders = [asyncio.ensure_future(sender()) for _ in range(max(1, concurrency))]
+    try:
+        await asyncio.gather(*senders)
+    finally:
+        for task in senders:
+            task.cancel()
+        await asyncio.gather(*senders, return_exceptions=True)
+
+
 async def deliver_due(core: Core, bot: Bot, *, process: str,
                       stale_after: dt.timedelta = deliveries.DEFAULT_STALE_AFTER,
-                      sleep: Sleep = asyncio.sleep) -> DeliveryReport:
-    """One tick: send what is due now, exactly once across processes and restarts (see the
-    module docstring), and return what was done.
+                      sleep: Sleep = asyncio.sleep, concurrency: int | None = None) -> DeliveryReport:
+    """One tick: send what is due now, once across processes and restarts (see the module
+    docstring), and return what was done.
 
-    `bot` sends the messages (the application's bot, with its rate limiter); `process` names this
-    process in the delivery log; `sleep` waits out flood control (tests pass a fake). Loading and
-    planning run in a worker thread so the event loop keeps serving updates meanwhile.
+    `bot` sends the messages (the application's bot: its rate limiter, `bot.pace`, sets the pace);
+    `concurrency` messages are in flight at once (default: the `DELIVERY_CONCURRENCY` setting), so
+    the pace is the limiter's, not one message per round trip; `process` names this process in
+    the delivery log; `sleep` waits out flood control (tests pass a fake). Loading, planning and
+    every claim and mark run in worker threads so the event loop keeps serving updates meanwhile.
     """
+    width = concurrency or core.settings.delivery_concurrency
     report = DeliveryReport()
     tick = await asyncio.to_thread(load_tick, core)
-    for reminder in tick.plan.now:
-        await send_reminder(core, bot, tick, reminder, process=process, report=report, sleep=sleep)
-    for subscription_id, stale in tick.plan.catch_up.items():
-        await send_catch_up(core, bot, tick, subscription_id, stale, process=process, report=report,
-                            sleep=sleep)
+    user_of = tick.active.user_of
+    sends: list[tuple[int, SendJob]] = [
+        (user_of[reminder.subscription_id],
+         partial(send_reminder, core, bot, tick, reminder, process=process, report=report, sleep=sleep))
+        for reminder in tick.plan.now]
+    sends += [(user_of[subscription_id],
+               partial(send_catch_up, core, bot, tick, subscription_id, stale, process=process,
+                       report=report, sleep=sleep))
+              for subscription_id, stale in tick.plan.catch_up.items()]
+    await _run_concurrently(_in_turns(sends), width)
     await retry_reclaimed(core, bot, tick, process=process, report=report, stale_after=stale_after,
-                          sleep=sleep)
+                          sleep=sleep, concurrency=width)
     if report != DeliveryReport():
         logger.info("Reminders: %s sent, %s catch-ups, %s failed, %s users paused, %s skipped",
                     report.sent, report.caught_up, report.failed, report.paused, report.skipped)

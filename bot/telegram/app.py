@@ -4,6 +4,8 @@ Handler groups run in order and any of them may stop an update:
 -2 admission (once only, private chat, flood limit); -1 membership changes and the leak
 guard (files, media, forwards, marked text); 0 the features. The same function builds the
 application for Telegram, for the console and for the tests; only the request transport differs.
+Every request to Telegram goes through `bot.pace.PacedRateLimiter` (unless `rate_limit` is off);
+the jobs (reminders, the digest, housekeeping) run only in the process whose `RUN_JOBS` is on.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -32,6 +33,7 @@ from bot.core import CONTEXT_TYPES, App, Context, Core
 from bot.jobs.delivery import schedule_delivery
 from bot.jobs.digest import schedule_digest
 from bot.jobs.housekeeping import schedule_housekeeping
+from bot.pace import PacedRateLimiter
 from bot.services import users
 from handlers import (
     admin,
@@ -107,7 +109,7 @@ def build_application(core: Core, *, request: BaseRequest | None = None,
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3))
     if not updater:
         builder = builder.updater(None)
     application = builder.post_init(_post_init).build()
@@ -153,8 +155,10 @@ def add_handlers(application: App) -> None:
                                            errors.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, questions.on_text))
     application.add_error_handler(errors.on_error)
-    if application.job_queue is not None:
-        core: Core = application.bot_data["core"]
+    core: Core = application.bot_data["core"]
+    if not core.settings.run_jobs:
+        logger.info("RUN_JOBS is off: this process answers updates only, another sends reminders")
+    elif application.job_queue is not None:
         schedule_housekeeping(application)
         schedule_delivery(application, core, process=application.bot_data.get("process"))
         schedule_digest(application, core)

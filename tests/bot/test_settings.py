@@ -204,3 +204,19 @@ def test_working_days_are_on_by_default_and_extra_days_off_parse_both_date_forms
 def test_bad_working_day_settings_name_the_variable(name, value, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_env({name: value})
+
+
+def test_jobs_run_by_default_and_delivery_sends_eight_at_once():
+    s = settings()
+    assert s.run_jobs is True and s.delivery_concurrency == 8
+    s = settings(RUN_JOBS="false", DELIVERY_CONCURRENCY="1")
+    assert s.run_jobs is False and s.delivery_concurrency == 1
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("RUN_JOBS", "maybe"), ("DELIVERY_CONCURRENCY", "0"), ("DELIVERY_CONCURRENCY", "65"),
+    ("DELIVERY_CONCURRENCY", "many"),
+])
+def test_bad_job_settings_name_the_variable(variable, value):
+    with pytest.raises(SettingsError, match=variable):
+        settings(**{variable: value})

@@ -72,12 +72,16 @@ class ScriptedApi(LocalBotApi):
         self.script = list(script or [])
         self.delay = delay
         self.hanging = asyncio.Event()
+        self.in_flight = self.most_in_flight = 0
 
     async def do_request(self, url: str, method: str, request_data=None, *args: Any,
                          **kwargs: Any) -> tuple[int, bytes]:
         if url.endswith("/sendMessage"):
             if self.delay:
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
                 await asyncio.sleep(self.delay)
+                self.in_flight -= 1
             action = self.script.pop(0) if self.script else None
             if isinstance(action, BaseException):
                 raise action
@@ -187,7 +191,7 @@ async def test_one_tick_sends_each_due_reminder_once(world, contacts_of_units):
     world.clock.set(DUE_14)
     report = await world.tick()
     assert (report.sent, report.caught_up, report.failed, report.paused) == (2, 0, 0, 0)
-    assert [c.chat_id for c in world.api.sent()] == [FINANCE, COMMUNE]
+    assert sorted(c.chat_id for c in world.api.sent()) == [FINANCE, COMMUNE]  # sent at once
     for user_id in (FINANCE, COMMUNE):
         (text,) = world.texts(user_id)
         assert "30/10/2026" in text and "còn 14 ngày" in text and f"{YEARLY}@2026" in text
@@ -268,9 +272,10 @@ async def test_a_forbidden_user_is_paused_and_not_retried(world, contacts_of_uni
 
 
 async def test_network_errors_are_retried_with_backoff(world, contacts_of_units):
+    # The scripted answers go to the requests in order: one sender, so FINANCE's come first.
     world.api.script = [TimedOut(), NetworkError("connection reset")]
     world.clock.set(DUE_14)
-    report = await world.tick()
+    report = await world.tick(concurrency=1)
     assert (report.sent, report.failed) == (0, 2)
     sub = contacts_of_units[FINANCE]
     key = f"{sub}:{YEARLY}@2026:14"
@@ -278,16 +283,16 @@ async def test_network_errors_are_retried_with_backoff(world, contacts_of_units)
     assert (row.state, row.last_error, row.attempts, row.next_attempt_at) == (
         "failed", "TimedOut", 1, DUE_14 + dt.timedelta(minutes=1))
     world.clock.advance(seconds=30)
-    assert await world.tick() == DeliveryReport()  # not yet
+    assert await world.tick(concurrency=1) == DeliveryReport()  # not yet
     world.clock.advance(seconds=30)
     world.api.script = [TimedOut()]
-    report = await world.tick()
+    report = await world.tick(concurrency=1)
     assert (report.sent, report.failed) == (1, 1)
     row = world.delivery(key)
     assert (row.state, row.attempts, row.next_attempt_at) == (
         "failed", 2, world.clock.now + dt.timedelta(minutes=2))
     world.clock.advance(minutes=2)
-    report = await world.tick()
+    report = await world.tick(concurrency=1)
     assert report.sent == 1
     assert world.delivery(key).state == "sent" and world.delivery(key).attempts == 3
     assert len(world.texts(FINANCE)) == 1 and len(world.texts(COMMUNE)) == 1
@@ -340,13 +345,13 @@ async def test_flood_control_twice_is_retried_later(world, contacts_of_units, mo
     monkeypatch.setenv("PTB_TIMEDELTA", timedelta_env)
     world.api.script = [flood(3), flood(90)]
     world.clock.set(DUE_14)
-    report = await world.tick()
+    report = await world.tick(concurrency=1)
     assert (report.sent, report.failed) == (1, 1)
     row = world.delivery(f"{contacts_of_units[FINANCE]}:{YEARLY}@2026:14")
     assert (row.state, row.last_error, row.next_attempt_at) == (
         "failed", "retry_after", DUE_14 + dt.timedelta(seconds=90))
     world.clock.advance(seconds=90)
-    assert (await world.tick()).sent == 1
+    assert (await world.tick(concurrency=1)).sent == 1
 
 
 async def test_a_refused_message_is_not_retried(world, contacts_of_units):
@@ -402,9 +407,9 @@ async def test_yearly_rollover(world, contacts_of_units):
 
 
 async def test_a_retry_no_longer_wanted_is_cancelled(world, contacts_of_units):
-    world.api.script = [TimedOut()]
+    world.api.script = [TimedOut()]  # FINANCE's request: the first with one sender
     world.clock.set(DUE_14)
-    await world.tick()
+    await world.tick(concurrency=1)
     report_done(world.core, "Sở Tài chính", f"{YEARLY}@2026", DUE_14 + dt.timedelta(seconds=10))
     world.clock.advance(minutes=1)
     report = await world.tick()
@@ -536,3 +541,32 @@ async def test_working_days_a_yearly_deadline_on_saturday_30_10_2027_reminds_on_
     ((friday,), saturday, sunday) = (sent[29], sent[30], sent[31])
     assert "30/10/2027" in friday and "còn 1 ngày" in friday
     assert saturday == [] and sunday == []
+
+
+async def test_reminders_go_out_several_at_once_and_each_once(world):
+    users = list(range(600, 640))
+    subs = {user_id: add_contact(world.core, user_id, f"Sở Thử Nghiệm {user_id}") for user_id in users}
+    world.api.delay = 0.01
+    world.clock.set(DUE_14)
+    report = await world.tick(concurrency=8)
+    assert (report.sent, report.failed) == (len(users), 0)
+    assert sorted(c.chat_id for c in world.api.sent()) == users  # each once, none lost
+    assert 1 < world.api.most_in_flight <= 8
+    assert {row.key: row.state for row in world.rows()} == {
+        f"{sub}:{YEARLY}@2026:14": "sent" for sub in subs.values()}
+    assert await world.tick(concurrency=8) == DeliveryReport()
+
+
+async def test_retried_messages_go_out_several_at_once_and_each_once(world):
+    users = list(range(700, 724))
+    subs = {user_id: add_contact(world.core, user_id, f"Sở Thử Nghiệm {user_id}") for user_id in users}
+    world.clock.set(DUE_14)
+    world.api.script = [TimedOut()] * len(users)  # every first attempt fails
+    assert (await world.tick(concurrency=8)).failed == len(users)
+    world.api.delay = 0.01
+    world.clock.advance(minutes=1)
+    report = await world.tick(concurrency=8)
+    assert (report.sent, report.failed) == (len(users), 0)
+    assert sorted(c.chat_id for c in world.api.sent()) == users
+    assert 1 < world.api.most_in_flight <= 8
+    assert {world.delivery(f"{sub}:{YEARLY}@2026:14").attempts for sub in subs.values()} == {2}
