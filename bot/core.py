@@ -6,13 +6,15 @@ database, so no handler reads the environment or the wall clock itself.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,10 +28,29 @@ from knowledge.loader import KnowledgeBase
 from scheduler.items import signed_dates
 from scheduler.workdays import WorkingDays
 
-__all__ = ["CONTEXT_TYPES", "App", "Context", "Core", "UserState", "get_core", "utc_now", "working_days"]
+__all__ = [
+    "CONTEXT_TYPES",
+    "App",
+    "Context",
+    "Core",
+    "DbConnection",
+    "DbSession",
+    "UserState",
+    "get_core",
+    "utc_now",
+    "working_days",
+]
 
 
 logger = logging.getLogger(__name__)
+
+# What `Core.run_db` and `Core.run_statements` hand to the function they run: handlers name the
+# types from here (they import no SQLAlchemy) and pass them on to the services.
+DbSession = Session
+DbConnection = Connection
+
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
 
 
 def utc_now() -> dt.datetime:
@@ -46,6 +67,48 @@ class Core:
     # When this process last recorded each user as seen (epoch seconds): saves a write per update.
     touched: dict[int, float] = field(default_factory=dict)
     _working_days: tuple[tuple, WorkingDays] | None = field(default=None, repr=False)
+    _db_threads: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+
+    async def run_db(self, fn: Callable[Concatenate[Session, _P], _T], *args: _P.args,
+                     **kwargs: _P.kwargs) -> _T:
+        """`fn(session, *args, **kwargs)` in one transaction, on a database thread, awaited.
+
+        The one way handlers reach the database: the event loop goes on with other updates (and
+        the webhook server, and the jobs) while the statements run. Committed when `fn` returns,
+        rolled back when it raises; its exception is raised here. `fn` must not touch Telegram.
+        """
+        def in_transaction() -> _T:
+            with self.sessions.begin() as session:
+                return fn(session, *args, **kwargs)
+
+        return await self._off_loop(in_transaction)
+
+    async def run_statements(self, fn: Callable[Concatenate[Connection, _P], _T], *args: _P.args,
+                             **kwargs: _P.kwargs) -> _T:
+        """`run_db` on a bare connection (`transaction`), for the statements of every update."""
+        def in_transaction() -> _T:
+            with self.transaction() as connection:
+                return fn(connection, *args, **kwargs)
+
+        return await self._off_loop(in_transaction)
+
+    async def _off_loop(self, work: Callable[[], _T]) -> _T:
+        if self._db_threads is None:
+            self._db_threads = ThreadPoolExecutor(self.db_threads(), thread_name_prefix="db")
+        return await asyncio.get_running_loop().run_in_executor(self._db_threads, work)
+
+    def db_threads(self) -> int:
+        """Threads for database work: as many as the engine's pool has connections.
+
+        SQLite gets one. Every transaction there begins with `BEGIN IMMEDIATE` (one writer at a
+        time), so a second thread would only wait for the lock in SQLite's busy handler, which
+        sleeps in steps of milliseconds; an in-memory database is even a single shared connection.
+        """
+        engine = self.sessions.kw["bind"]
+        if engine.dialect.name == "sqlite":
+            return 1
+        size = getattr(engine.pool, "size", None)
+        return max(1, size()) if callable(size) else 4
 
     def transaction(self) -> AbstractContextManager[Connection]:
         """A transaction on a bare connection, for the statements that run on every update.
