@@ -185,13 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="development question set")
     parser.add_argument("--repeat", type=int, default=20, help="passes over the questions")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--only", choices=["answers", "telegram", "statuses", "reminders", "guard"],
+    parser.add_argument("--only", choices=["answers", "telegram", "statuses", "reminders", "guard",
+                                           "webhooks"],
                         help="run one benchmark")
     parser.add_argument("--updates", type=int, default=2000, help="question updates for the throughput")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of the throughput (the median is reported)")
     parser.add_argument("--submissions", type=int, default=2000, help="status submissions to time")
     parser.add_argument("--units", type=int, default=2000, help="units of the exported plan")
+    parser.add_argument("--webhook-updates", type=int, default=1000,
+                        help="updates posted to the webhook processes (PostgreSQL) per run")
     args = parser.parse_args(argv)
     if args.only not in ("statuses", "guard") and not args.dev.is_file():
         print(f"development set not found: {args.dev}")
@@ -234,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
         result["guard"] = run_guard()
         if not args.json:
             print_guard(result["guard"])
+    if args.only in (None, "webhooks"):
+        from bench.webhooks import print_webhooks, run_webhooks
+
+        result["webhooks"] = run_webhooks(args.dev, args.webhook_updates)
+        if not args.json:
+            print_webhooks(result["webhooks"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
