@@ -25,7 +25,8 @@ from bot.services import users
 from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase
-from scheduler.items import signed_dates
+from knowledge.units import ResolvedUnit
+from scheduler.items import Item, signed_dates, unit_items
 from scheduler.workdays import WorkingDays
 
 __all__ = [
@@ -68,6 +69,7 @@ class Core:
     touched: dict[int, float] = field(default_factory=dict)
     _working_days: tuple[tuple, WorkingDays] | None = field(default=None, repr=False)
     _db_threads: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _unit_items: dict[tuple, list[Item]] = field(default_factory=dict, init=False, repr=False)
 
     async def run_db(self, fn: Callable[Concatenate[Session, _P], _T], *args: _P.args,
                      **kwargs: _P.kwargs) -> _T:
@@ -154,6 +156,21 @@ class Core:
         if self._working_days is None or self._working_days[0] != key:
             self._working_days = (key, working_days(self.kb, settings))
         return self._working_days[1]
+
+    def unit_items(self, plan: str, unit: ResolvedUnit) -> list[Item]:
+        """`scheduler.items.unit_items` today, kept per unit and day (do not modify the list).
+
+        Pure, but a few milliseconds for a unit with many duties, and every /baocao needs it —
+        a unit's contacts report on the same items all day.
+        """
+        today = self.today()
+        key = (id(self.kb), plan, unit, today)
+        found = self._unit_items.get(key)
+        if found is None:
+            if len(self._unit_items) >= 10_000:  # a new day, or very many units: start afresh
+                self._unit_items.clear()
+            found = self._unit_items[key] = unit_items(self.kb, plan, unit, today, self.signed)
+        return found
 
     def needs_touch(self, user_id: int, interval: float = 300.0) -> bool:
         """True when the user's row should be refreshed (first sight, or `interval` s later)."""

@@ -31,7 +31,7 @@ from handlers.common import (
     reply,
     short_label,
 )
-from scheduler.items import Item, find_item, unit_items
+from scheduler.items import Item, find_item
 
 __all__ = [
     "REPORT_CONFIRM",
@@ -56,7 +56,7 @@ ITEMS_PER_PAGE = 10
 
 
 def _items(core: Core, who: MyUnit) -> list[Item]:
-    return unit_items(core.kb, who.plan, who.unit, core.today(), core.signed)
+    return core.unit_items(who.plan, who.unit)
 
 
 def _due(item: Item, prefix: str = " — hạn ") -> str:
@@ -294,8 +294,9 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
                 tz=core.settings.tz)
         except statuses.StatusRefused as exc:
             return exc.reason
-        admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids)
-                     if a.active] if state == "vuong_mac" else []
+        if state != "vuong_mac":  # the admins' alert alone needs the unit's name
+            return record.receipt, record.id, record.created_at, "", []
+        admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
         return (record.receipt, record.id, record.created_at,
                 units.referenced_unit(session, unit_id).name, admin_ids)
 
