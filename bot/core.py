@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.flood import FloodLimiter
-from bot.services import users
+from bot.services import units, users
+from bot.services.contacts import CurrentUnit
 from bot.settings import Settings
 from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase
@@ -70,6 +71,7 @@ class Core:
     _working_days: tuple[tuple, WorkingDays] | None = field(default=None, repr=False)
     _db_threads: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _unit_items: dict[tuple, list[Item]] = field(default_factory=dict, init=False, repr=False)
+    _resolved: dict[tuple, ResolvedUnit] = field(default_factory=dict, init=False, repr=False)
 
     async def run_db(self, fn: Callable[Concatenate[Session, _P], _T], *args: _P.args,
                      **kwargs: _P.kwargs) -> _T:
@@ -172,6 +174,18 @@ class Core:
             found = self._unit_items[key] = unit_items(self.kb, plan, unit, today, self.signed)
         return found
 
+    def resolved(self, unit: CurrentUnit) -> ResolvedUnit:
+        """`units.as_resolved` in the unit's plan's words, kept per unit as named (pure; classifying
+        a name the registry does not know is a fuzzy search)."""
+        key = (id(self.kb), unit.plan, unit.name, unit.kb_id, unit.group_id)
+        found = self._resolved.get(key)
+        if found is None:
+            if len(self._resolved) >= 10_000:
+                self._resolved.clear()
+            found = self._resolved[key] = units.as_resolved(unit, self.kb.registry,
+                                                             self.kb.wording(unit.plan))
+        return found
+
     def needs_touch(self, user_id: int, interval: float = 300.0) -> bool:
         """True when the user's row should be refreshed (first sight, or `interval` s later)."""
         now = self.now().timestamp()
@@ -202,6 +216,7 @@ class UserState:
     plan: str | None = None
     step: str | None = None
     role: str = "user"
+    unit: CurrentUnit | None = None  # of their approved contact, else of their pending request
 
 
 class Context(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -65,8 +65,12 @@ class MyUnit:
     approved: bool
 
 
-async def my_unit(core: Core, user_id: int) -> MyUnit | None:
-    return await core.run_db(my_unit_in, core, user_id)
+def my_unit(core: Core, context: Context) -> MyUnit | None:
+    """The user's unit as the gate loaded it with their chat state (no query of its own)."""
+    unit = context.user_state.unit
+    if unit is None:
+        return None
+    return MyUnit(unit.plan, unit.id, core.resolved(unit), unit.state == "approved")
 
 
 def my_unit_in(session: DbSession, core: Core, user_id: int) -> MyUnit | None:
@@ -81,9 +85,7 @@ def my_unit_in(session: DbSession, core: Core, user_id: int) -> MyUnit | None:
 
 async def my_unit_or_ask(update: Update, context: Context) -> MyUnit | None:
     """The user's unit, or None once they have been told to choose one first."""
-    user = update.effective_user
-    assert user is not None
-    mine = await my_unit(get_core(context), user.id)
+    mine = my_unit(get_core(context), context)
     if mine is None:
         await reply(update, context, texts.NEED_UNIT)
     return mine

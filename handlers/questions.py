@@ -36,7 +36,7 @@ async def on_text(update: Update, context: Context) -> None:
         await reports.receive_reply(update, context)
         return
     if core.settings.registered_only and not is_admin(core, context, user.id):
-        mine = await my_unit(core, user.id)
+        mine = my_unit(core, context)
         if mine is None or not mine.approved:
             await reply(update, context, texts.NEED_UNIT)
             return
@@ -59,7 +59,7 @@ async def answer(update: Update, context: Context, question: str,
                                                                     limit=questions.QUESTION_MAX))
         return
     # Asked as the contact of their unit (approved or pending): "đơn vị tôi" is that unit.
-    mine = await my_unit(core, user.id)
+    mine = my_unit(core, context)
     plan = plan or (mine.plan if mine else None) or core.settings.default_plan
     result = core.assistant.find_answers(question, plan, core.today(), mine.unit if mine else None)
     question_id = await core.run_statements(

@@ -111,9 +111,9 @@ async def _list_items(update: Update, context: Context, who: MyUnit) -> None:
 
 async def items_page(update: Update, context: Context) -> None:
     """«Xem thêm» under /baocao: the next page of my unit's items, re-checked as it is now."""
-    query, user, core, data = button_press(update, context)
+    query, _user, core, data = button_press(update, context)
     unit_id, page_text = data.parts
-    who = await my_unit(core, user.id)
+    who = my_unit(core, context)
     page = None
     if who is not None and who.approved and who.unit_id == int(unit_id):
         latest = await core.run_db(statuses.latest_for_unit, who.plan, who.unit_id)
