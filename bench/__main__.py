@@ -86,6 +86,12 @@ def _guard(args: argparse.Namespace) -> tuple[Any, Callable[[Any], None]]:
     return run_guard(), print_guard
 
 
+def _webhooks(args: argparse.Namespace) -> tuple[Any, Callable[[Any], None]]:
+    from bench.webhooks import print_webhooks, run_webhooks
+
+    return run_webhooks(args.dev, args.webhook_updates), print_webhooks
+
+
 BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("answers", _answers, needs_dev=True),
     Benchmark("startup", _startup),
@@ -93,6 +99,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("statuses", _statuses),
     Benchmark("reminders", _reminders),
     Benchmark("guard", _guard),
+    Benchmark("webhooks", _webhooks, needs_dev=True),
 )
 
 
@@ -111,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="rounds of the throughput (the median is reported)")
     parser.add_argument("--submissions", type=int, default=2000, help="status submissions to time")
     parser.add_argument("--units", type=int, default=2000, help="units of the exported plan")
+    parser.add_argument("--webhook-updates", type=int, default=1000,
+                        help="updates posted to the webhook processes (PostgreSQL) per run")
     return parser
 
 
@@ -120,10 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     if any(b.needs_dev for b in chosen) and not args.dev.is_file():
         print(f"development set not found: {args.dev}")
         return 2
-    counts = (args.samples, args.runs, args.updates, args.rounds, args.submissions, args.units)
+    counts = (args.samples, args.runs, args.updates, args.rounds, args.submissions, args.units,
+              args.webhook_updates)
     if min(counts) < 1 or (args.slow_samples is not None and args.slow_samples < 1):
-        print("--samples, --slow-samples, --runs, --updates, --rounds, --submissions and --units "
-              "must be at least 1")
+        print("--samples, --slow-samples, --runs, --updates, --rounds, --submissions, --units and "
+              "--webhook-updates must be at least 1")
         return 2
     if args.updates > MAX_UPDATES:
         print(f"--updates: at most {MAX_UPDATES} (the distinct question wordings available)")

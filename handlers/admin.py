@@ -8,13 +8,13 @@ button (or forging its data) changes nothing and is only logged.
 from __future__ import annotations
 
 import logging
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.core import Context, Core, get_core
+from bot.core import Context, Core, DbSession, get_core
 from bot.services import audit, contacts, questions, subscriptions, unit_drafts, units, users
 from handlers import callbacks, onboarding, texts
 from handlers.common import (
@@ -53,11 +53,7 @@ async def pending(update: Update, context: Context) -> None:
     if not await require_admin(update, context):
         return
     core = get_core(context)
-    with core.sessions.begin() as session:
-        rows = []
-        for contact in contacts.pending_contacts(session):
-            user = users.get_user(session, contact.user_id)
-            rows.append((contact.id, _describe(core, session, contact, user)))
+    rows = await core.run_db(_pending_rows, core)
     if not rows:
         await reply(update, context, texts.NO_PENDING)
         return
@@ -67,7 +63,13 @@ async def pending(update: Update, context: Context) -> None:
                                               (texts.REJECT_BUTTON, callbacks.make("reject", contact_id))]])
 
 
-def _describe(core: Core, session, contact, user) -> str:
+def _pending_rows(session: DbSession, core: Core) -> list[tuple[int, str]]:
+    """(contact id, the line admins read) of every request waiting for a decision."""
+    return [(contact.id, _describe(core, session, contact, users.get_user(session, contact.user_id)))
+            for contact in contacts.pending_contacts(session)]
+
+
+def _describe(core: Core, session: DbSession, contact, user) -> str:
     unit = units.referenced_unit(session, contact.unit_id)
     return texts.PENDING_LINE.format(who=onboarding.person(user, contact.user_id),
                                      unit=escape(core.kb.wording(contact.plan).apply(unit.name)),
@@ -81,25 +83,26 @@ async def decide(update: Update, context: Context) -> None:
     if not await _admin_press(update, context):
         return
     approve = data.kind == "approve"
-    reason: str | None = None
-    with core.sessions.begin() as session:
+
+    def record(session: DbSession) -> tuple[int, str, str, str] | str:
+        """(requester id, plan, unit name, the requester for admins), or why nothing was decided."""
         try:
             contact = contacts.decide_contact(session, int(data.arg), approve, user.id, core.now())
         except contacts.ContactError as exc:
-            outcome = None
-            reason = exc.reason
-        else:
-            requester = users.get_user(session, contact.user_id)
-            unit = units.referenced_unit(session, contact.unit_id)
-            unit_name = core.kb.wording(contact.plan).apply(unit.name)
-            outcome = (contact.user_id, contact.plan, unit_name,
-                       onboarding.person(requester, contact.user_id))
-            if approve:  # reminders move from the unit it replaces to this one
-                subscriptions.unsubscribe_user(session, contact.user_id)
-                subscriptions.subscribe(session, contact.user_id, contact.plan, contact.unit_id, core.now())
-            audit.record(session, "contact_approved" if approve else "contact_rejected", now=core.now(),
-                         actor_id=user.id, target=str(contact.id))
-    if outcome is None:
+            return exc.reason
+        requester = users.get_user(session, contact.user_id)
+        unit = units.referenced_unit(session, contact.unit_id)
+        unit_name = core.kb.wording(contact.plan).apply(unit.name)
+        if approve:  # reminders move from the unit it replaces to this one
+            subscriptions.unsubscribe_user(session, contact.user_id)
+            subscriptions.subscribe(session, contact.user_id, contact.plan, contact.unit_id, core.now())
+        audit.record(session, "contact_approved" if approve else "contact_rejected", now=core.now(),
+                     actor_id=user.id, target=str(contact.id))
+        return contact.user_id, contact.plan, unit_name, onboarding.person(requester, contact.user_id)
+
+    outcome = await core.run_db(record)
+    if isinstance(outcome, str):
+        reason = outcome
         await query.answer(texts.CONTACT_NOT_FOUND if reason == "not_found" else texts.ALREADY_DECIDED,
                            show_alert=True)
         return
@@ -142,22 +145,25 @@ async def invite(update: Update, context: Context) -> None:
     if plan is None or not name:
         await reply(update, context, texts.INVITE_USAGE.format(plans=", ".join(core.kb.plans)))
         return
-    with core.sessions.begin() as session:
+
+    def create(session: DbSession) -> tuple[str, Any, str] | str:
+        """(code, expiry, unit name) of the new invite, or the reply naming close units."""
         try:
             record = units.find_or_add_unit(session, name, plan, core.kb.registry, "admin", user.id,
                                             core.now(), day=core.kb.plan_date(plan))
         except units.UnitNotFound as exc:
             close = ", ".join(f"«{escape(s)}»" for s in exc.suggestions)
-            failure = texts.UNIT_NOT_FOUND.format(name=escape(name)) + (
+            return texts.UNIT_NOT_FOUND.format(name=escape(name)) + (
                 texts.UNIT_CLOSE.format(close=close) if close else texts.UNIT_NOT_FOUND_HINT)
-            code = None
-        else:
-            created = contacts.create_invite(session, plan, record.id, user.id, core.now())
-            code, expires, unit_name = created.code, created.expires_at, record.name
-            audit.record(session, "invite_created", now=core.now(), actor_id=user.id, target=str(created.id))
-    if code is None:
-        await reply(update, context, failure)
+        created = contacts.create_invite(session, plan, record.id, user.id, core.now())
+        audit.record(session, "invite_created", now=core.now(), actor_id=user.id, target=str(created.id))
+        return created.code, created.expires_at, record.name
+
+    outcome = await core.run_db(create)
+    if isinstance(outcome, str):
+        await reply(update, context, outcome)
         return
+    code, expires, unit_name = outcome
     link = f"https://t.me/{context.bot.username}?start={code}"
     await reply(update, context, texts.INVITE_CREATED.format(
         unit=escape(unit_name), plan=onboarding.plan_name(core, plan), expires=_when(core, expires),
@@ -170,8 +176,7 @@ async def _admin_press(update: Update, context: Context) -> bool:
     if is_admin(core, context, user.id):
         return True
     logger.warning("Non-admin %s pressed %s", user.id, query.data)
-    with core.sessions.begin() as session:
-        audit.record(session, "forbidden_callback", now=core.now(), actor_id=user.id, kind=data.kind)
+    await core.run_db(audit.record, "forbidden_callback", now=core.now(), actor_id=user.id, kind=data.kind)
     await query.answer(texts.NOT_YOURS, show_alert=True)
     return False
 
@@ -237,30 +242,32 @@ async def add_unit(update: Update, context: Context) -> None:
     if not name:
         await reply(update, context, texts.ADD_UNIT_USAGE)
         return
-    warning = ""
-    with core.sessions.begin() as session:
+
+    def propose(session: DbSession) -> tuple[_Adding, str] | str:
+        """(the unit to confirm, a warning), or the refusal."""
+        warning = ""
         try:
             proposal, action = units.propose_unit(session, name, plan, core.kb.registry, core.now(),
                                                   day=core.kb.plan_date(plan)), "add"
         except units.DuplicateUnit as exc:
             if exc.proposal is None:
-                proposal = None
-                failure = _refusal(core, name, exc)
-            else:  # close to a unit added here: refused unless the admin says it is another one
-                proposal, action = exc.proposal, "add_similar"
-                warning = texts.UNIT_NEAR_DUPLICATE_ASK.format(
-                    name=escape(name), existing=_unit_label(core, exc.existing))
+                return _refusal(core, name, exc)
+            # close to a unit added here: refused unless the admin says it is another one
+            proposal, action = exc.proposal, "add_similar"
+            warning = texts.UNIT_NEAR_DUPLICATE_ASK.format(
+                name=escape(name), existing=_unit_label(core, exc.existing))
         except _UNIT_ERRORS as exc:
-            proposal, failure = None, _refusal(core, name, exc)
-        if proposal is not None:
-            adding = _adding(unit_drafts.start(
-                session, user.id, action, core.now(), plan=plan, name=proposal.name,
-                group_id=proposal.group_id,
-                unit_id=proposal.restores.id if proposal.restores is not None else None))
-    if proposal is None:
-        await reply(update, context, failure)
+            return _refusal(core, name, exc)
+        return _adding(unit_drafts.start(
+            session, user.id, action, core.now(), plan=plan, name=proposal.name,
+            group_id=proposal.group_id,
+            unit_id=proposal.restores.id if proposal.restores is not None else None)), warning
+
+    outcome = await core.run_db(propose)
+    if isinstance(outcome, str):
+        await reply(update, context, outcome)
         return
-    await _ask_add(update, context, adding, warning)
+    await _ask_add(update, context, *outcome)
 
 
 async def _ask_add(update: Update, context: Context, adding: _Adding,
@@ -294,12 +301,15 @@ async def choose_group(update: Update, context: Context) -> None:
         return
     query, user, core, data = button_press(update, context)
     draft_id, group_id = data.arg.split(".", 1)
-    with core.sessions.begin() as session:
+
+    def choose(session: DbSession) -> _Adding | None:
         draft = unit_drafts.current(session, user.id, int(draft_id), "add", "add_similar")
-        adding = None
-        if draft is not None and group_id in units.group_choices(core.kb, draft.plan):
-            draft.group_id = group_id
-            adding = _adding(draft)
+        if draft is None or group_id not in units.group_choices(core.kb, draft.plan):
+            return None
+        draft.group_id = group_id
+        return _adding(draft)
+
+    adding = await core.run_db(choose)
     if adding is None:
         await query.answer(texts.STALE_CHOICE, show_alert=True)
         return
@@ -344,27 +354,28 @@ async def _propose_change(update: Update, context: Context, action: str) -> None
     if usage is not None:
         await reply(update, context, usage)
         return
-    with core.sessions.begin() as session:
+
+    def propose(session: DbSession) -> tuple[str, list]:
+        """The confirmation and its buttons, or the refusal (no buttons)."""
+        checked = new_name
         try:
             record = units.find_unit(session, name, plan, core.kb.registry)
             units.check_changeable(record)
-            if new_name is not None:
-                new_name = units.check_rename(session, record, new_name, core.kb.registry, core.now())
+            if checked is not None:
+                checked = units.check_rename(session, record, checked, core.kb.registry, core.now())
         except _UNIT_ERRORS as exc:
-            refused = new_name if isinstance(exc, units.DuplicateUnit) and new_name is not None else name
-            text = _refusal(core, refused, exc)
-            buttons: list = []
+            refused = checked if isinstance(exc, units.DuplicateUnit) and checked is not None else name
+            return _refusal(core, refused, exc), []
+        draft = unit_drafts.start(session, user.id, action, core.now(), plan=record.plan,
+                                  unit_id=record.id, name=checked)
+        if action == "remove":
+            text = texts.UNIT_REMOVE_CONFIRM.format(unit=_unit_label(core, record))
         else:
-            draft = unit_drafts.start(session, user.id, action, core.now(), plan=record.plan,
-                                      unit_id=record.id, name=new_name)
-            if action == "remove":
-                text = texts.UNIT_REMOVE_CONFIRM.format(unit=_unit_label(core, record))
-            else:
-                text = texts.UNIT_RENAME_CONFIRM.format(unit=_unit_label(core, record),
-                                                        new=escape(new_name))
-            buttons = [[(texts.CONFIRM_BUTTON, callbacks.make("uedit", f"{draft.id}.yes")),
-                        (texts.CANCEL_BUTTON, callbacks.make("uedit", f"{draft.id}.no"))]]
-    await reply(update, context, text, buttons)
+            text = texts.UNIT_RENAME_CONFIRM.format(unit=_unit_label(core, record), new=escape(checked))
+        return text, [[(texts.CONFIRM_BUTTON, callbacks.make("uedit", f"{draft.id}.yes")),
+                       (texts.CANCEL_BUTTON, callbacks.make("uedit", f"{draft.id}.no"))]]
+
+    await reply(update, context, *await core.run_db(propose))
 
 
 async def confirm_change(update: Update, context: Context) -> None:
@@ -373,22 +384,24 @@ async def confirm_change(update: Update, context: Context) -> None:
         return
     query, user, core, data = button_press(update, context)
     draft_id, answer = data.parts
-    told: list[int] = []
-    with core.sessions.begin() as session:
+
+    def apply(session: DbSession) -> tuple[str | None, list[int]]:
+        """The reply (None: the choice is stale) and the contacts to tell."""
         draft = unit_drafts.current(session, user.id, int(draft_id), "add", "add_similar", "rename",
                                     "remove")
         if draft is None:
-            text = None
-        elif answer == "no":
+            return None, []
+        if answer == "no":
             unit_drafts.clear(session, user.id)
-            text = texts.UNIT_CHANGE_CANCELLED
-        else:
-            try:
-                text, told = _apply_change(core, session, draft, user.id)
-            except _UNIT_ERRORS as exc:
-                text = _refusal(core, draft.name or "", exc)
-            else:
-                unit_drafts.clear(session, user.id)
+            return texts.UNIT_CHANGE_CANCELLED, []
+        try:
+            text, told = _apply_change(core, session, draft, user.id)
+        except _UNIT_ERRORS as exc:
+            return _refusal(core, draft.name or "", exc), []
+        unit_drafts.clear(session, user.id)
+        return text, told
+
+    text, told = await core.run_db(apply)
     if text is None:
         await query.answer(texts.STALE_CHOICE, show_alert=True)
         return
@@ -399,7 +412,7 @@ async def confirm_change(update: Update, context: Context) -> None:
             await notify(context, contact_id, texts.UNIT_REMOVED_FOR_CONTACT)
 
 
-def _apply_change(core: Core, session, draft, admin_id: int) -> tuple[str, list[int]]:
+def _apply_change(core: Core, session: DbSession, draft, admin_id: int) -> tuple[str, list[int]]:
     """Do what the draft says (in the caller's transaction); the reply and the users to tell."""
     registry, now = core.kb.registry, core.now()
     if draft.action in ("add", "add_similar"):
@@ -434,12 +447,11 @@ async def unanswered(update: Update, context: Context) -> None:
     if not await require_admin(update, context):
         return
     core = get_core(context)
-    with core.sessions.begin() as session:
-        lines = [
-            texts.UNANSWERED_LINE.format(when=_when(core, q.created_at), plan=q.plan or "—",
-                                         question=escape(q.question[:300]))
-            for q in questions.unanswered(session, limit=20)
-        ]
+    lines = [
+        texts.UNANSWERED_LINE.format(when=_when(core, q.created_at), plan=q.plan or "—",
+                                     question=escape(q.question[:300]))
+        for q in await core.run_db(questions.unanswered, limit=20)
+    ]
     if not lines:
         await reply(update, context, texts.NO_UNANSWERED)
         return

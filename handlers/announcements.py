@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from bot.core import Context, Core, get_core
+from bot.core import Context, Core, DbSession, get_core
 from bot.services import announcements, deliveries, users
 from handlers import admin, callbacks, guard, onboarding
 from handlers import reminder_texts as rmt
@@ -48,11 +48,15 @@ async def announce(update: Update, context: Context) -> None:
         await reply(update, context, rmt.ANNOUNCE_TOO_LONG.format(length=len(text),
                                                                   limit=announcements.ANNOUNCEMENT_MAX))
         return
-    with core.sessions.begin() as session:  # a marked text raises here: the error handler refuses it
+
+    def prepare(session: DbSession) -> int:
+        """How many contacts will receive it; a marked text raises: the error handler refuses it."""
         prepared = announcements.prepare(session, plan, text, user.id, core.now())
-        count = prepared.recipients
         if prepared.draft is not None:
             users.set_user_step(session, user.id, f"{STEP_PREFIX}{prepared.draft.id}")
+        return prepared.recipients
+
+    count = await core.run_db(prepare)
     plan_label = onboarding.plan_name(core, plan)
     if not count:
         await reply(update, context, rmt.ANNOUNCE_NOBODY.format(plan=plan_label))
@@ -70,19 +74,22 @@ async def confirm_announcement(update: Update, context: Context) -> None:
         await query.answer(rmt.ANNOUNCE_GONE, show_alert=True)
         return
     announcement_id = int(step.removeprefix(STEP_PREFIX))
-    refused = False
-    with core.sessions.begin() as session:
+
+    def decide(session: DbSession) -> tuple[bool, bool, str, str, list[int]]:
+        """(done, refused as marked, plan, text, recipients)."""
         users.set_user_step(session, user.id, None)
         if data.arg == "no":
-            done = announcements.cancel(session, announcement_id, user.id)
-        else:
-            try:
-                done = announcements.confirm(session, announcement_id, user.id, core.now())
-            except announcements.AnnouncementError:  # marked: cancelled, nothing sent
-                done, refused = False, True
-            draft = announcements.get(session, announcement_id)
-            plan, text = (draft.plan, draft.text) if draft is not None else ("", "")
-            targets = announcements.recipients(session, plan) if done else []
+            return announcements.cancel(session, announcement_id, user.id), False, "", "", []
+        refused = False
+        try:
+            done = announcements.confirm(session, announcement_id, user.id, core.now())
+        except announcements.AnnouncementError:  # marked: cancelled, nothing sent
+            done, refused = False, True
+        draft = announcements.get(session, announcement_id)
+        plan, text = (draft.plan, draft.text) if draft is not None else ("", "")
+        return done, refused, plan, text, announcements.recipients(session, plan) if done else []
+
+    done, refused, plan, text, targets = await core.run_db(decide)
     if refused:
         await query.answer()
         await guard.refuse_marked(update, context, None)
@@ -110,28 +117,28 @@ async def _send_all(core: Core, context: Context, announcement_id: int,
     sent = 0
     for target in targets:
         key = f"announce:{announcement_id}:{target}"
-        with core.sessions.begin() as session:
-            if not deliveries.claim(session, key, user_id=target, kind="announcement", subscription_id=None,
-                                    process=process, now=core.now()):
-                continue
+        if not await core.run_db(deliveries.claim, key, user_id=target, kind="announcement",
+                                 subscription_id=None, process=process, now=core.now()):
+            continue
         try:
             await context.bot.send_message(target, body, parse_mode=ParseMode.HTML)
         except Forbidden:
-            with core.sessions.begin() as session:
-                core.user_blocked(session, target)
-                deliveries.mark_failed(session, key, "forbidden", core.now(), None)
+            await core.run_db(_blocked, core, target, key)
             continue
         except TelegramError as exc:
             logger.warning("Announcement %s to %s failed: %s", announcement_id, target, exc)
-            with core.sessions.begin() as session:
-                deliveries.mark_failed(session, key, type(exc).__name__, core.now(), None)
+            await core.run_db(deliveries.mark_failed, key, type(exc).__name__, core.now(), None)
             continue
-        with core.sessions.begin() as session:
-            deliveries.mark_sent(session, key, core.now())
+        await core.run_db(deliveries.mark_sent, key, core.now())
         sent += 1
-    with core.sessions.begin() as session:
-        announcements.finish(session, announcement_id, sent, core.now())
+    await core.run_db(announcements.finish, announcement_id, sent, core.now())
     try:
         await context.bot.send_message(admin_id, rmt.ANNOUNCE_DONE.format(sent=sent, count=len(targets)))
     except TelegramError as exc:
         logger.info("Could not report the announcement to admin %s: %s", admin_id, exc)
+
+
+def _blocked(session: DbSession, core: Core, user_id: int, key: str) -> None:
+    """The recipient blocked the bot: noted (`Core.user_blocked`), their delivery failed."""
+    core.user_blocked(session, user_id)
+    deliveries.mark_failed(session, key, "forbidden", core.now(), None)

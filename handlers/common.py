@@ -16,7 +16,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
-from bot.core import Context, Core, get_core
+from bot.core import Context, Core, DbSession, get_core
 from bot.services import contacts, units
 from handlers import callbacks, texts
 from knowledge.render import split_message
@@ -65,13 +65,16 @@ class MyUnit:
     approved: bool
 
 
-def my_unit(core: Core, user_id: int) -> MyUnit | None:
-    with core.sessions.begin() as session:
-        return my_unit_in(core, session, user_id)
+def my_unit(core: Core, context: Context) -> MyUnit | None:
+    """The user's unit as the gate loaded it with their chat state (no query of its own)."""
+    unit = context.user_state.unit
+    if unit is None:
+        return None
+    return MyUnit(unit.plan, unit.id, core.resolved(unit), unit.state == "approved")
 
 
-def my_unit_in(core: Core, session, user_id: int) -> MyUnit | None:
-    """`my_unit` inside the caller's transaction (a services session)."""
+def my_unit_in(session: DbSession, core: Core, user_id: int) -> MyUnit | None:
+    """`my_unit` inside the caller's transaction (on a database thread)."""
     found = contacts.current_unit(session, user_id)
     if found is None:
         return None
@@ -82,9 +85,7 @@ def my_unit_in(core: Core, session, user_id: int) -> MyUnit | None:
 
 async def my_unit_or_ask(update: Update, context: Context) -> MyUnit | None:
     """The user's unit, or None once they have been told to choose one first."""
-    user = update.effective_user
-    assert user is not None
-    mine = my_unit(get_core(context), user.id)
+    mine = my_unit(get_core(context), context)
     if mine is None:
         await reply(update, context, texts.NEED_UNIT)
     return mine
@@ -167,12 +168,11 @@ async def notify(context: Context, chat_id: int, text: str,
                 chat_id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
                 reply_markup=markup if i == len(parts) - 1 else None)
     except Forbidden:
-        mark_blocked(get_core(context), chat_id)
+        await mark_blocked(get_core(context), chat_id)
         return None
     return sent
 
 
-def mark_blocked(core: Core, user_id: int) -> None:
+async def mark_blocked(core: Core, user_id: int) -> None:
     """The user blocked the bot: stop sending to them until they write again (`Core.user_blocked`)."""
-    with core.sessions.begin() as session:
-        core.user_blocked(session, user_id)
+    await core.run_db(core.user_blocked, user_id)

@@ -45,7 +45,7 @@ async def on_error(update: object, context: Context) -> None:
         await guard.refuse_marked(update, context, context.error.marking)
         return
     if isinstance(context.error, Forbidden) and isinstance(update, Update) and update.effective_user:
-        mark_blocked(get_core(context), update.effective_user.id)
+        await mark_blocked(get_core(context), update.effective_user.id)
         return
     logger.error("Error while handling update %s", update_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:

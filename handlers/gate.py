@@ -10,13 +10,14 @@ no answer and asks again, which is better than a status recorded or an approval 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
-from telegram import Update
+from telegram import Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.core import Context, UserState, get_core
+from bot.core import Context, DbConnection, UserState, get_core
 from bot.services import subscriptions, updates, users
 from handlers import texts
 from handlers.common import reply
@@ -30,17 +31,13 @@ async def admit_update(update: Update, context: Context) -> None:
     """Let through each update once, from a private chat, within the user's flood limit."""
     core = get_core(context)
     user = update.effective_user
-    with core.transaction() as db:
-        if not updates.claim_update(db, update.update_id, core.now()):
-            logger.info("Update %s already processed; skipped", update.update_id)
-            raise ApplicationHandlerStop
-        if user is not None and not user.is_bot:
-            if core.needs_touch(user.id):
-                users.record_seen(db, user.id, user.first_name, user.username, core.now(),
-                                  user.last_name)
-                subscriptions.resume_user(db, user.id, core.now())  # if they had blocked the bot
-            # What the features read about the user, loaded once per update.
-            context.user_state = UserState(*(users.chat_state(db, user.id) or ()))
+    person = user if user is not None and not user.is_bot else None
+    touch = person is not None and core.needs_touch(person.id)
+    state = await core.run_statements(_admit, update.update_id, person, touch, core.now())
+    if state is None:
+        logger.info("Update %s already processed; skipped", update.update_id)
+        raise ApplicationHandlerStop
+    context.user_state = state
     chat = update.effective_chat
     if update.my_chat_member is not None:
         return  # membership changes are tracked whatever the chat
@@ -61,14 +58,26 @@ async def admit_update(update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
 
 
+def _admit(db: DbConnection, update_id: int, user: User | None, touch: bool,
+           now: dt.datetime) -> UserState | None:
+    """Claim the update (None when it was claimed before), record the user as seen when `touch`,
+    and load what the features read about them, once per update (empty without a user)."""
+    if not updates.claim_update(db, update_id, now):
+        return None
+    if user is None:
+        return UserState()
+    if touch:
+        users.record_seen(db, user.id, user.first_name, user.username, now, user.last_name)
+        subscriptions.resume_user(db, user.id, now)  # if they had blocked the bot
+    return UserState(*(users.chat_state(db, user.id) or ()))
+
+
 async def track_membership(update: Update, context: Context) -> None:
     """A user who blocks the bot becomes inactive; unblocking makes them active again."""
     member = update.my_chat_member
     if member is None:
         return
     core = get_core(context)
-    status = member.new_chat_member.status
-    with core.sessions.begin() as session:
-        if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
-            core.user_blocked(session, member.from_user.id)
+    if member.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+        await core.run_db(core.user_blocked, member.from_user.id)
     raise ApplicationHandlerStop

@@ -80,9 +80,8 @@ async def refuse_attachment(update: Update, context: Context) -> None:
     core = get_core(context)
     kind = attachment_kind(message)
     deleted = await _delete(message)
-    with core.sessions.begin() as session:
-        audit.record(session, "refused_attachment", now=core.now(), actor_id=_user_id(update), kind=kind,
-                     deleted=deleted)
+    await core.run_db(audit.record, "refused_attachment", now=core.now(), actor_id=_user_id(update),
+                      kind=kind, deleted=deleted)
     await reply(update, context, texts.LEAK_ATTACHMENT.format(
         kind=texts.ATTACHMENT_KINDS[kind], law=law_citation(core)))
     raise ApplicationHandlerStop
@@ -106,9 +105,8 @@ async def refuse_marked(update: Update, context: Context,
     core = get_core(context)
     message = update.message or update.edited_message
     deleted = await _delete(message) if message is not None else False
-    with core.sessions.begin() as session:
-        audit.record(session, "refused_marking", now=core.now(), actor_id=_user_id(update),
-                     rule=marking.kind if marking else None, deleted=deleted)
+    await core.run_db(audit.record, "refused_marking", now=core.now(), actor_id=_user_id(update),
+                      rule=marking.kind if marking else None, deleted=deleted)
     await reply(update, context, texts.LEAK_MARKED.format(
         deleted=texts.LEAK_DELETED if deleted else "", law=law_citation(core)))
 

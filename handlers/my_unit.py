@@ -35,7 +35,7 @@ async def help_command(update: Update, context: Context) -> None:
     core = get_core(context)
     plan = context.user_state.plan
     admin = is_admin(core, context, user.id)
-    mine = my_unit(core, user.id)
+    mine = my_unit(core, context)
     unit = texts.NO_UNIT
     if mine is not None:
         unit = escape(mine.unit.name) + ("" if mine.approved else texts.PENDING_SUFFIX)
@@ -60,9 +60,9 @@ async def duties(update: Update, context: Context) -> None:
 
 async def duties_page(update: Update, context: Context) -> None:
     """«Xem thêm» under /nhiemvu: the next page, for the presser's own unit as it is now."""
-    query, user, core, data = button_press(update, context)
+    query, _user, core, data = button_press(update, context)
     unit_id, page_text = data.parts
-    mine = my_unit(core, user.id)
+    mine = my_unit(core, context)
     page = _duties_page(core, mine, int(page_text)) if mine and mine.unit_id == int(unit_id) else None
     if page is None:
         await query.answer(texts.DUTIES_GONE, show_alert=True)

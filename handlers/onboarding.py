@@ -7,7 +7,7 @@ import logging
 
 from telegram import Update
 
-from bot.core import Context, Core, get_core
+from bot.core import Context, Core, DbSession, get_core
 from bot.services import audit, contacts, drafts, subscriptions, unit_drafts, units, users
 from handlers import callbacks, texts
 from handlers.common import Button, button_press, escape, notify, reply
@@ -43,11 +43,10 @@ def person(row: users.User | None, user_id: int) -> str:
     return texts.PERSON.format(name=escape(name), username=username, id=user_id)
 
 
-def unit_buttons(core: Core, plan: str) -> list[list[Button]]:
-    with core.sessions.begin() as session:
-        records = units.units_for_plan(session, plan, core.plan_unit_ids.get(plan, set()))
-        wording = core.kb.wording(plan)
-        pairs = [(wording.apply(r.name), callbacks.make("unit", r.id)) for r in records]
+async def unit_buttons(core: Core, plan: str) -> list[list[Button]]:
+    records = await core.run_db(_offered, core, plan)
+    wording = core.kb.wording(plan)
+    pairs = [(wording.apply(r.name), callbacks.make("unit", r.id)) for r in records]
     rows = [pairs[i:i + 2] for i in range(0, len(pairs), 2)]
     rows.append([(texts.OTHER_UNIT_BUTTON, callbacks.make("unit", 0))])
     rows.append([(texts.SKIP_UNIT_BUTTON, callbacks.make("skipunit"))])
@@ -62,9 +61,8 @@ async def start(update: Update, context: Context) -> None:
     if context.args:
         await _redeem(update, context, context.args[0])
         return
-    with core.sessions.begin() as session:
-        row = users.set_user_step(session, user.id, None)
-        name = row.first_name if row is not None else ""  # as kept: a marked name is blank
+    row = await core.run_db(users.set_user_step, user.id, None)
+    name = row.first_name if row is not None else ""  # as kept: a marked name is blank
     await reply(update, context, texts.WELCOME.format(name=escape(name or texts.NO_NAME_GREETING)),
                 plan_buttons(core))
 
@@ -73,28 +71,32 @@ async def _redeem(update: Update, context: Context, code: str) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    failure = None
-    with core.sessions.begin() as session:
+
+    def redeem(session: DbSession) -> tuple[str, str, str] | str:
+        """(plan, name, unit name) once registered, else the reason the invite was refused."""
         try:
             contact = contacts.redeem_invite(session, code[:64], user.id, core.now())
         except contacts.InviteError as exc:
-            failure = exc.reason
             audit.record(session, "invite_refused", now=core.now(), actor_id=user.id, reason=exc.reason)
-        else:
-            row = users.set_user_step(session, user.id, None)
-            assert row is not None
-            users.set_plan(session, row, contact.plan)
-            plan = contact.plan
-            name = row.first_name or texts.NO_NAME_GREETING
-            unit_name = core.kb.wording(plan).apply(units.referenced_unit(session, contact.unit_id).name)
-            subscriptions.unsubscribe_user(session, user.id)  # a previous unit's reminders end
-            subscriptions.subscribe(session, user.id, plan, contact.unit_id, core.now())
-            audit.record(session, "invite_redeemed", now=core.now(), actor_id=user.id, target=str(contact.id))
-    if failure is not None:
+            return exc.reason
+        row = users.set_user_step(session, user.id, None)
+        assert row is not None
+        users.set_plan(session, row, contact.plan)
+        plan = contact.plan
+        unit_name = core.kb.wording(plan).apply(units.referenced_unit(session, contact.unit_id).name)
+        subscriptions.unsubscribe_user(session, user.id)  # a previous unit's reminders end
+        subscriptions.subscribe(session, user.id, plan, contact.unit_id, core.now())
+        audit.record(session, "invite_redeemed", now=core.now(), actor_id=user.id, target=str(contact.id))
+        return plan, row.first_name or texts.NO_NAME_GREETING, unit_name
+
+    outcome = await core.run_db(redeem)
+    if isinstance(outcome, str):
+        failure = outcome
         message = {"used": texts.INVITE_USED, "expired": texts.INVITE_EXPIRED}.get(
             failure, texts.INVITE_UNKNOWN)
         await reply(update, context, message)
         return
+    plan, name, unit_name = outcome
     await reply(update, context, texts.INVITE_OK.format(
         name=escape(name), unit=escape(unit_name), plan=plan_name(core, plan)))
 
@@ -107,42 +109,47 @@ async def choose_plan(update: Update, context: Context) -> None:
         await query.answer(texts.UNKNOWN_PLAN_BUTTON, show_alert=True)
         return
     await query.answer()
-    with core.sessions.begin() as session:
-        row = users.set_user_step(session, user.id, None)
-        assert row is not None
-        users.set_plan(session, row, plan)
+    await core.run_db(_choose_plan, user.id, plan)
     if plan is None:
         await reply(update, context, texts.PLAN_CHOSEN_NO_UNIT)
         return
     await reply(update, context, texts.CHOOSE_UNIT.format(plan=plan_name(core, plan)),
-                unit_buttons(core, plan))
+                await unit_buttons(core, plan))
+
+
+def _choose_plan(session: DbSession, user_id: int, plan: str | None) -> None:
+    row = users.set_user_step(session, user_id, None)
+    assert row is not None
+    users.set_plan(session, row, plan)
 
 
 async def choose_unit(update: Update, context: Context) -> None:
     """A unit button: ask the user to confirm plan and unit before the request is filed."""
     query, user, core, data = button_press(update, context)
     unit_id = 0 if data.kind == "skipunit" else int(data.arg)
-    refusal = None
-    draft_id = None
-    with core.sessions.begin() as session:  # no network calls while the transaction is open
+
+    def choose(session: DbSession) -> tuple[str | None, str | None, int | None, str]:
+        """(refusal, plan, the request's draft id, the unit's name)."""
         row = users.get_user(session, user.id)
         plan = row.plan if row is not None else None
         if row is None or plan is None:
-            refusal = texts.CHOOSE_PLAN_FIRST
-        elif data.kind == "skipunit":
+            return texts.CHOOSE_PLAN_FIRST, None, None, ""
+        if data.kind == "skipunit":
             users.set_step(session, row, None)
         elif unit_id == 0:
             users.set_step(session, row, AWAITING_UNIT_NAME)
         else:
             # Re-authorise: only a unit offered for the user's plan can be requested.
             record = units.get_unit(session, unit_id)
-            if record is None or record not in _offered(core, session, plan):
+            if record is None or record not in _offered(session, core, plan):
                 logger.warning("User %s pressed unit %s not offered for %s", user.id, unit_id, plan)
-                refusal = texts.UNKNOWN_UNIT_BUTTON
-            else:
-                draft_id = unit_drafts.start(session, user.id, "request", core.now(), plan=plan,
-                                             unit_id=unit_id).id
-                unit_name = core.kb.wording(plan).apply(record.name)
+                return texts.UNKNOWN_UNIT_BUTTON, plan, None, ""
+            draft_id = unit_drafts.start(session, user.id, "request", core.now(), plan=plan,
+                                         unit_id=unit_id).id
+            return None, plan, draft_id, core.kb.wording(plan).apply(record.name)
+        return None, plan, None, ""
+
+    refusal, plan, draft_id, unit_name = await core.run_db(choose)
     if refusal is not None:
         await query.answer(refusal, show_alert=True)
         return
@@ -157,7 +164,7 @@ async def choose_unit(update: Update, context: Context) -> None:
         await _ask_confirmation(update, context, draft_id, plan, unit_name)
 
 
-def _offered(core: Core, session, plan: str) -> list[units.UnitRecord]:
+def _offered(session: DbSession, core: Core, plan: str) -> list[units.UnitRecord]:
     return units.units_for_plan(session, plan, core.plan_unit_ids.get(plan, set()))
 
 
@@ -180,31 +187,32 @@ async def receive_unit_name(update: Update, context: Context) -> None:
     if len(name) > UNIT_NAME_MAX:
         await reply(update, context, texts.UNIT_NAME_TOO_LONG)
         return
-    draft_id = None
-    with core.sessions.begin() as session:
+
+    def receive(session: DbSession) -> tuple[int, str, str] | str:
+        """(draft id, plan, unit name) of the request to confirm, else the reply."""
         row = users.get_user(session, user.id)
         plan = row.plan if row is not None else None
         if row is None or plan is None:  # no plan any more: start again from /start
             if row is not None:
                 users.set_step(session, row, None)
-            text = texts.CHOOSE_PLAN_FIRST
-        else:
-            try:
-                record, cleaned = units.resolve_typed(session, name, plan, core.kb.registry,
-                                                      core.now(), day=core.kb.plan_date(plan))
-            except units.UnitNotFound as exc:
-                text = _not_found(name, exc)
-            else:
-                users.set_step(session, row, None)
-                draft_id = unit_drafts.start(
-                    session, user.id, "request", core.now(), plan=plan,
-                    unit_id=record.id if record is not None else None,
-                    name=None if record is not None else cleaned).id
-                unit_name = core.kb.wording(plan).apply(record.name if record is not None else cleaned)
-    if draft_id is None or plan is None:
-        await reply(update, context, text)
+            return texts.CHOOSE_PLAN_FIRST
+        try:
+            record, cleaned = units.resolve_typed(session, name, plan, core.kb.registry,
+                                                  core.now(), day=core.kb.plan_date(plan))
+        except units.UnitNotFound as exc:
+            return _not_found(name, exc)
+        users.set_step(session, row, None)
+        draft_id = unit_drafts.start(
+            session, user.id, "request", core.now(), plan=plan,
+            unit_id=record.id if record is not None else None,
+            name=None if record is not None else cleaned).id
+        return draft_id, plan, core.kb.wording(plan).apply(record.name if record is not None else cleaned)
+
+    outcome = await core.run_db(receive)
+    if isinstance(outcome, str):
+        await reply(update, context, outcome)
         return
-    await _ask_confirmation(update, context, draft_id, plan, unit_name)
+    await _ask_confirmation(update, context, *outcome)
 
 
 def _not_found(name: str, exc: units.UnitNotFound) -> str:
@@ -219,17 +227,22 @@ async def confirm_request(update: Update, context: Context) -> None:
     """«Xác nhận» files the request for the unit shown; «Chọn lại» offers the units again."""
     query, user, core, data = button_press(update, context)
     draft_id, answer = data.parts
-    failure = None
-    with core.sessions.begin() as session:
+
+    def decide(session: DbSession) -> tuple[str | None, str | None,
+                                            tuple[str, str | None, str, list[int]] | None]:
+        """(refusal, plan, what `_file_request` filed)."""
         row = users.get_user(session, user.id)
         draft = unit_drafts.current(session, user.id, int(draft_id), "request")
         plan = row.plan if row is not None else None
         if draft is None or row is None or draft.plan != plan or plan is None:
-            failure = texts.STALE_CHOICE
-        elif answer == "no":
+            return texts.STALE_CHOICE, plan, None
+        if answer == "no":
             unit_drafts.clear(session, user.id)
-        else:
-            failure, filed = _file_request(core, session, user.id, plan, draft)
+            return None, plan, None
+        refusal, filed = _file_request(core, session, user.id, plan, draft)
+        return refusal, plan, filed
+
+    failure, plan, filed = await core.run_db(decide)
     if failure is not None:
         await query.answer(failure, show_alert=True)
         return
@@ -237,7 +250,7 @@ async def confirm_request(update: Update, context: Context) -> None:
     assert plan is not None
     if answer == "no":
         await reply(update, context, texts.CHOOSE_UNIT.format(plan=plan_name(core, plan)),
-                    unit_buttons(core, plan))
+                    await unit_buttons(core, plan))
         return
     assert filed is not None
     unit_name, kept, who, admin_ids = filed
@@ -258,7 +271,7 @@ def _file_request(core: Core, session, user_id: int, plan: str, draft
     wording = core.kb.wording(plan)
     if draft.unit_id is not None:  # re-authorise: the unit may have been removed meanwhile
         record = units.get_unit(session, draft.unit_id)
-        if record is None or record not in _offered(core, session, plan):
+        if record is None or record not in _offered(session, core, plan):
             return texts.UNKNOWN_UNIT_BUTTON, None
     else:
         try:
@@ -287,21 +300,25 @@ async def change_unit(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    with core.sessions.begin() as session:
+
+    def current(session: DbSession) -> tuple[str | None, list[str]]:
+        """The user's plan, and a line for the current unit and one for a pending request."""
         row = users.set_user_step(session, user.id, None)
-        plan = row.plan if row is not None else None
         lines = []
         for contact, line in zip(contacts.user_contacts(session, user.id),
                                  (texts.UNIT_CURRENT, texts.UNIT_PENDING), strict=True):
             if contact is not None:
                 lines.append(line.format(unit=escape(core.kb.wording(contact.plan).apply(
                     contact.unit.name)), plan=plan_name(core, contact.plan)))
+        return (row.plan if row is not None else None), lines
+
+    plan, lines = await core.run_db(current)
     status = "\n".join(lines) or texts.UNIT_NONE
     if plan is None:
         await reply(update, context, status + "\n\n" + texts.CHOOSE_PLAN, plan_buttons(core))
         return
     await reply(update, context, status + "\n\n" + texts.CHOOSE_UNIT.format(plan=plan_name(core, plan)),
-                unit_buttons(core, plan))
+                await unit_buttons(core, plan))
 
 
 async def cancel(update: Update, context: Context) -> None:
@@ -309,14 +326,18 @@ async def cancel(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    with core.sessions.begin() as session:
-        row = users.get_user(session, user.id)
-        had_step = row is not None and row.step is not None
-        if row is not None and had_step:
-            users.set_step(session, row, None)
-        had_draft = drafts.get_draft(session, user.id) is not None
-        if had_draft:
-            drafts.clear_draft(session, user.id)
-        had_choice = unit_drafts.clear(session, user.id)  # a unit or registry change not confirmed
-        had_step = had_step or had_draft or had_choice
+    had_step = await core.run_db(_cancel, user.id)
     await reply(update, context, texts.CANCELLED if had_step else texts.NOTHING_TO_CANCEL)
+
+
+def _cancel(session: DbSession, user_id: int) -> bool:
+    """End the user's step, report draft and unconfirmed unit choice; True if there was one."""
+    row = users.get_user(session, user_id)
+    had_step = row is not None and row.step is not None
+    if row is not None and had_step:
+        users.set_step(session, row, None)
+    had_draft = drafts.get_draft(session, user_id) is not None
+    if had_draft:
+        drafts.clear_draft(session, user_id)
+    had_choice = unit_drafts.clear(session, user_id)  # a unit or registry change not confirmed
+    return had_step or had_draft or had_choice

@@ -7,15 +7,17 @@ something fails the admin is told which step: making the files, or sending them 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot import exports
-from bot.core import Context, Core, get_core
+from bot.core import Context, Core, DbSession, get_core
 from bot.services import audit, statuses
 from handlers import admin, callbacks, onboarding
 from handlers import report_texts as rt
@@ -53,8 +55,7 @@ async def overview(update: Update, context: Context) -> None:
     if plan is None:
         await reply(update, context, rt.PLAN_USAGE.format(command="tonghop", plans=", ".join(core.kb.plans)))
         return
-    with core.sessions.begin() as session:
-        rows = statuses.overview(session, core.kb, plan, core.today(), duties=True)
+    rows = await core.run_db(statuses.overview, core.kb, plan, core.today(), duties=True)
     if not rows:
         await reply(update, context, rt.NO_DEADLINE_ITEMS)
         return
@@ -97,8 +98,7 @@ async def missing_units(update: Update, context: Context) -> None:
     plan, _, key = data.arg.partition(".")
     rows = []
     if plan in core.kb.plans:
-        with core.sessions.begin() as session:
-            rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key, duties=True)
+        rows = await core.run_db(statuses.overview, core.kb, plan, core.today(), item_key=key, duties=True)
     if not rows:
         await query.answer(rt.STATUS_GONE, show_alert=True)
         return
@@ -136,16 +136,24 @@ async def export(update: Update, context: Context) -> None:
         folder = Path(tmp)
         xlsx, csv_path, chart = (folder / f"trang-thai-{plan}-{today:%Y%m%d}.{ext}"
                                  for ext in ("xlsx", "csv", "png"))
-        with core.sessions.begin() as session:
+
+        def read(session: DbSession) -> tuple[Any, Any, Any]:
             rows = statuses.status_rows(session, core.kb, plan, today)
             history = statuses.history_rows(session, core.kb, plan, today)
             summary = statuses.overview(session, core.kb, plan, today, duties=True)
             audit.record(session, "status_exported", now=core.now(), actor_id=user.id, plan=plan,
                          rows=len(rows))
-        try:
+            return rows, history, summary
+
+        rows, history, summary = await core.run_db(read)
+
+        def write() -> None:  # seconds for a large plan: off the event loop too
             exports.write_xlsx(rows, history, xlsx, tz=core.settings.tz)
             exports.write_csv(rows, csv_path, tz=core.settings.tz)
             exports.completion_chart(summary, chart, title=plan_label)
+
+        try:
+            await asyncio.to_thread(write)
         except Exception:
             logger.exception("Export of %s could not be made", plan)
             await reply(update, context, rt.EXPORT_MAKE_FAILED)
@@ -182,8 +190,7 @@ async def _item_chart(update: Update, context: Context, plan: str, key: str) -> 
     core = get_core(context)
     chat = update.effective_chat
     assert chat is not None
-    with core.sessions.begin() as session:
-        rows = statuses.overview(session, core.kb, plan, core.today(), item_key=key, duties=True)
+    rows = await core.run_db(statuses.overview, core.kb, plan, core.today(), item_key=key, duties=True)
     if not rows:
         await reply(update, context, rt.UNKNOWN_ITEM.format(item=escape(key[:60])))
         return
@@ -191,7 +198,7 @@ async def _item_chart(update: Update, context: Context, plan: str, key: str) -> 
     with tempfile.TemporaryDirectory(prefix="bmnn-export-") as tmp:
         chart = Path(tmp) / f"{plan}-{rows[0].item.key}.png"
         try:
-            exports.unit_chart(rows[0], chart, title=plan_label)
+            await asyncio.to_thread(exports.unit_chart, rows[0], chart, title=plan_label)
         except Exception:
             logger.exception("Chart of %s %s could not be made", plan, key)
             await reply(update, context, rt.EXPORT_MAKE_FAILED)

@@ -36,7 +36,7 @@ async def on_text(update: Update, context: Context) -> None:
         await reports.receive_reply(update, context)
         return
     if core.settings.registered_only and not is_admin(core, context, user.id):
-        mine = my_unit(core, user.id)
+        mine = my_unit(core, context)
         if mine is None or not mine.approved:
             await reply(update, context, texts.NEED_UNIT)
             return
@@ -59,13 +59,12 @@ async def answer(update: Update, context: Context, question: str,
                                                                     limit=questions.QUESTION_MAX))
         return
     # Asked as the contact of their unit (approved or pending): "đơn vị tôi" is that unit.
-    mine = my_unit(core, user.id)
+    mine = my_unit(core, context)
     plan = plan or (mine.plan if mine else None) or core.settings.default_plan
     result = core.assistant.find_answers(question, plan, core.today(), mine.unit if mine else None)
-    with core.transaction() as db:
-        question_id = questions.log_question(
-            db, user.id, plan, question, result.answered, result.extra.get("coverage"),
-            list(result.entry_ids), list(result.suggestions), core.now())
+    question_id = await core.run_statements(
+        questions.log_question, user.id, plan, question, result.answered,
+        result.extra.get("coverage"), list(result.entry_ids), list(result.suggestions), core.now())
     await reply(update, context, blocks_to_html(result.blocks), answer_buttons(result, question_id))
 
 
@@ -85,12 +84,11 @@ async def pick_suggestion(update: Update, context: Context) -> None:
     """A suggestion button: answer that question as if the user had typed it."""
     query, user, core, data = button_press(update, context)
     question_id, index = int(data.parts[0]), int(data.parts[1])
-    with core.sessions.begin() as session:
-        log = questions.get_question(session, question_id)
-        # Re-authorise: the buttons belong to the user who asked.
-        ok = log is not None and log.user_id == user.id and index < len(log.suggestions)
-        suggestion = log.suggestions[index] if ok and log is not None else None
-        plan = log.plan if log is not None else None
+    log = await core.run_db(questions.get_question, question_id)
+    # Re-authorise: the buttons belong to the user who asked.
+    ok = log is not None and log.user_id == user.id and index < len(log.suggestions)
+    suggestion = log.suggestions[index] if ok and log is not None else None
+    plan = log.plan if log is not None else None
     if suggestion is None:
         logger.warning("User %s pressed suggestion %s of another or unknown question", user.id, data.arg)
         await query.answer(texts.SUGGESTION_GONE, show_alert=True)
@@ -103,8 +101,7 @@ async def feedback(update: Update, context: Context) -> None:
     """👍/👎: stored with the question; the feedback row is then removed from the message."""
     query, user, core, data = button_press(update, context)
     question_id, value = int(data.parts[0]), data.parts[1]
-    with core.sessions.begin() as session:
-        stored = questions.record_feedback(session, question_id, user.id, value, core.now())
+    stored = await core.run_db(questions.record_feedback, question_id, user.id, value, core.now())
     if not stored:
         logger.warning("User %s sent feedback for question %s that is not theirs", user.id, question_id)
         await query.answer(texts.NOT_YOURS, show_alert=True)

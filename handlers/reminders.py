@@ -7,7 +7,7 @@ import logging
 
 from telegram import Update
 
-from bot.core import Context, Core, get_core
+from bot.core import Context, Core, DbSession, get_core
 from bot.services import subscriptions, units
 from handlers import callbacks, onboarding
 from handlers import reminder_texts as rmt
@@ -27,18 +27,17 @@ def lead_code(lead: tuple[int, ...]) -> str:
     return "-".join(str(d) for d in lead)
 
 
-def _current(core: Core, user_id: int):
+def _current(session: DbSession, core: Core, user_id: int):
     """The user's subscription for their current unit, with what the view needs (or None)."""
-    with core.sessions.begin() as session:
-        found = subscriptions.for_user(session, user_id)
-        if not found:
-            return None
-        sub = max(found, key=lambda s: s.created_at)
-        record = units.referenced_unit(session, sub.unit_id)
-        wording = core.kb.wording(sub.plan)
-        return (sub.id, sub.plan, wording.apply(record.name),
-                units.as_resolved(record, core.kb.registry, wording),
-                tuple(sub.lead_days), sub.muted, frozenset(sub.muted_items), sub.paused)
+    found = subscriptions.for_user(session, user_id)
+    if not found:
+        return None
+    sub = max(found, key=lambda s: s.created_at)
+    record = units.referenced_unit(session, sub.unit_id)
+    wording = core.kb.wording(sub.plan)
+    return (sub.id, sub.plan, wording.apply(record.name),
+            units.as_resolved(record, core.kb.registry, wording),
+            tuple(sub.lead_days), sub.muted, frozenset(sub.muted_items), sub.paused)
 
 
 async def settings(update: Update, context: Context) -> None:
@@ -50,7 +49,7 @@ async def settings(update: Update, context: Context) -> None:
 
 async def _show(update: Update, context: Context, user_id: int) -> None:
     core = get_core(context)
-    current = _current(core, user_id)
+    current = await core.run_db(_current, core, user_id)
     if current is None:
         await reply(update, context, rmt.NO_SUBSCRIPTION)
         return
@@ -89,8 +88,7 @@ async def _apply(update: Update, context: Context, change) -> None:
     """Run one settings change (re-authorised by the service), then show the settings again."""
     query, user, core, data = button_press(update, context)
     try:
-        with core.sessions.begin() as session:
-            change(session, core, user.id, data.parts)
+        await core.run_db(change, core, user.id, data.parts)
     except subscriptions.SubscriptionError as exc:
         logger.warning("User %s: reminder setting refused (%s)", user.id, exc.reason)
         await query.answer(rmt.LEAD_BAD if exc.reason == "bad_lead_days" else rmt.NOT_YOUR_SUBSCRIPTION,

@@ -13,7 +13,7 @@ from typing import Any
 from telegram import Update
 
 from bot import leak_guard
-from bot.core import Context, Core, get_core
+from bot.core import Context, Core, DbSession, get_core
 from bot.services import drafts, statuses, units, users
 from handlers import callbacks, guard, onboarding, texts
 from handlers import report_texts as rt
@@ -31,7 +31,7 @@ from handlers.common import (
     reply,
     short_label,
 )
-from scheduler.items import Item, find_item, unit_items
+from scheduler.items import Item, find_item
 
 __all__ = [
     "REPORT_CONFIRM",
@@ -56,7 +56,7 @@ ITEMS_PER_PAGE = 10
 
 
 def _items(core: Core, who: MyUnit) -> list[Item]:
-    return unit_items(core.kb, who.plan, who.unit, core.today(), core.signed)
+    return core.unit_items(who.plan, who.unit)
 
 
 def _due(item: Item, prefix: str = " — hạn ") -> str:
@@ -95,11 +95,15 @@ async def _list_items(update: Update, context: Context, who: MyUnit) -> None:
     if not items:
         await reply(update, context, rt.NO_ITEMS.format(unit=escape(who.unit.name)))
         return
-    with core.sessions.begin() as session:
-        latest = statuses.latest_for_unit(session, who.plan, who.unit_id)
+
+    def start_draft(session: DbSession) -> dict[str, Any]:
+        """The unit's latest statuses, with an empty draft and no step."""
         drafts.save_draft(session, user.id, who.plan, who.unit_id, core.now(), item=None, state=None,
                           note=None)
         users.set_user_step(session, user.id, None)
+        return statuses.latest_for_unit(session, who.plan, who.unit_id)
+
+    latest = await core.run_db(start_draft)
     page = _items_page(core, who, items, latest, 0)
     assert page is not None
     await reply(update, context, *page)
@@ -107,13 +111,12 @@ async def _list_items(update: Update, context: Context, who: MyUnit) -> None:
 
 async def items_page(update: Update, context: Context) -> None:
     """«Xem thêm» under /baocao: the next page of my unit's items, re-checked as it is now."""
-    query, user, core, data = button_press(update, context)
+    query, _user, core, data = button_press(update, context)
     unit_id, page_text = data.parts
-    who = my_unit(core, user.id)
+    who = my_unit(core, context)
     page = None
     if who is not None and who.approved and who.unit_id == int(unit_id):
-        with core.sessions.begin() as session:
-            latest = statuses.latest_for_unit(session, who.plan, who.unit_id)
+        latest = await core.run_db(statuses.latest_for_unit, who.plan, who.unit_id)
         page = _items_page(core, who, _items(core, who), latest, int(page_text))
     if page is None:
         await query.answer(rt.ITEM_GONE, show_alert=True)
@@ -149,19 +152,25 @@ def _items_page(core: Core, who: MyUnit, items: list[Item], latest: dict[str, An
 async def choose_item(update: Update, context: Context) -> None:
     """An item button: re-checked against my unit's items, then the states."""
     query, user, core, data = button_press(update, context)
-    item = None
-    with core.sessions.begin() as session:  # one transaction: the unit, the draft, the latest state
-        who = my_unit_in(core, session, user.id)
-        if who is not None and who.approved:
-            item = next((i for i in _items(core, who) if i.key == data.arg), None)
-        if who is not None and item is not None:
-            drafts.save_draft(session, user.id, who.plan, who.unit_id, core.now(), item=item.key,
-                              state=None, note=None)
-            current = statuses.latest_for_unit(session, who.plan, who.unit_id).get(item.key)
-    if who is None or item is None:
+
+    def choose(session: DbSession) -> tuple[Item, Any] | None:
+        """One transaction: the unit, the draft, the item's latest state (None: not theirs)."""
+        who = my_unit_in(session, core, user.id)
+        if who is None or not who.approved:
+            return None
+        item = next((i for i in _items(core, who) if i.key == data.arg), None)
+        if item is None:
+            return None
+        drafts.save_draft(session, user.id, who.plan, who.unit_id, core.now(), item=item.key,
+                          state=None, note=None)
+        return item, statuses.latest_for_unit(session, who.plan, who.unit_id).get(item.key)
+
+    chosen = await core.run_db(choose)
+    if chosen is None:
         logger.warning("User %s pressed item %s that is not theirs", user.id, data.arg)
         await query.answer(rt.ITEM_GONE, show_alert=True)
         return
+    item, current = chosen
     await query.answer()
     label = rt.STATE_LABELS[current.state] if current is not None else rt.NOT_REPORTED
     buttons = [[(f"{rt.STATE_ICONS[s]} {rt.STATE_LABELS[s]}", callbacks.make("rstate", s))]
@@ -173,13 +182,16 @@ async def choose_item(update: Update, context: Context) -> None:
 async def choose_state(update: Update, context: Context) -> None:
     """A state button: remembered in the draft; then the note is asked for."""
     query, user, core, data = button_press(update, context)
-    with core.sessions.begin() as session:
+
+    def choose(session: DbSession) -> bool:
         draft = drafts.get_draft(session, user.id)
-        ok = draft is not None and draft.item is not None
-        if draft is not None and ok:
-            drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), state=data.arg)
-            users.set_user_step(session, user.id, REPORT_NOTE)
-    if not ok:
+        if draft is None or draft.item is None:
+            return False
+        drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), state=data.arg)
+        users.set_user_step(session, user.id, REPORT_NOTE)
+        return True
+
+    if not await core.run_db(choose):
         await query.answer(rt.DRAFT_GONE, show_alert=True)
         return
     await query.answer()
@@ -210,19 +222,21 @@ async def _ask_confirmation(update: Update, context: Context, note: str | None) 
     user = update.effective_user
     assert user is not None
     core = get_core(context)
-    refusal = None
-    chosen = None  # (plan, item key, state, unit name) once the note is kept
-    with core.sessions.begin() as session:
+
+    def keep_note(session: DbSession) -> tuple[str | None, tuple[str, str, str, str] | None]:
+        """(refusal, (plan, item key, state, unit name) once the note is kept)."""
         draft = drafts.get_draft(session, user.id)
-        if draft is not None and draft.item is not None and draft.state is not None:
-            try:
-                drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), note=note)
-            except statuses.StatusRefused as exc:  # caught here: its audit entry is kept
-                refusal = exc.reason
-            else:
-                users.set_user_step(session, user.id, REPORT_CONFIRM)
-                chosen = (draft.plan, draft.item, draft.state,
-                          units.referenced_unit(session, draft.unit_id).name)
+        if draft is None or draft.item is None or draft.state is None:
+            return None, None
+        try:
+            drafts.save_draft(session, user.id, draft.plan, draft.unit_id, core.now(), note=note)
+        except statuses.StatusRefused as exc:  # caught here: its audit entry is kept
+            return exc.reason, None
+        users.set_user_step(session, user.id, REPORT_CONFIRM)
+        return None, (draft.plan, draft.item, draft.state,
+                      units.referenced_unit(session, draft.unit_id).name)
+
+    refusal, chosen = await core.run_db(keep_note)
     if refusal == "marking":
         await guard.refuse_marked(update, context, None)
         return
@@ -245,16 +259,12 @@ async def _ask_confirmation(update: Update, context: Context, note: str | None) 
 async def confirm(update: Update, context: Context) -> None:
     """Confirm: submit through the service and reply with the receipt (or cancel the draft)."""
     query, user, core, data = button_press(update, context)
-    with core.sessions.begin() as session:
-        draft = drafts.get_draft(session, user.id)
-        if draft is not None:
-            plan, unit_id, item_key, state, note = (draft.plan, draft.unit_id, draft.item, draft.state,
-                                                    draft.note)
-            drafts.clear_draft(session, user.id)
-            users.set_user_step(session, user.id, None)
-    if draft is None or item_key is None or state is None:
+    draft = await core.run_db(_take_draft, user.id)
+    if draft is None or draft.item is None or draft.state is None:
         await query.answer(rt.DRAFT_GONE, show_alert=True)
         return
+    plan, unit_id, item_key, state, note = (draft.plan, draft.unit_id, draft.item, draft.state,
+                                            draft.note)
     await query.answer()
     if data.arg == "no":
         await reply(update, context, rt.REPORT_CANCELLED)
@@ -274,20 +284,24 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
     assert user is not None
     core = get_core(context)
     admin = is_admin(core, context, user.id)
-    refusal: str | None = None
-    with core.sessions.begin() as session:
+
+    def record(session: DbSession) -> tuple[str, int, Any, str, list[int]] | str:
+        """(receipt, status id, when, unit name, admins to alert), or the reason it was refused."""
         try:
             record = statuses.submit_status(
                 session, core.kb, plan=plan, unit_id=unit_id, item_key=item, state=state, note=note,
                 actor_id=user.id, admin=admin, now=core.now(), via="chat", today=core.today(),
                 tz=core.settings.tz)
         except statuses.StatusRefused as exc:
-            refusal = exc.reason
-        else:
-            receipt, status_id, when = record.receipt, record.id, record.created_at
-            unit_name = units.referenced_unit(session, unit_id).name
-            admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids)
-                         if a.active] if state == "vuong_mac" else []
+            return exc.reason
+        if state != "vuong_mac":  # the admins' alert alone needs the unit's name
+            return record.receipt, record.id, record.created_at, "", []
+        admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
+        return (record.receipt, record.id, record.created_at,
+                units.referenced_unit(session, unit_id).name, admin_ids)
+
+    outcome = await core.run_db(record)
+    refusal = outcome if isinstance(outcome, str) else None
     if refusal == "marking":
         await guard.refuse_marked(update, context, None)
         return
@@ -297,6 +311,8 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
     if refusal is not None:
         await reply(update, context, rt.REFUSED.get(refusal, rt.REFUSED["unknown_item"]))
         return
+    assert not isinstance(outcome, str)
+    receipt, status_id, when, unit_name, admin_ids = outcome
     title = item.title if isinstance(item, Item) else item
     await reply(update, context, rt.RECEIPT.format(
         receipt=receipt, when=f"{core.local(when):%H:%M %d/%m/%Y}", title=escape(title),
@@ -307,6 +323,15 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
             note=escape(note) if note else rt.NO_NOTE, name=escape(user.full_name), receipt=receipt)
         for admin_id in admin_ids:
             await notify(context, admin_id, alert, [[(rt.REPLY_BUTTON, callbacks.make("rreply", status_id))]])
+
+
+def _take_draft(session: DbSession, user_id: int) -> drafts.ReportDraft | None:
+    """The user's report draft, removed (with their step) as it is confirmed or cancelled."""
+    draft = drafts.get_draft(session, user_id)
+    if draft is not None:
+        drafts.clear_draft(session, user_id)
+        users.set_user_step(session, user_id, None)
+    return draft
 
 
 def _split_state(words: list[str]) -> tuple[str | None, int]:
@@ -350,16 +375,15 @@ async def _one_line(update: Update, context: Context, who: MyUnit,
 
 async def _history(update: Update, context: Context, who: MyUnit) -> None:
     core = get_core(context)
-    with core.sessions.begin() as session:
-        records = statuses.history(session, who.plan, who.unit_id, limit=20)
-        lines = []
-        for record in records:
-            item = find_item(core.kb, who.plan, record.item, core.today(), core.signed)
-            lines.append(rt.HISTORY_LINE.format(
-                when=f"{core.local(record.created_at):%d/%m/%Y %H:%M}", icon=rt.STATE_ICONS[record.state],
-                title=escape(item.title if item is not None else record.item),
-                state=rt.STATE_LABELS[record.state], receipt=record.receipt,
-                note=f" — {escape(record.note)}" if record.note else ""))
+    records = await core.run_db(statuses.history, who.plan, who.unit_id, limit=20)
+    lines = []
+    for record in records:
+        item = find_item(core.kb, who.plan, record.item, core.today(), core.signed)
+        lines.append(rt.HISTORY_LINE.format(
+            when=f"{core.local(record.created_at):%d/%m/%Y %H:%M}", icon=rt.STATE_ICONS[record.state],
+            title=escape(item.title if item is not None else record.item),
+            state=rt.STATE_LABELS[record.state], receipt=record.receipt,
+            note=f" — {escape(record.note)}" if record.note else ""))
     if not lines:
         await reply(update, context, rt.NO_HISTORY)
         return
@@ -371,16 +395,21 @@ async def reply_to_unit(update: Update, context: Context) -> None:
     """An admin's «Trả lời đơn vị» button under a blocked report: the next text goes to the unit."""
     query, user, core, data = button_press(update, context)
     admin = is_admin(core, context, user.id)
-    with core.sessions.begin() as session:
-        record = statuses.get_status(session, int(data.arg)) if admin else None
-        if record is not None:
-            users.set_user_step(session, user.id, f"{REPLY_PREFIX}{record.id}")
-            unit_name = units.referenced_unit(session, record.unit_id).name
+
+    def start_reply(session: DbSession) -> str | None:
+        """The unit's name, the admin's next text now going to it; None: no such report."""
+        record = statuses.get_status(session, int(data.arg))
+        if record is None:
+            return None
+        users.set_user_step(session, user.id, f"{REPLY_PREFIX}{record.id}")
+        return units.referenced_unit(session, record.unit_id).name
+
+    unit_name = await core.run_db(start_reply) if admin else None
     if not admin:
         logger.warning("Non-admin %s pressed %s", user.id, query.data)
         await query.answer(texts.NOT_YOURS, show_alert=True)
         return
-    if record is None:
+    if unit_name is None:
         await query.answer(rt.STATUS_GONE, show_alert=True)
         return
     await query.answer()
@@ -395,15 +424,19 @@ async def receive_reply(update: Update, context: Context) -> None:
     core = get_core(context)
     status_id = int(context.user_state.step.removeprefix(REPLY_PREFIX))  # type: ignore[union-attr]
     text = message.text.strip()
-    marked: leak_guard.MarkedText | None = None
-    found = None
-    with core.sessions.begin() as session:
+    admin = is_admin(core, context, user.id)
+
+    def take_reply(session: DbSession) -> tuple[Any, leak_guard.MarkedText | None]:
+        """(the report and who receives the reply, or the refusal of marked text)."""
         users.set_user_step(session, user.id, None)
-        if is_admin(core, context, user.id):
-            try:
-                found = statuses.unit_reply(session, status_id, text)
-            except leak_guard.MarkedText as exc:  # caught here: the step is cleared all the same
-                marked = exc
+        if not admin:
+            return None, None
+        try:
+            return statuses.unit_reply(session, status_id, text), None
+        except leak_guard.MarkedText as exc:  # caught here: the step is cleared all the same
+            return None, exc
+
+    found, marked = await core.run_db(take_reply)
     if marked is not None:
         await guard.refuse_marked(update, context, marked.marking)
         return

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -25,6 +26,7 @@ from bot.services import ServiceError
 __all__ = [
     "DEFAULT_INVITE_TTL",
     "ContactError",
+    "CurrentUnit",
     "InviteError",
     "active_contacts",
     "contacts_of_plan",
@@ -112,6 +114,20 @@ def user_contacts(session: Session, user_id: int) -> tuple[Contact | None, Conta
             .where(Contact.user_id == user_id, Contact.state.in_(CURRENT_CONTACT_STATES)))
     found = {c.state: c for c in session.scalars(stmt)}
     return found.get("approved"), found.get("pending")
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentUnit:
+    """The unit of a user's approved contact, else of their pending request, as read with the
+    user's chat state at the start of every update (`users.chat_state`): what `units.as_resolved`
+    needs, without an ORM object."""
+
+    plan: str
+    state: str  # "approved" or "pending"
+    id: int
+    name: str
+    kb_id: str | None
+    group_id: str | None
 
 
 def current_unit(session: Session, user_id: int) -> tuple[str, str, UnitRecord] | None:

@@ -20,6 +20,7 @@ import io
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import and_, delete, or_, select, true, update
@@ -175,7 +176,18 @@ def sync_kb_units(session: Session, registry: UnitRegistry, now: dt.datetime) ->
     return added
 
 
-def memberships(record: UnitRecord, registry: UnitRegistry) -> frozenset[str]:
+class _Named(Protocol):
+    """What resolving a unit reads: a `UnitRecord`, or the `contacts.CurrentUnit` of a user."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kb_id(self) -> str | None: ...
+    @property
+    def group_id(self) -> str | None: ...
+
+
+def memberships(record: _Named, registry: UnitRegistry) -> frozenset[str]:
     """The KB ids whose duties and deadlines apply to the unit: its own and its groups'."""
     if record.kb_id and (record.kb_id in registry.units or record.kb_id in registry.groups):
         return frozenset({record.kb_id}) | registry.ancestors(record.kb_id)
@@ -187,7 +199,7 @@ def memberships(record: UnitRecord, registry: UnitRegistry) -> frozenset[str]:
     return frozenset()
 
 
-def as_resolved(record: UnitRecord, registry: UnitRegistry,
+def as_resolved(record: _Named, registry: UnitRegistry,
                 wording: PlanWording | None = None) -> ResolvedUnit:
     """The record as `knowledge` code takes a unit (answers, deadlines, reminders), named in
     the plan's words when `wording` is given ("Công an thành phố" for a city's plan)."""

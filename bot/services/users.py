@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
 from bot.db.engine import Db, dialect_insert
-from bot.db.models import ROLES, User
+from bot.db.models import CURRENT_CONTACT_STATES, ROLES, Contact, UnitRecord, User
 from bot.services import ServiceError, audit, subscriptions
+from bot.services.contacts import CurrentUnit
 
 __all__ = [
     "UserError",
@@ -104,18 +105,33 @@ def touch_user(
 
 
 _users = User.__table__
-# One statement object for every update (see `updates.claim_update` for why).
-_CHAT_STATE = select(_users.c.plan, _users.c.step, _users.c.role).where(
-    _users.c.id == bindparam("user_id"))
+_contacts = Contact.__table__
+_units = UnitRecord.__table__
+# One statement object for every update (see `updates.claim_update` for why): the user's row and
+# their current contact's unit (approved first, like `contacts.current_unit`), in one query.
+_CHAT_STATE = (
+    select(_users.c.plan, _users.c.step, _users.c.role, _contacts.c.plan, _contacts.c.state,
+           _units.c.id, _units.c.name, _units.c.kb_id, _units.c.group_id)
+    .select_from(_users.outerjoin(_contacts, and_(_contacts.c.user_id == _users.c.id,
+                                                  _contacts.c.state.in_(CURRENT_CONTACT_STATES)))
+                 .outerjoin(_units, _units.c.id == _contacts.c.unit_id))
+    .where(_users.c.id == bindparam("user_id"))
+    .order_by((_contacts.c.state == "approved").desc())
+    .limit(1))
 
 
-def chat_state(db: Db, user_id: int) -> tuple[str | None, str | None, str] | None:
-    """(plan, step, role) of the user, read without loading the ORM object: it runs on every update.
+def chat_state(db: Db, user_id: int) -> tuple[str | None, str | None, str, CurrentUnit | None] | None:
+    """(plan, step, role, current contact's unit) of the user; None for an unknown user.
 
-    Table columns, not ORM attributes: the plain Core statement costs a fifth as much.
+    Read without loading ORM objects: it runs on every update, and the plain Core statement
+    costs a fifth as much. The unit is what most features ask next (questions, /baocao), so it
+    comes in the same statement rather than in a transaction of its own.
     """
     row = db.execute(_CHAT_STATE, {"user_id": user_id}).first()
-    return (row[0], row[1], row[2]) if row is not None else None
+    if row is None:
+        return None
+    unit = CurrentUnit(row[3], row[4], row[5], row[6], row[7], row[8]) if row[5] is not None else None
+    return row[0], row[1], row[2], unit
 
 
 def get_user(session: Session, user_id: int) -> User | None:

@@ -35,6 +35,7 @@ from bot.jobs.digest import schedule_digest
 from bot.jobs.housekeeping import schedule_housekeeping
 from bot.pace import PacedRateLimiter
 from bot.services import users
+from bot.telegram.ordering import ChatOrderedProcessor
 from handlers import (
     admin,
     announcements,
@@ -112,6 +113,8 @@ def build_application(core: Core, *, request: BaseRequest | None = None,
         builder = builder.rate_limiter(PacedRateLimiter(max_retries=3))
     if not updater:
         builder = builder.updater(None)
+    # Chats overlap while their database work runs on threads (`Core.run_db`).
+    builder = builder.concurrent_updates(ChatOrderedProcessor())
     application = builder.post_init(_post_init).build()
     application.bot_data["core"] = core
     # Names this process in the delivery log (claims of reminders, digests, announcements).

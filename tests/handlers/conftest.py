@@ -4,11 +4,13 @@ and a fixed clock."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.db.models import AuditEntry, QuestionLog
 from bot.settings import Settings
@@ -44,10 +46,27 @@ class Chat:
     core: Any
     clock: Clock
     answers: list[ApiCall] = field(default_factory=list)
+    # Where a transaction began on the event loop's thread while an update was handled: handlers
+    # must reach the database through `Core.run_db`, on its threads (checked after every test).
+    on_loop: list[str] = field(default_factory=list)
+    handling: bool = False
+
+    def watch_transactions(self) -> None:
+        loop_thread = threading.get_ident()
+
+        def begun(_connection: Any) -> None:
+            if self.handling and threading.get_ident() == loop_thread:
+                self.on_loop.append("".join(traceback.format_stack(limit=20)))
+
+        event.listen(self.core.sessions.kw["bind"], "begin", begun)
 
     async def feed(self, data: dict[str, Any], user: LocalUser) -> list[ApiCall]:
         mark = len(self.api.calls)
-        await self.application.process_update(self.api.to_update(data, self.application.bot))
+        self.handling = True
+        try:
+            await self.application.process_update(self.api.to_update(data, self.application.bot))
+        finally:
+            self.handling = False
         self.answers = self.api.called("answerCallbackQuery", since=mark)
         return self.api.sent(user.id, since=mark)
 
@@ -94,6 +113,9 @@ async def chat(database_url, assistant):
     application = build_application(core, request=api, token=LOCAL_TOKEN, rate_limit=False, updater=False)
     try:
         async with application:
-            yield Chat(application, api, core, clock)
+            chat = Chat(application, api, core, clock)
+            chat.watch_transactions()
+            yield chat
     finally:
         core.sessions.kw["bind"].dispose()  # before the schema is dropped: no session left open
+    assert not chat.on_loop, "a transaction began on the event loop:\n" + chat.on_loop[0]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import core as core_module
 from bot.db.models import AuditEntry, StatusRecord
 from bot.services import statuses
 from handlers import callbacks, reports, texts
@@ -258,7 +259,7 @@ class _Counted:
 async def test_a_one_line_report_looks_its_item_up_once(chat, monkeypatch):
     await _contact(chat, ALICE)
     lookups = {name: _Counted(function) for name, function in (
-        ("handlers.reports.unit_items", reports.unit_items),
+        ("bot.core.unit_items", core_module.unit_items),
         ("handlers.reports.find_item", reports.find_item),
         ("bot.services.statuses.find_item", statuses.find_item))}
     for name, counted in lookups.items():

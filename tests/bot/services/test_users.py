@@ -103,7 +103,7 @@ def test_step_survives_in_the_database_and_is_bounded(factory):
 def test_state_and_sightings_work_on_a_bare_connection(engine, factory):
     with engine.begin() as connection:
         users.record_seen(connection, 5, "Lan", "lan", NOW)
-        assert users.chat_state(connection, 5) == (None, None, "user")
+        assert users.chat_state(connection, 5) == (None, None, "user", None)
         assert users.chat_state(connection, 6) is None
     with factory.begin() as session:
         user = users.get_user(session, 5)
