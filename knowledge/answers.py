@@ -57,9 +57,15 @@ _SUBMIT = re.compile(r"\b(nop|gui len|gui ve|bao cao len)\b")
 class Assistant:
     """Answers questions from one loaded knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, syllables: dict[str, tuple[str, ...]] | None = None) -> None:
+        """Build the index, the plan lens, the reader, ranker and composer over `kb`.
+
+        `syllables`: the KB's texts already analysed (`kb_syllables` of an assistant built from
+        the same KB and code, kept on disk by `knowledge.startup_cache`); without it every text
+        is folded and expanded here.
+        """
         self.kb = kb
-        self.index = SearchIndex(kb)
+        self.index = SearchIndex(kb, syllables=syllables)
         self.lens = PlanLens(kb)
         by_plan: dict[str | None, set[int]] = {}
         for i, e in enumerate(self.index.entries):
@@ -71,6 +77,8 @@ class Assistant:
         # What answers "… bị phạt bao nhiêu?" when the act asked about has no entry of its own.
         self._sanctions_overview = next(
             (e for e in kb.entries if isinstance(e, FaqEntry) and states_sanction(e)), None)
+        # Every text of the KB the parts above analysed; questions are not added to it.
+        self.kb_syllables = self.index.stop_learning()
 
     # --- public API ----------------------------------------------------------------------
 
