@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from rapidfuzz import fuzz, process
 
@@ -22,7 +23,7 @@ from knowledge.loader import KnowledgeBase
 from knowledge.model import Contact, Entry, FaqEntry, Provision, Term
 from knowledge.text import STOPWORDS, syllables, terms
 
-__all__ = ["Analysis", "SearchIndex"]
+__all__ = ["Analysis", "IndexTables", "Postings", "SearchIndex"]
 
 K1 = 1.2
 B = 0.75
@@ -46,40 +47,44 @@ class Analysis:
     terms: tuple[str, ...]
 
 
+# For each term, the entries having it (their positions) and its frequency in each: two parallel
+# tuples, which is also how they are stored between runs (`knowledge.startup_cache`).
+Postings = dict[str, tuple[tuple[int, ...], tuple[float, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexTables:
+    """What indexing computes from the entries' texts: each term's postings, each entry's length."""
+
+    postings: Postings
+    lengths: tuple[float, ...]
+
+
 class SearchIndex:
     """BM25 over the searchable entries of a knowledge base."""
 
     def __init__(self, kb: KnowledgeBase, entries: Iterable[Entry] | None = None,
-                 syllables: dict[str, tuple[str, ...]] | None = None) -> None:
+                 syllables: dict[str, tuple[str, ...]] | None = None,
+                 tables: IndexTables | None = None) -> None:
         """Index `entries` (all of the KB's by default).
 
-        `syllables` is a table of texts already analysed (`known_syllables` of an earlier index
-        of the same KB and code, see `knowledge.startup_cache`): folding and expanding every
-        field was most of `python -m bot ask`'s start-up. Texts met while the assistant is built
-        are added to it, each analysed once even when many entries share it (a unit's name, a
+        Folding and expanding every field, then counting terms, was most of `python -m bot
+        ask`'s start-up; what an earlier index of the same KB and code computed can be given
+        instead (see `knowledge.startup_cache`): `syllables`, a table of texts already analysed,
+        and `tables` (of all the KB's entries). Texts met while the assistant is built are added
+        to the table, each analysed once even when many entries share it (a unit's name, a
         document's short name), until `stop_learning`.
         """
         self.kb = kb
         self.entries: list[Entry] = list(entries if entries is not None else kb.entries)
         self._syllables: dict[str, tuple[str, ...]] = {} if syllables is None else syllables
         self._learning = True
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self.lengths: list[float] = []
-        for idx, entry in enumerate(self.entries):
-            # A term's frequency is its count times its field's weight: the weights are halves,
-            # so the product is exactly the sum the term's occurrences would add one by one.
-            counts: dict[str, float] = {}
-            for text, weight in self._fields(entry):
-                for term, n in Counter(terms(self.syllables_of(text))).items():
-                    counts[term] = counts.get(term, 0) + n * weight
-            for term, tf in counts.items():
-                postings[term].append((idx, tf))
-            self.lengths.append(sum(counts.values()))
-        self.postings = dict(postings)
+        self.tables = tables if tables is not None else self._count_terms()
+        self.postings, self.lengths = self.tables.postings, self.tables.lengths
         n = max(len(self.entries), 1)
         self.avg_length = (sum(self.lengths) / n) or 1.0
         self.idf = {
-            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
+            t: math.log(1 + (n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for t, p in self.postings.items()
         }
         # BM25's saturated, length-normalised term frequencies, computed for a term the first
         # time a question has it (`weights`): most of the vocabulary is never asked about.
@@ -90,16 +95,35 @@ class SearchIndex:
         self.vocabulary = sorted(t for t in self.postings if "_" not in t and not t.isdigit())
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
+    def _count_terms(self) -> IndexTables:
+        """Each entry's terms, counted in its fields (times the field's weight)."""
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        lengths: list[float] = []
+        for idx, entry in enumerate(self.entries):
+            # A term's frequency is its count times its field's weight: the weights are halves,
+            # so the product is exactly the sum the term's occurrences would add one by one.
+            counts: dict[str, float] = {}
+            for text, weight in self._fields(entry):
+                for term, n in Counter(terms(self.syllables_of(text))).items():
+                    counts[term] = counts.get(term, 0) + n * weight
+            for term, tf in counts.items():
+                postings[term].append((idx, tf))
+            lengths.append(sum(counts.values()))
+        # zip(*…) turns the (entry, frequency) pairs into the two tuples, in C.
+        columns = {term: cast(tuple[tuple[int, ...], tuple[float, ...]], tuple(zip(*plist, strict=True)))
+                   for term, plist in postings.items()}
+        return IndexTables(columns, tuple(lengths))
+
     def weights(self, term: str) -> dict[int, float]:
         """BM25's term-frequency part of `term` in each entry having it (empty when none has)."""
         found = self._weights.get(term)
         if found is None:
-            plist = self.postings.get(term)
-            if plist is None:
+            columns = self.postings.get(term)
+            if columns is None:
                 return {}
             found = self._weights[term] = {
                 idx: tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[idx] / self.avg_length))
-                for idx, tf in plist
+                for idx, tf in zip(*columns, strict=True)
             }
         return found
 
@@ -173,7 +197,7 @@ class SearchIndex:
         counts = Counter(t for t in query_terms if t in self.postings)
         scores: dict[int, float] = defaultdict(float)
         pruned = False
-        for term in sorted(counts, key=lambda t: len(self.postings[t])):
+        for term in sorted(counts, key=lambda t: len(self.postings[t][0])):
             factor = counts[term] * self.idf[term]
             postings = self.weights(term)
             if len(postings) <= self.common_df or len(scores) < MIN_CANDIDATES:

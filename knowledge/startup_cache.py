@@ -1,16 +1,18 @@
-"""The KB's analysed texts kept on disk between runs, so that `python -m bot ask` starts fast.
+"""The KB's analysed texts and index counts kept on disk between runs: `python -m bot ask` starts fast.
 
-Folding and expanding every text of the KB (`SearchIndex.syllables_of`) was most of a one-shot
-`ask`'s start-up. What it produces depends only on the KB's files (the glossary's abbreviations,
-the texts) and on this package's code, so the table is stored under a key hashing both (with
-the Python version, which `marshal` depends on) and used only when the key matches.
+Folding and expanding every text of the KB (`SearchIndex.syllables_of`), then counting the
+index's terms, was most of a one-shot `ask`'s start-up. What they produce depends only on the
+KB's files (the glossary's abbreviations, the texts) and on this package's code, so it is stored
+under a key hashing both (with the Python version, which `marshal` depends on) and used only
+when the key matches.
 
 Safe to trust because: the file lives in the user's own cache directory (`$XDG_CACHE_HOME` or
-`~/.cache`, then `bmnn-bot/`), which only the user (who can edit the KB and the code anyway)
-writes; it is read with `marshal` (plain strings and tuples, no code run) and checked to hold
-only those; it holds the KB's own texts, never a question. Never required: a missing, stale,
-unreadable or malformed file is ignored and the table rebuilt; a cache directory that cannot
-be written (read-only home) is no error. Written atomically (a temporary file renamed over the
+`~/.cache`, then `bmnn-bot/`, the file private to the user), which only the user (who can edit
+the KB and the code anyway) writes; it is read with `marshal` (plain strings, numbers and
+tuples, no code run) and checked to hold only those, entry positions in range; it holds the
+KB's own texts, never a question. Never required: a missing, stale, unreadable or malformed file
+is ignored and everything rebuilt; a cache directory that cannot be written (read-only home) is
+no error. Written atomically (a temporary file renamed over the
 old one), so a crash leaves either the old file or the new one. This is the only module of
 `knowledge` that touches files outside the KB.
 """
@@ -24,12 +26,16 @@ import marshal
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from knowledge.answers import Assistant
+from knowledge.index import IndexTables
 from knowledge.loader import KnowledgeBase
 
-__all__ = ["cache_file", "cached_assistant", "fingerprint", "read_table", "write_table"]
+__all__ = ["Prepared", "cache_file", "cached_assistant", "fingerprint", "read_prepared", "write_prepared"]
 
 # Raised when the stored layout changes, so that old files are not read as new ones.
 FORMAT = 1
@@ -42,7 +48,7 @@ def cache_file(root: Path) -> Path:
     """Where the table of the KB under `root` is kept: one file per KB directory."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     place = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / "bmnn-bot" / f"syllables-{place}.marshal"
+    return Path(base) / "bmnn-bot" / f"prepared-{place}.marshal"
 
 
 def fingerprint(root: Path) -> str:
@@ -56,34 +62,62 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def read_table(path: Path, key: str) -> Table | None:
-    """The table stored in `path` under `key`, or None when there is none usable."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What building an assistant computed from the KB's texts and can be given the next time."""
+
+    syllables: Table
+    tables: IndexTables
+
+
+def read_prepared(path: Path, key: str, entries: int) -> Prepared | None:
+    """What `path` holds under `key` for a KB of `entries` entries, or None when nothing usable."""
     try:
         stored = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key
-            and isinstance(stored[1], dict)):
+    if not (type(stored) is tuple and len(stored) == 4 and stored[0] == key):
         return None
-    table: Table = stored[1]
-    # Only strings and tuples of strings (`marshal` makes exact types), checked in C.
-    sylls = table.values()
-    if not ({*map(type, table)} <= {str} and {*map(type, sylls)} <= {tuple}
-            and {*map(type, itertools.chain.from_iterable(sylls))} <= {str}):
+    _key, table, postings, lengths = stored
+    if not (type(table) is dict and type(postings) is dict and type(lengths) is tuple
+            and len(lengths) == entries and _only(lengths, float, int)):
         return None
-    return table
+    # Only strings and tuples of strings; each term's entries (in range) and frequencies, as many.
+    # `marshal` makes exact types, so they are checked by type, in C.
+    sylls, columns = table.values(), postings.values()
+    if not (_only(table, str) and _only(sylls, tuple) and _only(_chain(sylls), str)
+            and _only(postings, str) and _only(columns, tuple)
+            and all(len(c) == 2 and len(c[0]) == len(c[1]) for c in columns)):
+        return None
+    where, frequencies = [c[0] for c in columns], [c[1] for c in columns]
+    if not (_only(where, tuple) and _only(frequencies, tuple)
+            and _only(_chain(frequencies), float, int) and _only(_chain(where), int)):
+        return None
+    positions = itertools.chain.from_iterable(cast(list[tuple[int, ...]], where))
+    if not all(0 <= position < entries for position in positions):
+        return None
+    return Prepared(table, IndexTables(postings, lengths))
 
 
-def write_table(path: Path, key: str, table: Table) -> bool:
-    """Store `table` under `key` in `path` atomically; False when it could not be written."""
+def _only(values: Iterable[object], *kinds: type) -> bool:
+    return {*map(type, values)} <= set(kinds)
+
+
+def _chain(groups: Iterable[Iterable[object]]) -> Iterator[object]:
+    return itertools.chain.from_iterable(groups)
+
+
+def write_prepared(path: Path, key: str, prepared: Prepared) -> bool:
+    """Store `prepared` under `key` in `path` atomically; False when it could not be written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError:
         return False
+    data = (key, prepared.syllables, prepared.tables.postings, prepared.tables.lengths)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(marshal.dumps((key, table)))
+            out.write(marshal.dumps(data))
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -93,15 +127,17 @@ def write_table(path: Path, key: str, table: Table) -> bool:
 
 
 def cached_assistant(kb: KnowledgeBase, root: Path) -> Assistant:
-    """The assistant over `kb` (loaded from `root`), built with the stored table when it is
-    current, which is then stored again if the build met texts it lacked."""
+    """The assistant over `kb` (loaded from `root`), built from what is stored when it is
+    current; what the build computed is stored when it was not (or met texts it lacked)."""
     try:
         key, path = fingerprint(root), cache_file(root)
     except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
         return Assistant(kb)
-    table = read_table(path, key)
-    known = len(table) if table is not None else -1
-    assistant = Assistant(kb, syllables=table)
-    if len(assistant.kb_syllables) != known:
-        write_table(path, key, assistant.kb_syllables)
+    prepared = read_prepared(path, key, len(kb.entries))
+    if prepared is None:
+        assistant = Assistant(kb)
+    else:
+        assistant = Assistant(kb, syllables=prepared.syllables, tables=prepared.tables)
+    if prepared is None or len(assistant.kb_syllables) != len(prepared.syllables):
+        write_prepared(path, key, Prepared(assistant.kb_syllables, assistant.index.tables))
     return assistant

@@ -12,8 +12,16 @@ import pytest
 
 from knowledge import startup_cache
 from knowledge.answers import Assistant
+from knowledge.index import IndexTables
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBase, load_knowledge
-from knowledge.startup_cache import cache_file, cached_assistant, fingerprint, read_table, write_table
+from knowledge.startup_cache import (
+    Prepared,
+    cache_file,
+    cached_assistant,
+    fingerprint,
+    read_prepared,
+    write_prepared,
+)
 from tests.conftest import TODAY
 
 CONVERSATION = Path(__file__).resolve().parents[1] / "regression" / "conversation.jsonl"
@@ -31,11 +39,11 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The files `cached_assistant` stores, recorded (and still written)."""
     done: list[Path] = []
 
-    def recording(path: Path, key: str, table: dict[str, tuple[str, ...]]) -> bool:
+    def recording(path: Path, key: str, prepared: Prepared) -> bool:
         done.append(path)
-        return write_table(path, key, table)
+        return write_prepared(path, key, prepared)
 
-    monkeypatch.setattr(startup_cache, "write_table", recording)
+    monkeypatch.setattr(startup_cache, "write_prepared", recording)
     return done
 
 
@@ -57,12 +65,12 @@ def test_assistant_from_the_stored_table_answers_every_conversation_question_as_
 
 def test_questions_are_never_added_to_the_table(kb: KnowledgeBase, cache_home: Path):
     assistant = cached_assistant(kb, DEFAULT_ROOT)
-    stored = read_table(cache_file(DEFAULT_ROOT), fingerprint(DEFAULT_ROOT))
+    stored = read_prepared(cache_file(DEFAULT_ROOT), fingerprint(DEFAULT_ROOT), len(kb.entries))
     question = "Sở Tài chính cần làm gì với tài liệu mật số 12345 hôm nay?"
     assistant.find_answers(question, "lang-son", TODAY)
     assert question not in assistant.kb_syllables
-    assert stored is not None and question not in stored
-    assert len(assistant.kb_syllables) == len(stored)
+    assert stored is not None and question not in stored.syllables
+    assert len(assistant.kb_syllables) == len(stored.syllables)
 
 
 def test_any_change_to_a_kb_file_changes_the_key(tmp_path: Path):
@@ -87,45 +95,66 @@ def test_any_change_to_the_code_changes_the_key(tmp_path: Path, monkeypatch: pyt
     assert fingerprint(DEFAULT_ROOT) != before
 
 
-def test_a_table_stored_for_another_kb_or_code_is_ignored_and_replaced(
+def test_what_is_stored_for_another_kb_or_code_is_ignored_and_replaced(
         kb: KnowledgeBase, assistant: Assistant, cache_home: Path, writes: list[Path]):
     path = cache_file(DEFAULT_ROOT)
     title = kb.entries[0].title
-    # A stale key with a wrong analysis of a title: used, it would change the answers.
-    assert write_table(path, "stale", {title: ("sai",)})
+    # A stale key with a wrong analysis of a title and no terms: used, they would change answers.
+    lengths = (1.0,) * len(kb.entries)
+    assert write_prepared(path, "stale", Prepared({title: ("sai",)}, IndexTables({}, lengths)))
     rebuilt = cached_assistant(kb, DEFAULT_ROOT)
     assert writes == [path]
     assert rebuilt.kb_syllables[title] != ("sai",)
-    assert read_table(path, fingerprint(DEFAULT_ROOT)) == rebuilt.kb_syllables
-    question = kb.entries[0].title
-    assert rebuilt.find_answers(question, None, TODAY) == assistant.find_answers(question, None, TODAY)
+    stored = read_prepared(path, fingerprint(DEFAULT_ROOT), len(kb.entries))
+    assert stored == Prepared(rebuilt.kb_syllables, rebuilt.index.tables)
+    assert rebuilt.find_answers(title, None, TODAY) == assistant.find_answers(title, None, TODAY)
+
+
+# A valid file for a KB of one entry, and ways of spoiling it.
+VALID = ("KEY", {"văn bản": ("van", "ban")}, {"van": ((0,), (1.0,))}, (3.0,))
+
+
+def test_a_well_formed_file_under_its_key_is_read(tmp_path: Path):
+    path = tmp_path / "prepared.marshal"
+    path.write_bytes(marshal.dumps(VALID))
+    assert read_prepared(path, "KEY", 1) == Prepared(VALID[1], IndexTables(VALID[2], VALID[3]))
+    assert read_prepared(path, "OTHER KEY", 1) is None
+    assert read_prepared(path, "KEY", 2) is None  # written for a KB of another size
 
 
 @pytest.mark.parametrize("content", [
     b"",
     b"not marshal at all",
-    marshal.dumps(("KEY", {"văn bản": ["bi", "mat"]})),  # a list, not a tuple
-    marshal.dumps(("KEY", {"văn bản": ("bi", 3)})),
-    marshal.dumps(("KEY", {1: ("bi",)})),
-    marshal.dumps(("KEY",)),
-    marshal.dumps(["KEY", {}]),
+    marshal.dumps(VALID)[:-3],
+    marshal.dumps(list(VALID)),
+    marshal.dumps(VALID[:3]),
+    marshal.dumps(("KEY", {"văn bản": ["van", "ban"]}, *VALID[2:])),  # a list, not a tuple
+    marshal.dumps(("KEY", {"văn bản": ("van", 3)}, *VALID[2:])),
+    marshal.dumps(("KEY", {1: ("van",)}, *VALID[2:])),
+    marshal.dumps((*VALID[:2], {"van": ((1,), (1.0,))}, VALID[3])),  # no entry 1
+    marshal.dumps((*VALID[:2], {"van": ((-1,), (1.0,))}, VALID[3])),
+    marshal.dumps((*VALID[:2], {"van": ((0,), ())}, VALID[3])),
+    marshal.dumps((*VALID[:2], {"van": ((0,), ("1",))}, VALID[3])),
+    marshal.dumps((*VALID[:2], {"van": ((0,),)}, VALID[3])),
+    marshal.dumps((*VALID[:3], ("3",))),
 ])
-def test_an_unreadable_or_malformed_file_reads_as_no_table(tmp_path: Path, content: bytes):
-    path = tmp_path / "table.marshal"
+def test_an_unreadable_or_malformed_file_reads_as_nothing(tmp_path: Path, content: bytes):
+    path = tmp_path / "prepared.marshal"
     path.write_bytes(content)
-    assert read_table(path, "KEY") is None
+    assert read_prepared(path, "KEY", 1) is None
 
 
-def test_a_missing_file_reads_as_no_table(tmp_path: Path):
-    assert read_table(tmp_path / "none.marshal", "KEY") is None
+def test_a_missing_file_reads_as_nothing(tmp_path: Path):
+    assert read_prepared(tmp_path / "none.marshal", "KEY", 1) is None
 
 
 def test_a_malformed_file_is_rebuilt(kb: KnowledgeBase, cache_home: Path):
     path = cache_file(DEFAULT_ROOT)
     path.parent.mkdir(parents=True)
-    path.write_bytes(marshal.dumps((fingerprint(DEFAULT_ROOT), {"x": ["x"]}))[:-3])
+    path.write_bytes(marshal.dumps((fingerprint(DEFAULT_ROOT), {"x": ["x"]}, {}, ())))
     assistant = cached_assistant(kb, DEFAULT_ROOT)
-    assert read_table(path, fingerprint(DEFAULT_ROOT)) == assistant.kb_syllables
+    stored = read_prepared(path, fingerprint(DEFAULT_ROOT), len(kb.entries))
+    assert stored == Prepared(assistant.kb_syllables, assistant.index.tables)
 
 
 def test_the_assistant_is_built_when_the_cache_directory_cannot_be_written(
@@ -134,18 +163,18 @@ def test_the_assistant_is_built_when_the_cache_directory_cannot_be_written(
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file: no directory can be made in it
     built = cached_assistant(kb, DEFAULT_ROOT)
-    assert not write_table(cache_file(DEFAULT_ROOT), "KEY", {})
+    assert not write_prepared(cache_file(DEFAULT_ROOT), "KEY", Prepared({}, IndexTables({}, ())))
     asked = ("hạn gửi báo cáo năm", "lang-son", TODAY)
     assert built.find_answers(*asked) == assistant.find_answers(*asked)
 
 
-def test_the_table_is_replaced_whole_and_no_temporary_file_is_left(tmp_path: Path):
-    path = tmp_path / "cache" / "table.marshal"
-    assert write_table(path, "one", {"a": ("a",)})
-    assert write_table(path, "two", {"b": ("b",)})
-    assert read_table(path, "one") is None
-    assert read_table(path, "two") == {"b": ("b",)}
-    assert [p.name for p in path.parent.iterdir()] == ["table.marshal"]
+def test_the_file_is_replaced_whole_and_no_temporary_file_is_left(tmp_path: Path):
+    path = tmp_path / "cache" / "prepared.marshal"
+    assert write_prepared(path, "one", Prepared({"a": ("a",)}, IndexTables({}, (1.0,))))
+    assert write_prepared(path, "two", Prepared({"b": ("b",)}, IndexTables({}, (2.0,))))
+    assert read_prepared(path, "one", 1) is None
+    assert read_prepared(path, "two", 1) == Prepared({"b": ("b",)}, IndexTables({}, (2.0,)))
+    assert [p.name for p in path.parent.iterdir()] == ["prepared.marshal"]
 
 
 def test_each_kb_directory_has_its_own_file_in_the_users_cache(cache_home: Path, tmp_path: Path):
