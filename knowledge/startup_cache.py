@@ -37,7 +37,7 @@ from knowledge.loader import KnowledgeBase
 
 __all__ = ["Prepared", "cache_file", "cached_assistant", "fingerprint", "read_prepared", "write_prepared"]
 
-# Raised when the stored layout changes, so that old files are not read as new ones.
+# Increased when the stored layout changes, so that old files are not read as new ones.
 FORMAT = 1
 _CODE = Path(__file__).resolve().parent
 
@@ -45,7 +45,7 @@ Table = dict[str, tuple[str, ...]]
 
 
 def cache_file(root: Path) -> Path:
-    """Where the table of the KB under `root` is kept: one file per KB directory."""
+    """Where what was prepared for the KB under `root` is kept: one file per KB directory."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     place = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return Path(base) / "bmnn-bot" / f"prepared-{place}.marshal"
@@ -87,11 +87,11 @@ def read_prepared(path: Path, key: str, entries: int) -> Prepared | None:
     sylls, columns = table.values(), postings.values()
     if not (_only(table, str) and _only(sylls, tuple) and _only(_chain(sylls), str)
             and _only(postings, str) and _only(columns, tuple)
-            and all(len(c) == 2 and len(c[0]) == len(c[1]) for c in columns)):
+            and all(len(c) == 2 and type(c[0]) is tuple and type(c[1]) is tuple
+                    and len(c[0]) == len(c[1]) for c in columns)):
         return None
     where, frequencies = [c[0] for c in columns], [c[1] for c in columns]
-    if not (_only(where, tuple) and _only(frequencies, tuple)
-            and _only(_chain(frequencies), float, int) and _only(_chain(where), int)):
+    if not (_only(_chain(frequencies), float, int) and _only(_chain(where), int)):
         return None
     positions = itertools.chain.from_iterable(cast(list[tuple[int, ...]], where))
     if not all(0 <= position < entries for position in positions):
@@ -137,7 +137,9 @@ def cached_assistant(kb: KnowledgeBase, root: Path) -> Assistant:
     if prepared is None:
         assistant = Assistant(kb)
     else:
+        known = len(prepared.syllables)  # the assistant adds to this very table
         assistant = Assistant(kb, syllables=prepared.syllables, tables=prepared.tables)
-    if prepared is None or len(assistant.kb_syllables) != len(prepared.syllables):
-        write_prepared(path, key, Prepared(assistant.kb_syllables, assistant.index.tables))
+        if len(assistant.kb_syllables) == known:
+            return assistant
+    write_prepared(path, key, Prepared(assistant.kb_syllables, assistant.index.tables))
     return assistant

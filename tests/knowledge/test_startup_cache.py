@@ -136,6 +136,8 @@ def test_a_well_formed_file_under_its_key_is_read(tmp_path: Path):
     marshal.dumps((*VALID[:2], {"van": ((0,), ())}, VALID[3])),
     marshal.dumps((*VALID[:2], {"van": ((0,), ("1",))}, VALID[3])),
     marshal.dumps((*VALID[:2], {"van": ((0,),)}, VALID[3])),
+    marshal.dumps((*VALID[:2], {"van": (0, 1.0)}, VALID[3])),
+    marshal.dumps((*VALID[:2], {"van": ([0], [1.0])}, VALID[3])),
     marshal.dumps((*VALID[:3], ("3",))),
 ])
 def test_an_unreadable_or_malformed_file_reads_as_nothing(tmp_path: Path, content: bytes):
@@ -189,7 +191,21 @@ def test_without_xdg_cache_home_the_cache_is_under_the_home_directory(
     assert cache_file(DEFAULT_ROOT).parent == tmp_path / ".cache" / "bmnn-bot"
 
 
-def test_a_kb_loaded_from_a_copy_answers_through_its_own_table(tmp_path: Path, cache_home: Path):
+def test_what_lacks_texts_the_build_met_is_stored_again_complete(
+        kb: KnowledgeBase, cache_home: Path, writes: list[Path]):
+    complete = cached_assistant(kb, DEFAULT_ROOT)
+    path = cache_file(DEFAULT_ROOT)
+    title = kb.entries[0].title
+    partial = {text: sylls for text, sylls in complete.kb_syllables.items() if text != title}
+    assert write_prepared(path, fingerprint(DEFAULT_ROOT), Prepared(partial, complete.index.tables))
+    writes.clear()
+    again = cached_assistant(kb, DEFAULT_ROOT)
+    assert writes == [path]
+    stored = read_prepared(path, fingerprint(DEFAULT_ROOT), len(kb.entries))
+    assert stored is not None and stored.syllables == complete.kb_syllables == again.kb_syllables
+
+
+def test_a_kb_loaded_from_a_copy_gets_a_file_of_its_own(tmp_path: Path, cache_home: Path):
     root = tmp_path / "kb"
     shutil.copytree(DEFAULT_ROOT, root)
     cached_assistant(load_knowledge(root), root)
