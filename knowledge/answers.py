@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from knowledge import listings, texts
 from knowledge.compose import Composer
-from knowledge.index import SearchIndex
+from knowledge.index import IndexTables, SearchIndex
 from knowledge.lens import PlanLens
 from knowledge.loader import KnowledgeBase
 from knowledge.model import Contact, Deadline, Document, Entry, FaqEntry
@@ -57,9 +57,16 @@ _SUBMIT = re.compile(r"\b(nop|gui len|gui ve|bao cao len)\b")
 class Assistant:
     """Answers questions from one loaded knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, syllables: dict[str, tuple[str, ...]] | None = None,
+                 tables: IndexTables | None = None) -> None:
+        """Build the index, the plan lens, the reader, ranker and composer over `kb`.
+
+        `syllables` and `tables`: the KB's texts already analysed and the index's term counts
+        (`kb_syllables` and `index.tables` of an assistant built from the same KB and code, kept
+        on disk by `knowledge.startup_cache`); without them every text is analysed here.
+        """
         self.kb = kb
-        self.index = SearchIndex(kb)
+        self.index = SearchIndex(kb, syllables=syllables, tables=tables)
         self.lens = PlanLens(kb)
         by_plan: dict[str | None, set[int]] = {}
         for i, e in enumerate(self.index.entries):
@@ -71,6 +78,8 @@ class Assistant:
         # What answers "… bị phạt bao nhiêu?" when the act asked about has no entry of its own.
         self._sanctions_overview = next(
             (e for e in kb.entries if isinstance(e, FaqEntry) and states_sanction(e)), None)
+        # Every text of the KB the parts above analysed; questions are not added to it.
+        self.kb_syllables = self.index.stop_learning()
 
     # --- public API ----------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from rapidfuzz import fuzz, process
 
@@ -22,7 +23,7 @@ from knowledge.loader import KnowledgeBase
 from knowledge.model import Contact, Entry, FaqEntry, Provision, Term
 from knowledge.text import STOPWORDS, syllables, terms
 
-__all__ = ["Analysis", "SearchIndex"]
+__all__ = ["Analysis", "IndexTables", "Postings", "SearchIndex"]
 
 K1 = 1.2
 B = 0.75
@@ -46,44 +47,100 @@ class Analysis:
     terms: tuple[str, ...]
 
 
+# For each term, the entries having it (their positions) and its frequency in each: two parallel
+# tuples, which is also how they are stored between runs (`knowledge.startup_cache`).
+Postings = dict[str, tuple[tuple[int, ...], tuple[float, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexTables:
+    """What indexing computes from the entries' texts: each term's postings, each entry's length."""
+
+    postings: Postings
+    lengths: tuple[float, ...]
+
+
 class SearchIndex:
     """BM25 over the searchable entries of a knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, entries: Iterable[Entry] | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, entries: Iterable[Entry] | None = None,
+                 syllables: dict[str, tuple[str, ...]] | None = None,
+                 tables: IndexTables | None = None) -> None:
+        """Index `entries` (all of the KB's by default).
+
+        Folding and expanding every field, then counting terms, was most of `python -m bot
+        ask`'s start-up; what an earlier index of the same KB and code computed can be given
+        instead (see `knowledge.startup_cache`): `syllables`, a table of texts already analysed,
+        and `tables` (of all the KB's entries). Texts met while the assistant is built are added
+        to the table, each analysed once even when many entries share it (a unit's name, a
+        document's short name), until `stop_learning`.
+        """
         self.kb = kb
         self.entries: list[Entry] = list(entries if entries is not None else kb.entries)
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self.lengths: list[float] = []
-        for idx, entry in enumerate(self.entries):
-            counts: defaultdict[str, float] = defaultdict(int)
-            for text, weight in self._fields(entry):
-                for term in terms(self.syllables_of(text)):
-                    counts[term] += weight
-            for term, tf in counts.items():
-                postings[term].append((idx, tf))
-            self.lengths.append(sum(counts.values()))
-        self.postings = dict(postings)
+        self._syllables: dict[str, tuple[str, ...]] = {} if syllables is None else syllables
+        self._learning = True
+        self.tables = tables if tables is not None else self._count_terms()
+        self.postings, self.lengths = self.tables.postings, self.tables.lengths
         n = max(len(self.entries), 1)
         self.avg_length = (sum(self.lengths) / n) or 1.0
         self.idf = {
-            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
+            t: math.log(1 + (n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for t, p in self.postings.items()
         }
-        # BM25's saturated, length-normalised term frequency, computed once per posting.
-        self.weights: dict[str, dict[int, float]] = {
-            t: {
-                idx: tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[idx] / self.avg_length))
-                for idx, tf in plist
-            }
-            for t, plist in self.postings.items()
-        }
+        # BM25's saturated, length-normalised term frequencies, computed for a term the first
+        # time a question has it (`weights`): most of the vocabulary is never asked about.
+        self._weights: dict[str, dict[int, float]] = {}
         # Terms in more entries than this only add to candidates found through rarer terms.
         self.common_df = max(64, int(0.03 * n))
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.vocabulary = sorted(t for t in self.postings if "_" not in t and not t.isdigit())
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
-    def syllables_of(self, text: str) -> list[str]:
-        return syllables(self.kb.abbreviations.expand(text))
+    def _count_terms(self) -> IndexTables:
+        """Each entry's terms, counted in its fields (times the field's weight)."""
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        lengths: list[float] = []
+        for idx, entry in enumerate(self.entries):
+            # A term's frequency is its count times its field's weight: the weights are halves,
+            # so the product is exactly the sum the term's occurrences would add one by one.
+            counts: dict[str, float] = {}
+            for text, weight in self._fields(entry):
+                for term, n in Counter(terms(self.syllables_of(text))).items():
+                    counts[term] = counts.get(term, 0) + n * weight
+            for term, tf in counts.items():
+                postings[term].append((idx, tf))
+            lengths.append(sum(counts.values()))
+        # zip(*…) turns the (entry, frequency) pairs into the two tuples, in C.
+        columns = {term: cast(tuple[tuple[int, ...], tuple[float, ...]], tuple(zip(*plist, strict=True)))
+                   for term, plist in postings.items()}
+        return IndexTables(columns, tuple(lengths))
+
+    def weights(self, term: str) -> dict[int, float]:
+        """BM25's term-frequency part of `term` in each entry having it (empty when none has)."""
+        found = self._weights.get(term)
+        if found is None:
+            columns = self.postings.get(term)
+            if columns is None:
+                return {}
+            found = self._weights[term] = {
+                idx: tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[idx] / self.avg_length))
+                for idx, tf in zip(*columns, strict=True)
+            }
+        return found
+
+    def syllables_of(self, text: str) -> tuple[str, ...]:
+        """The syllables of `text` folded with the KB's abbreviations expanded."""
+        found = self._syllables.get(text)
+        if found is None:
+            found = tuple(syllables(self.kb.abbreviations.expand(text)))
+            if self._learning:
+                self._syllables[text] = found
+        return found
+
+    def stop_learning(self) -> dict[str, tuple[str, ...]]:
+        """Stop adding texts to the table of analysed texts (questions are never added) and
+        return it: the KB's own texts, to be kept for the next start."""
+        self._learning = False
+        return self._syllables
 
     def terms_of(self, entry: Entry, body: str) -> set[str]:
         """The index terms of `entry` with `body` in place of its own (a plan's reading of it)."""
@@ -137,12 +194,12 @@ class SearchIndex:
         That keeps a question fast on a KB a hundred times larger with the same ranking at the
         top: an entry that shares only the commonest words with a question never wins anyway.
         """
-        counts = Counter(t for t in query_terms if t in self.weights)
+        counts = Counter(t for t in query_terms if t in self.postings)
         scores: dict[int, float] = defaultdict(float)
         pruned = False
-        for term in sorted(counts, key=lambda t: len(self.weights[t])):
+        for term in sorted(counts, key=lambda t: len(self.postings[t][0])):
             factor = counts[term] * self.idf[term]
-            postings = self.weights[term]
+            postings = self.weights(term)
             if len(postings) <= self.common_df or len(scores) < MIN_CANDIDATES:
                 if allowed is None:
                     for idx, weight in postings.items():
@@ -202,5 +259,5 @@ class SearchIndex:
         for term in dict.fromkeys(query_terms):
             idf = self.idf.get(term, self.max_idf)
             total += idf
-            out.append((term, idf, self.weights.get(term, {})))
+            out.append((term, idf, self.weights(term)))
         return out, total

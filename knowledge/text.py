@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -139,7 +139,7 @@ def syllables(folded: str) -> list[str]:
     return [(word.lstrip("0") or "0") if word.isdigit() else word for word in _WORD.findall(folded)]
 
 
-def terms(sylls: list[str]) -> list[str]:
+def terms(sylls: Sequence[str]) -> list[str]:
     """Index terms: content syllables plus every adjacent syllable bigram ("bi_mat")."""
     out = [s for s in sylls if s not in STOPWORDS]
     out.extend(map("_".join, itertools.pairwise(sylls)))

@@ -17,6 +17,16 @@ from tests.databases import BACKENDS, database_url_for, postgres_schema_url
 TODAY = dt.date(2026, 11, 23)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The CLI keeps the KB's analysed texts in the user's cache directory
+    (`knowledge.startup_cache`): tests, and the commands they start, use one of their own."""
+    cache = tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(cache))
+        yield cache
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_knowledge()

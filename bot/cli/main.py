@@ -43,6 +43,7 @@ from knowledge.loader import (
     load_knowledge,
 )
 from knowledge.render import to_plain
+from knowledge.startup_cache import cached_assistant
 from knowledge.units import ResolvedUnit, UnknownUnit
 from scheduler.occurrences import occurrences
 
@@ -252,7 +253,9 @@ def _main(argv: Sequence[str] | None, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _load(root: Path) -> Assistant:
-    return Assistant(load_knowledge(root))
+    """The assistant over the KB under `root`, its analysed texts reused from the user's cache
+    when they are current (`knowledge.startup_cache`; without them it is built in full)."""
+    return cached_assistant(load_knowledge(root), root)
 
 
 def _kb_loader(root: Path) -> Callable[[], KnowledgeBase]:

@@ -43,7 +43,9 @@ def test_answer_rows_are_printed_beside_the_project_and_their_own_1x_row(capsys)
 
 def test_startup_rows_are_printed_beside_the_empty_interpreter_with_the_verdict(capsys):
     rows = [{"command": name, "median_s": median, "min_s": median}
-            for name, median in (("pass", 0.02), ("import knowledge", 0.03), ("index", 0.4), ("ask", 0.6))]
+            for name, median in (("pass", 0.02), ("import knowledge", 0.03), ("index", 0.4),
+                                 ("ask, empty cache", 0.7), ("ask", 0.6))]
     print_startup({"runs": 5, "target_s": 0.5, "rows": rows})
     out = capsys.readouterr().out
     assert "30.0×" in out and "NOT met" in out
+    assert "with an empty cache: 0.700 s" in out and "the full build alone: 0.400 s" in out
