@@ -397,7 +397,7 @@ class Subscription(Base):
 
 
 class Delivery(Base):
-    """One message the bot must send exactly once, claimed by its unique `key` before sending.
+    """One message the bot must send once, claimed by its unique `key` before sending.
 
     Keys: a reminder's "<subscription>:<occurrence>:<offset>", "catchup:<subscription>:<date>",
     "digest:<user>:<YYYY-Www>", "announce:<announcement>:<user>". A reminder collapsed into a

@@ -1,6 +1,7 @@
 """The standing office's weekly digest (Monday 08:00): deadlines of the next 14 days with how many
-units are done, and the units overdue — one message per plan to every admin, exactly once per
-admin and week (the delivery log's unique key), whatever the number of bot processes. When the
+units are done, and the units overdue — one message per plan to every admin, once per admin and
+week (the delivery log's unique key), whatever the number of bot processes (a crash may repeat
+only a message in flight). When the
 Monday is a public holiday the digest goes out on the working day before it (`Core.working_days`).
 """
 

@@ -7,7 +7,7 @@ factory.begin() as session``), and they fail with a `ServiceError` subclass carr
 
 Modules: `users`, `units`, `contacts`, `updates`, `questions`, `audit`, `statuses` (status
 reports, overview, export rows), `drafts` (the chat's report in progress), `subscriptions`
-(reminder settings), `deliveries` (the exactly-once delivery log), `announcements`,
+(reminder settings), `deliveries` (the delivery log: each message claimed once), `announcements`,
 `unit_drafts` (unit choices and registry changes waiting for confirmation).
 """
 

@@ -1,7 +1,8 @@
 """Announcements of the standing office to every contact of a plan (/thongbao).
 
 A draft is confirmed once (a conditional UPDATE), then sent through the delivery log so each
-contact gets it exactly once even if two processes or two presses try. The leak guard judges
+contact gets it once even if two processes or two presses try (a crash may repeat only a
+message in flight, see `bot.jobs.delivery`). The leak guard judges
 the text before a draft is kept and again when it is confirmed for sending.
 """
 
