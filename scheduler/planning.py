@@ -61,6 +61,7 @@ __all__ = [
     "ReminderPlan",
     "SubscriptionView",
     "catch_up_text",
+    "collector_paused",
     "in_quiet_hours",
     "kind_of",
     "make_reminder",
@@ -242,17 +243,17 @@ def plan_reminders(
         raise ValueError("now must be an aware datetime")
     if in_quiet_hours(now, tz):
         return ReminderPlan([], {})
-    with _collector_paused():
+    with collector_paused():
         return _plan(deadlines, subscriptions, now=now, tz=tz, done=done, delivered=delivered,
                      signed=signed or {}, days=days)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while planning: a plan allocates up to a few hundred
     thousand reminders (no reference cycles), and the collections this would set off, each
     walking every live object (the caller's 100,000 subscriptions…), cost more than the
-    planning itself."""
+    planning itself. The delivery job pauses it the same way while loading the subscriptions."""
     enabled = gc.isenabled()
     gc.disable()
     try:

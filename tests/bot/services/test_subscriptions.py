@@ -196,6 +196,35 @@ def test_active_views_take_two_queries_whatever_the_number(session, unit_ids, kb
     assert len(views) == 50 and len(statements) == 2
 
 
+def test_active_views_read_each_subscription_s_own_settings_and_an_aware_utc_time(session, unit_ids, kb):
+    """The settings are read as JSON text, each distinct text decoded once, and the creation time
+    raw: every view must still hold what the ORM reads of its own row."""
+    created = dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    lead_of = {10: (3, 1), 11: (3, 1), 12: (7,), 13: None, 14: (7,)}
+    muted_of = {10: "ls-dl-gui-ke-hoach", 11: None, 12: "ls-dl-gui-ke-hoach", 13: None, 14: "x"}
+    for uid in lead_of:
+        users.touch_user(session, uid, "U", None, NOW)
+        contact = contacts.request_contact(session, uid, PLAN, unit_ids["health"], NOW)
+        contacts.decide_contact(session, contact.id, True, None, NOW)
+        sub = subscriptions.subscribe(session, uid, PLAN, unit_ids["health"], created + dt.timedelta(seconds=uid))
+        if lead_of[uid] is not None:
+            subscriptions.set_lead_days(session, sub.id, uid, lead_of[uid], NOW)
+        if muted_of[uid] is not None:
+            subscriptions.mute_item(session, sub.id, uid, muted_of[uid], True, NOW)
+
+    views = subscriptions.active_views(session, kb.registry)
+    rows = {row.id: row for row in session.scalars(select(Subscription))}
+    assert len(views) == len(lead_of)
+    for view in views:
+        row = rows[view.id]
+        assert (view.lead_days, view.muted_items) == (tuple(row.lead_days), frozenset(row.muted_items))
+        assert view.created_at == row.created_at and view.created_at.utcoffset() == dt.timedelta(0)
+    by_user = {subscriptions.active_subscriptions(session, kb.registry).user_of[v.id]: v for v in views}
+    assert by_user[13].lead_days == (14, 7, 3, 1) and by_user[11].muted_items == frozenset()
+    assert by_user[14].muted_items == frozenset({"x"}) and by_user[12].lead_days == (7,)
+    assert by_user[10].created_at == created + dt.timedelta(seconds=10)
+
+
 def test_done_occurrences_are_the_latest_states(session, unit_ids, kb):
     finance = unit_ids["finance"]
     item = "ls-dl-gui-ke-hoach"
