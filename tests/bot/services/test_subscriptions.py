@@ -196,7 +196,8 @@ def test_active_views_take_two_queries_whatever_the_number(session, unit_ids, kb
     assert len(views) == 50 and len(statements) == 2
 
 
-def test_active_views_read_each_subscription_s_own_settings_and_an_aware_utc_time(session, unit_ids, kb):
+def test_active_views_read_each_subscription_s_own_settings_and_an_aware_utc_time(
+        session, unit_ids, kb):
     """The settings are read as JSON text, each distinct text decoded once, and the creation time
     raw: every view must still hold what the ORM reads of its own row."""
     created = dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -206,7 +207,8 @@ def test_active_views_read_each_subscription_s_own_settings_and_an_aware_utc_tim
         users.touch_user(session, uid, "U", None, NOW)
         contact = contacts.request_contact(session, uid, PLAN, unit_ids["health"], NOW)
         contacts.decide_contact(session, contact.id, True, None, NOW)
-        sub = subscriptions.subscribe(session, uid, PLAN, unit_ids["health"], created + dt.timedelta(seconds=uid))
+        at = created + dt.timedelta(seconds=uid)
+        sub = subscriptions.subscribe(session, uid, PLAN, unit_ids["health"], at)
         if lead_of[uid] is not None:
             subscriptions.set_lead_days(session, sub.id, uid, lead_of[uid], NOW)
         if muted_of[uid] is not None:
