@@ -12,9 +12,8 @@ import json
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
 
-from bot.db.engine import Db
+from bot.db.engine import Db, connection_of
 from bot.db.models import AuditEntry
 from bot.services import ServiceError
 
@@ -56,6 +55,5 @@ def record(
         json.dumps(detail, allow_nan=False)
     except (TypeError, ValueError):
         raise AuditError("not_json") from None
-    connection = db.connection() if isinstance(db, Session) else db
-    connection.execute(_INSERT, {"at": now, "actor_id": actor_id, "action": action, "target": target,
+    connection_of(db).execute(_INSERT, {"at": now, "actor_id": actor_id, "action": action, "target": target,
                                  "detail": detail})
