@@ -13,7 +13,7 @@ from typing import Any
 from telegram import Update
 
 from bot import leak_guard
-from bot.core import Context, Core, DbSession, get_core
+from bot.core import Context, Core, DbConnection, DbSession, get_core
 from bot.services import drafts, statuses, units, users
 from handlers import callbacks, guard, onboarding, texts
 from handlers import report_texts as rt
@@ -285,22 +285,23 @@ async def submit(update: Update, context: Context, plan: str, unit_id: int,
     core = get_core(context)
     admin = is_admin(core, context, user.id)
 
-    def record(session: DbSession) -> tuple[str, int, Any, str, list[int]] | str:
-        """(receipt, status id, when, unit name, admins to alert), or the reason it was refused."""
+    def record(db: DbConnection) -> tuple[str, int, Any, str, list[int]] | str:
+        """(receipt, status id, when, unit name, admins to alert), or the reason it was refused.
+
+        On the transaction's bare connection: one report, one commit, without the ORM session."""
         try:
             record = statuses.submit_status(
-                session, core.kb, plan=plan, unit_id=unit_id, item_key=item, state=state, note=note,
+                db, core.kb, plan=plan, unit_id=unit_id, item_key=item, state=state, note=note,
                 actor_id=user.id, admin=admin, now=core.now(), via="chat", today=core.today(),
                 tz=core.settings.tz)
         except statuses.StatusRefused as exc:
             return exc.reason
         if state != "vuong_mac":  # the admins' alert alone needs the unit's name
             return record.receipt, record.id, record.created_at, "", []
-        admin_ids = [a.id for a in users.admins(session, core.settings.admin_ids) if a.active]
-        return (record.receipt, record.id, record.created_at,
-                units.referenced_unit(session, unit_id).name, admin_ids)
+        return (record.receipt, record.id, record.created_at, units.referenced_unit_name(db, unit_id),
+                users.admin_ids(db, core.settings.admin_ids))
 
-    outcome = await core.run_db(record)
+    outcome = await core.run_statements(record)
     refusal = outcome if isinstance(outcome, str) else None
     if refusal == "marking":
         await guard.refuse_marked(update, context, None)

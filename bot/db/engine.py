@@ -41,6 +41,7 @@ __all__ = [
     "READ_ONLY",
     "Base",
     "Db",
+    "connection_of",
     "dialect_insert",
     "ensure_schema",
     "make_engine",
@@ -263,6 +264,13 @@ def ensure_schema(engine: Engine, then: Callable[[Connection], object] | None = 
         return False
     upgrade_database(engine, then)
     return True
+
+
+def connection_of(db: Db) -> Connection:
+    """The connection `db`'s statements run on: a session's (in its transaction), or `db` itself.
+
+    Prebuilt Core statements run there skip the ORM's execution path on the hot path."""
+    return db.connection() if isinstance(db, Session) else db
 
 
 def dialect_insert(db: Db) -> Callable[..., Any]:

@@ -11,7 +11,7 @@ correction and refusal leaves an audit entry with ids and codes only. The leak g
 notes: a note carrying a classification marking is refused and nothing is stored but the audit
 entry saying so (never the note).
 
-Refusals raise `StatusRefused` *after* adding their audit entry to the session: callers catch it
+Refusals raise `StatusRefused` *after* adding their audit entry to the transaction: callers catch it
 inside their transaction (``with factory.begin() as s: try: submit_status(s, …) except
 StatusRefused: …``) so the entry is committed with the rest.
 """
@@ -25,11 +25,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from bot import leak_guard
+from bot.db.engine import Db, connection_of
 from bot.db.models import NOTE_MAX, STATUS_STATES, STATUS_VIA, Contact, StatusRecord, UnitRecord, User
 from bot.services import ServiceError, audit
 from bot.services.contacts import active_contacts
@@ -143,10 +144,10 @@ def make_receipt(created_at: dt.datetime, status_id: int, tz: dt.tzinfo) -> str:
     return f"BC-{created_at.astimezone(tz):%Y%m%d}-{status_id:06d}"
 
 
-def _refuse(session: Session, reason: str, *, now: dt.datetime, actor_id: int | None, plan: str,
+def _refuse(db: Db, reason: str, *, now: dt.datetime, actor_id: int | None, plan: str,
             unit_id: int, via: str) -> StatusRefused:
     # Ids and codes only: never the note, nor the item text a user typed.
-    audit.record(session, "status_refused", now=now, actor_id=actor_id, reason=reason, plan=plan,
+    audit.record(db, "status_refused", now=now, actor_id=actor_id, reason=reason, plan=plan,
                  unit_id=unit_id, via=via)
     return StatusRefused(reason, plan=plan, unit_id=unit_id)
 
@@ -160,7 +161,7 @@ def clean_note(note: str | None) -> str | None:
 
 
 def submit_status(
-    session: Session,
+    db: Db,
     kb: KnowledgeBase,
     *,
     plan: str,
@@ -176,6 +177,9 @@ def submit_status(
     tz: dt.tzinfo,
 ) -> StatusRecord:
     """Record a unit's status on an item; return the new version with its receipt.
+
+    `db` is a session (the version is then the session's object) or the bare connection of a
+    transaction (`Core.run_statements`: the chat's path, without the session's own work).
 
     Checks, in order (the first failing one raises `StatusRefused` with that reason, after
     adding a "status_refused" audit entry): the state ("unknown_state"; a code, or any form
@@ -201,7 +205,7 @@ def submit_status(
         raise ValueError(f"unknown channel {via!r}")
 
     def refuse(reason: str) -> StatusRefused:
-        return _refuse(session, reason, now=now, actor_id=actor_id, plan=plan, unit_id=unit_id,
+        return _refuse(db, reason, now=now, actor_id=actor_id, plan=plan, unit_id=unit_id,
                        via=via)
 
     code = state if state in STATES else parse_state(state)
@@ -213,7 +217,8 @@ def submit_status(
         raise refuse("marking")
     if note is not None and len(note) > NOTE_MAX:
         raise refuse("note_too_long")
-    unit = session.connection().execute(_UNIT, {"unit_id": unit_id}).first()
+    connection = connection_of(db)
+    unit = connection.execute(_UNIT, {"unit_id": unit_id}).first()
     if unit is None or unit.plan not in (None, plan) or unit.retired_at is not None:
         raise refuse("unknown_unit")  # a removed unit reports no more (its history stays)
     if isinstance(item_key, Item):
@@ -224,19 +229,20 @@ def submit_status(
         raise refuse("unknown_item")
     if not reports_on(kb, item, as_resolved(unit, kb.registry)):
         raise refuse("not_responsible")
-    if not (actor_id is None or admin or _is_contact(session, actor_id, plan, unit_id)):
+    if not (actor_id is None or admin or _is_contact(connection, actor_id, plan, unit_id)):
         raise refuse("not_allowed")
 
     values = dict(plan=plan, unit_id=unit_id, item=item.key, item_kind=item.kind, year=item.year,
                   state=code, note=note, submitted_by=actor_id, via=via, created_at=now)
-    record_id, version = _insert_next_version(session, values)
+    record_id, version = _insert_next_version(db, connection, values)
     receipt = make_receipt(now, record_id, tz)
-    session.connection().execute(_SET_RECEIPT, {"record_id": record_id, "receipt": receipt})
-    # The row as stored, put in the session as if loaded (no SELECT): the session's object.
+    connection.execute(_SET_RECEIPT, {"record_id": record_id, "receipt": receipt})
+    # The row as stored, as if loaded (no SELECT): in a session, the session's object.
     record = StatusRecord(id=record_id, version=version, receipt=receipt, **values)
     make_transient_to_detached(record)
-    session.add(record)
-    audit.record(session, "status_submitted" if record.version == 1 else "status_corrected",
+    if isinstance(db, Session):
+        db.add(record)
+    audit.record(connection, "status_submitted" if record.version == 1 else "status_corrected",
                  now=now, actor_id=actor_id, target=record.receipt, plan=plan, unit_id=unit_id,
                  item=item.key, state=code, version=record.version, via=via)
     return record
@@ -263,38 +269,39 @@ _SET_RECEIPT = (update(_status_table).where(_status_table.c.id == bindparam("rec
                 .values(receipt=bindparam("receipt")))
 
 
-def _is_contact(session: Session, user_id: int, plan: str, unit_id: int) -> bool:
-    found = session.connection().execute(
+def _is_contact(connection: Connection, user_id: int, plan: str, unit_id: int) -> bool:
+    found = connection.execute(
         _IS_CONTACT, {"user_id": user_id, "plan": plan, "unit_id": unit_id}).first()
     return found is not None
 
 
-def _latest_version(session: Session, plan: str, unit_id: int, item: str) -> int:
-    found = session.connection().execute(
+def _latest_version(connection: Connection, plan: str, unit_id: int, item: str) -> int:
+    found = connection.execute(
         _LATEST_VERSION, {"plan": plan, "unit_id": unit_id, "item": item}).scalar()
     return int(found or 0)
 
 
-def _may_race(session: Session) -> bool:
+def _may_race(connection: Connection) -> bool:
     """Whether another transaction can insert the same version between our read and our insert.
 
     Not on SQLite: its transactions here start with BEGIN IMMEDIATE, so writers are serialised
     and a savepoint would only add two round trips to every submission.
     """
-    return session.get_bind().dialect.name != "sqlite"
+    return connection.dialect.name != "sqlite"
 
 
-def _insert_next_version(session: Session, values: dict[str, Any]) -> tuple[int, int]:
-    """Insert the next version of the item's status; (its id, its version)."""
+def _insert_next_version(db: Db, connection: Connection, values: dict[str, Any]) -> tuple[int, int]:
+    """Insert the next version of the item's status (on `db`'s `connection`); (its id, its version)."""
     for attempt in (1, 2):
-        version = _latest_version(session, values["plan"], values["unit_id"], values["item"]) + 1
+        version = _latest_version(connection, values["plan"], values["unit_id"], values["item"]) + 1
         # A unique placeholder until the id is known; replaced before the transaction ends.
         row = {**values, "version": version, "receipt": f"pending-{secrets.token_hex(12)}"}
-        if not _may_race(session):
-            return session.connection().execute(_INSERT, row).scalar_one(), version
+        if not _may_race(connection):
+            return connection.execute(_INSERT, row).scalar_one(), version
         try:
-            with session.begin_nested():
-                record_id: int = session.connection().execute(_INSERT, row).scalar_one()
+            with db.begin_nested():  # a session's own savepoint, so that it knows of it...
+                # ...which a session emits only when its connection is asked for inside the block
+                record_id: int = connection_of(db).execute(_INSERT, row).scalar_one()
         except IntegrityError:
             if attempt == 2:
                 raise

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, delete, or_, select, true, update
+from sqlalchemy import and_, bindparam, delete, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
+from bot.db.engine import Db, connection_of
 from bot.db.models import (
     CURRENT_CONTACT_STATES,
     UNIT_SOURCES,
@@ -61,6 +62,7 @@ __all__ = [
     "plan_kb_ids",
     "propose_unit",
     "referenced_unit",
+    "referenced_unit_name",
     "rename_unit",
     "resolve_typed",
     "retire_unit",
@@ -251,6 +253,15 @@ def get_unit(session: Session, unit_id: int) -> UnitRecord | None:
 def referenced_unit(session: Session, unit_id: int) -> UnitRecord:
     """The unit another row refers to (a contact, a status, a draft): its foreign key keeps it."""
     return session.get_one(UnitRecord, unit_id)
+
+
+_UNIT_NAME = select(UnitRecord.__table__.c.name).where(UnitRecord.__table__.c.id == bindparam("unit_id"))
+
+
+def referenced_unit_name(db: Db, unit_id: int) -> str:
+    """`referenced_unit`'s name by one prebuilt statement, on a session or a bare connection."""
+    name: str = connection_of(db).execute(_UNIT_NAME, {"unit_id": unit_id}).scalar_one()
+    return name
 
 
 def find_or_add_unit(

@@ -13,13 +13,14 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot import leak_guard
-from bot.db.engine import Db, dialect_insert
+from bot.db.engine import Db, connection_of, dialect_insert
 from bot.db.models import CURRENT_CONTACT_STATES, ROLES, Contact, UnitRecord, User
 from bot.services import ServiceError, audit, subscriptions
 from bot.services.contacts import CurrentUnit
 
 __all__ = [
     "UserError",
+    "admin_ids",
     "admins",
     "blocked_bot",
     "chat_state",
@@ -172,6 +173,19 @@ def admins(session: Session, admin_ids: frozenset[int]) -> list[User]:
     if admin_ids:
         condition = or_(condition, User.id.in_(sorted(admin_ids)))
     return list(session.scalars(select(User).where(condition, User.active.is_(True)).order_by(User.id)))
+
+
+# `admins`' condition as one prebuilt statement for `admin_ids` (an empty list matches no id).
+_ADMIN_IDS = (select(_users.c.id)
+              .where(or_(_users.c.role == "admin", _users.c.id.in_(bindparam("ids", expanding=True))),
+                     _users.c.active.is_(True))
+              .order_by(_users.c.id))
+
+
+def admin_ids(db: Db, configured: frozenset[int]) -> list[int]:
+    """The ids of `admins` without loading their rows: a blocked report alerts them from the
+    report's own transaction, on its bare connection."""
+    return list(connection_of(db).execute(_ADMIN_IDS, {"ids": sorted(configured)}).scalars())
 
 
 def mark_inactive(session: Session, user_id: int) -> bool:

@@ -434,6 +434,30 @@ def test_a_version_taken_meanwhile_is_retried_once_in_a_savepoint(session, kb, i
     assert statuses.latest_for_unit(session, PLAN, ids.finance)[FINANCE_ONLY].version == 2
 
 
+def test_a_report_on_a_bare_connection_is_stored_with_its_audit_entry_and_retried_in_a_savepoint(
+        engine, factory, kb, ids, monkeypatch):
+    # The chat's path (`Core.run_statements`): one transaction on a connection, no session.
+    real = statuses._latest_version
+    calls: list[int] = []
+
+    def stale_once(*args) -> int:
+        calls.append(1)
+        return 0 if len(calls) == 2 else real(*args)
+
+    monkeypatch.setattr(statuses, "_latest_version", stale_once)
+    monkeypatch.setattr(statuses, "_may_race", lambda connection: True)  # as on PostgreSQL
+    with engine.begin() as connection:
+        first = submit(connection, kb, ids.finance, actor=1)
+        second = submit(connection, kb, ids.finance, state="vuong_mac", actor=1)
+        assert units.referenced_unit_name(connection, ids.finance) == "Sở Tài chính"
+    assert (first.version, second.version, len(calls)) == (1, 2, 3)
+    with factory() as session:
+        assert [r.receipt for r in statuses.history(session, PLAN, ids.finance)] == [second.receipt,
+                                                                                      first.receipt]
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["status_submitted", "status_corrected"]
+
+
 def test_only_units_that_exist_on_the_plans_date_are_expected_and_a_city_names_them_thanh_pho(
         session, kb, ids):
     merged = {"so-giao-thong-van-tai", "so-ke-hoach-dau-tu", "so-lao-dong-tbxh",

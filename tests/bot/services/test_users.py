@@ -80,6 +80,9 @@ def test_admins_are_role_admins_and_configured_ids_with_a_row(session):
     ids = [u.id for u in users.admins(session, frozenset({2, 99}))]
     assert ids == [1, 2]  # 99 never wrote: no chat to notify; 4 blocked the bot
     assert [u.id for u in users.admins(session, frozenset())] == [1]
+    # The same ids without loading the rows, on the bare connection a report's alert runs on.
+    assert users.admin_ids(session.connection(), frozenset({2, 99})) == [1, 2]
+    assert users.admin_ids(session, frozenset()) == [1]
 
 
 def test_mark_inactive_of_an_unknown_user_is_false(session):
