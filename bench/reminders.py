@@ -33,20 +33,18 @@ Wall-clock timings on a shared machine.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, delete, insert, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import delete, insert, make_url
 
+from bench.postgres import fresh_schema, postgres_reachable
 from bot.core import Core, working_days
 from bot.db.models import Contact, Delivery, StatusRecord, Subscription, UnitRecord, User
 from bot.jobs.delivery import load_tick
@@ -68,7 +66,6 @@ UNIT_RECORDS = 4000
 REPEAT = 3
 LOAD_REPEAT = 1  # loading 100,000 subscriptions takes seconds: once per case
 BACKENDS = ("sqlite", "postgresql")
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # as the tests use
 # Names classified into the registry's groups, as admins add them (with the registry's units).
 EXTRA_UNITS = (
     "UBND xã Tân Thành", "UBND phường Đông Kinh", "Xã Hữu Lũng", "Phường Kỳ Lừa", "Đặc khu Cát Hải",
@@ -177,29 +174,16 @@ def _set_delivered(core: Core, keys: set[str], now: dt.datetime) -> None:
 
 @contextmanager
 def _database(backend: str, folder: Path) -> Iterator[str | None]:
-    """A fresh database's URL: a SQLite file in `folder`, or on PostgreSQL (`TEST_DATABASE_URL`,
-    else the local server) a schema of its own with a random name, dropped afterwards; None when
-    the server cannot be reached."""
+    """A fresh database's URL: a SQLite file in `folder`, or a PostgreSQL schema of its own
+    (`bench.postgres`), dropped afterwards; None when the server cannot be reached."""
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'planning.sqlite3'}"
         return
-    base = make_url(os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL)
-    schema = f"bench_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, connect_args={"connect_timeout": 3})
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError:
-        admin.dispose()
+    if postgres_reachable() is not None:
         yield None
         return
-    try:
-        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema() as url:
+        yield url
 
 
 def run_planning(subscriptions: int = 100_000, backends: tuple[str, ...] = BACKENDS) -> dict:

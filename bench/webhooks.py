@@ -39,10 +39,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,9 +48,9 @@ from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import create_engine, func, insert, select
 
+from bench.postgres import fresh_schema, postgres_reachable
 from bot.db.engine import make_engine, make_session_factory, upgrade_database
 from bot.db.models import Contact, ProcessedUpdate, QuestionLog, StatusRecord, UnitRecord, User
 from bot.services import units
@@ -64,7 +62,6 @@ from scheduler.items import signed_dates, unit_items
 
 __all__ = ["print_webhooks", "run_webhooks"]
 
-DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PLAN = "lang-son"
 PROCESS_COUNTS = (1, 2, 4)
 IN_FLIGHT = 32  # webhook requests the load generator keeps open at once
@@ -76,46 +73,6 @@ SECRET = "bench_" + secrets.token_hex(8)
 # What the processes tell the peer in setWebhook (a public https address behind a TLS proxy, as
 # deployed); only its path matters here: each serves plain HTTP on its 127.0.0.1 port.
 PUBLIC_URL = "https://bot.example.invalid/telegram"
-
-
-def database_url() -> URL:
-    return make_url(os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-                    or DEFAULT_DATABASE_URL)
-
-
-def postgres_reachable() -> str | None:
-    """None when the server answers, else why not (the benchmark is then skipped)."""
-    url = database_url()
-    if url.get_backend_name() != "postgresql":
-        return f"{url.render_as_string(hide_password=True)} is not PostgreSQL"
-    engine = create_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure to connect means "not reachable"
-        return f"PostgreSQL not reachable at {url.render_as_string(hide_password=True)}: {exc}"
-    finally:
-        engine.dispose()
-    return None
-
-
-@contextmanager
-def fresh_schema() -> Iterator[str]:
-    """The URL of a new schema with a unique name, dropped afterwards whatever happens."""
-    base = database_url()
-    schema = f"bench_webhooks_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-                hide_password=False)
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    finally:
-        admin.dispose()
 
 
 # --- the Bot API peer -------------------------------------------------------------------------
