@@ -11,7 +11,7 @@ import pytest
 
 from knowledge.answers import Assistant
 from knowledge.loader import KnowledgeBase, load_knowledge
-from tests.databases import BACKENDS, database_url_for, postgres_schema_url
+from tests.databases import BACKENDS, database_url_for
 
 # A fixed "today" so answers that say "đã qua" / "còn N ngày" are reproducible.
 TODAY = dt.date(2026, 11, 23)
@@ -184,11 +184,4 @@ def mini_kb_dir(tmp_path: Path) -> Path:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL: the test runs once on SQLite and once on PostgreSQL."""
     with database_url_for(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL schema's URL, for tests of PostgreSQL alone."""
-    with postgres_schema_url() as url:
         yield url
